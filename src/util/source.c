@@ -1,0 +1,140 @@
+#include "util/source.h"
+
+#include <string.h>
+
+void source_init(source *src, arena *a, const char *name, const char *data,
+                 size_t len)
+{
+    src->name = name;
+    src->data = data;
+    src->len = len;
+    uint32_t n = 1;
+    for (const char *p = data, *end = data + len;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        n++;
+    src->line_starts = arena_alloc(a, sizeof(uint32_t) * n);
+    src->line_starts[0] = 0;
+    uint32_t i = 1;
+    for (const char *p = data, *end = data + len;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        src->line_starts[i++] = (uint32_t)(p - data + 1);
+    src->nlines = n;
+}
+
+uint32_t source_line_of(const source *src, size_t offset)
+{
+    uint32_t lo = 0, hi = src->nlines;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (src->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+src_pos source_position(const source *src, size_t offset)
+{
+    if (offset > src->len)
+        offset = src->len;
+    uint32_t line = source_line_of(src, offset);
+    uint32_t col = 1;
+    for (size_t i = src->line_starts[line - 1]; i < offset; i++)
+        if (((unsigned char)src->data[i] & 0xC0) != 0x80)
+            col++;
+    /* A UTF-8 byte-order mark is not a column. */
+    if (line == 1 && offset >= 3 && src->len >= 3 &&
+        memcmp(src->data, "\xEF\xBB\xBF", 3) == 0)
+        col--;
+    return (src_pos){line, col};
+}
+
+const char *source_line_text(const source *src, uint32_t line, size_t *len)
+{
+    if (line == 0 || line > src->nlines) {
+        *len = 0;
+        return "";
+    }
+    size_t start = src->line_starts[line - 1];
+    size_t end = line < src->nlines ? src->line_starts[line] : src->len;
+    while (end > start &&
+           (src->data[end - 1] == '\n' || src->data[end - 1] == '\r'))
+        end--;
+    *len = end - start;
+    return src->data + start;
+}
+
+void srcmap_add(srcmap *m, arena *a, size_t dst, size_t src)
+{
+    if (m->n) {
+        const srcmap_seg *last = &m->segs[m->n - 1];
+        if (dst >= last->dst && src == last->src + (dst - last->dst))
+            return;
+        if (last->dst == dst) {
+            m->segs[m->n - 1].src = (uint32_t)src;
+            return;
+        }
+    }
+    srcmap_seg *s = ARENA_PUSH(a, m->segs, m->n, m->cap);
+    s->dst = (uint32_t)dst;
+    s->src = (uint32_t)src;
+}
+
+size_t srcmap_lookup(const srcmap *m, size_t dst)
+{
+    if (!m || !m->n)
+        return dst;
+    size_t lo = 0, hi = m->n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->segs[mid].dst <= dst)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const srcmap_seg *s = &m->segs[lo];
+    if (dst < s->dst)
+        return s->src;
+    return s->src + (dst - s->dst);
+}
+
+srcmap *srcmap_compose(arena *a, const srcmap *inner, size_t inner_len,
+                       const srcmap *outer)
+{
+    srcmap *r = ARENA_NEW(a, srcmap);
+    size_t nin = inner && inner->n ? inner->n : 1;
+    for (size_t i = 0; i < nin; i++) {
+        size_t d0 = inner && inner->n ? inner->segs[i].dst : 0;
+        size_t s0 = inner && inner->n ? inner->segs[i].src : 0;
+        size_t d1 = (inner && i + 1 < inner->n) ? inner->segs[i + 1].dst
+                                                  : inner_len;
+        /* Walk the outer segments that this inner segment spans. */
+        size_t d = d0;
+        while (d < d1 || d == d0) {
+            size_t s = s0 + (d - d0);
+            srcmap_add(r, a, d, srcmap_lookup(outer, s));
+            if (!outer || !outer->n)
+                break;
+            /* Find where the next outer segment begins after s. */
+            size_t next_outer = (size_t)-1;
+            size_t lo = 0, hi = outer->n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (outer->segs[mid].dst <= s)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < outer->n)
+                next_outer = outer->segs[lo].dst;
+            if (next_outer == (size_t)-1)
+                break;
+            size_t nd = d + (next_outer - s);
+            if (nd >= d1)
+                break;
+            d = nd;
+        }
+    }
+    return r;
+}
