@@ -23,7 +23,8 @@ void sb_puts(strbuf *sb, const char *s);
 void sb_putc(strbuf *sb, char c);
 void sb_printf(strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
+void sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void sb_truncate(strbuf *sb, size_t len);
 /* Copy the contents into the arena. */
 char *sb_to_arena(const strbuf *sb, arena *a);
