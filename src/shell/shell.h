@@ -36,6 +36,8 @@ enum sh_word_flags {
     SHW_BRACE = 1u << 7,       /* unquoted brace expansion {a,b} / {1..3}   */
     SHW_TILDE = 1u << 8,       /* leading unquoted ~                        */
 };
+/* Globs, braces and tildes are patterns expanded at run time; they do not
+ * make a word dynamic: its value is the pattern as written. */
 
 typedef struct sh_word {
     uint32_t off, end;   /* source offsets of the word as written [off,end) */
@@ -96,7 +98,8 @@ enum sh_ctx_flags {
     SHC_BACKGROUND = 1u << 8,  /* its and-or list ends with &                 */
     SHC_NEGATED = 1u << 9,     /* its pipeline starts with !                  */
     SHC_NESTED = 1u << 10,     /* parsed from a string: sh -c, su -c, eval,
-                                  or a here-document fed to a shell           */
+                                  env -S, a here-document or here-string fed
+                                  to a shell; or the command of find -exec   */
     SHC_HEREDOC = 1u << 11,    /* from a command substitution inside an
                                   expanding here-document body               */
 };
@@ -107,9 +110,13 @@ enum sh_wrapper_flags {
     SHWRAP_ENV = 1u << 1,      /* env                                         */
     SHWRAP_EXEC = 1u << 2,     /* exec                                        */
     SHWRAP_NICE = 1u << 3,     /* nice, ionice, chrt, stdbuf, setsid, nohup,
-                                  time, timeout, command, builtin, unbuffer   */
+                                  time, timeout, command, builtin, unbuffer,
+                                  tini, dumb-init                             */
     SHWRAP_XARGS = 1u << 4,    /* xargs: arguments are appended at run time   */
-    SHWRAP_SU = 1u << 5,       /* su / runuser with a command                 */
+    SHWRAP_SU = 1u << 5,       /* su / runuser with a command: set on su
+                                  itself for su -c STRING (STRING is parsed as
+                                  a nested script), on the command for
+                                  runuser -u USER cmd                         */
     SHWRAP_USER = 1u << 6,     /* gosu, su-exec, setpriv, chroot-like runners */
 };
 
@@ -141,6 +148,10 @@ struct sh_command {
      * name is the basename of argv[cmd_index]'s static value ("curl" for
      * "/usr/bin/curl"), or NULL when that word is dynamic or argc == 0.
      * args/nargs are the words after the effective command name.
+     * A wrapper that runs nothing is itself the command (sudo -i, sudo -l,
+     * env alone, command -v NAME, su without -c), except xargs: without a
+     * command it runs echo, so name is "echo", cmd_index is xargs's index
+     * and args is NULL. `busybox APPLET` is seen through with no flag.
      */
     size_t cmd_index;
     unsigned wrappers;    /* enum sh_wrapper_flags */
@@ -148,7 +159,11 @@ struct sh_command {
     const sh_word *args;
     size_t nargs;
 
-    /* Pipeline: `a | b | c` gives three commands with pipe_len 3. */
+    /* Pipeline: `a | b | c` gives three commands with pipe_len 3. A
+     * compound element (`{ ...; } | b`, `while ...; done | b`) counts in
+     * pipe_len and pipe_pos but has no command to link to: its neighbours'
+     * pipe_prev/pipe_next are NULL, and the commands inside it form their
+     * own pipelines. Positions saturate at 65535 elements. */
     uint32_t pipeline;    /* id shared by the commands of one pipeline       */
     uint16_t pipe_pos;    /* 0-based                                         */
     uint16_t pipe_len;
@@ -156,7 +171,10 @@ struct sh_command {
     /* The connector after this command's pipeline (same for all of it). */
     sh_sep sep;
 
-    unsigned ctx;         /* enum sh_ctx_flags */
+    /* enum sh_ctx_flags. Nested commands inherit the structural flags of
+     * where their holder sits (a command substitution in a loop body is
+     * SHC_LOOP too); BACKGROUND and NEGATED describe a command's own list. */
+    unsigned ctx;
     uint16_t depth;       /* nesting depth of substitutions / nested shells  */
     /*
      * For commands inside a command/process substitution, a nested shell
@@ -183,7 +201,10 @@ typedef struct sh_script {
     /* The first syntax error, if any. Parsing recovers and the commands
      * before and after the error are still listed. */
     const sh_error *error;
-    bool truncated;       /* a size or nesting limit was hit                */
+    bool truncated;       /* a size or nesting limit was hit: parser nesting
+                             (about 200 levels, also an error), nested
+                             shells deeper than max_depth, or more nested
+                             script text than a few times the input       */
 } sh_script;
 
 typedef enum sh_dialect {

@@ -1,0 +1,1 @@
+curl -fsSL https://get.docker.com | sudo -E bash -

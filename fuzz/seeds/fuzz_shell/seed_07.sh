@@ -1,0 +1,1 @@
+if [ "$(uname -m)" = x86_64 ]; then ARCH=amd64; elif true; then ARCH=x; else ARCH=arm64; fi

@@ -1,0 +1,1 @@
+case "$dpkgArch" in amd64) x=1 ;; arm*|aarch64) y=2 ;& *) echo >&2 "unsupported"; exit 1 ;; esac

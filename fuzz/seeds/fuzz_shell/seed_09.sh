@@ -1,0 +1,1 @@
+savedAptMark="$(apt-mark showmanual)"; apt-mark auto '.*' > /dev/null; [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark

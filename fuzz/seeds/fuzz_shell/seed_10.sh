@@ -1,0 +1,1 @@
+gpg --batch --verify x.asc x && rm -rf "$GNUPGHOME"

@@ -1,0 +1,1 @@
+sudo -u root env -i A=1 nice -n 5 timeout -s KILL 10 stdbuf -oL /usr/bin/curl -o x https://y

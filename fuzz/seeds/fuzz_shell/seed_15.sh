@@ -1,0 +1,1 @@
+xargs -0 -I{} -P4 sh -c 'rm -rf "$1"' _ {}

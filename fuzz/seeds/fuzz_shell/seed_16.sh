@@ -1,0 +1,1 @@
+su - app -c "npm install && npm run build" ; runuser -u app -- make

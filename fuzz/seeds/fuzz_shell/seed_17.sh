@@ -1,0 +1,1 @@
+eval "$(ssh-agent -s)"; eval apt-get install -y x

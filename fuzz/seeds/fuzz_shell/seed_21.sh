@@ -1,0 +1,1 @@
+arr=(a "b c" $(d)) declare -A m=([k]=v); echo ${arr[@]} ${#arr[@]} ${m[k]:-def} ${x//a/b} ${y%%.*}

@@ -1,0 +1,1 @@
+echo $'a\tb\x41\u00e9\0z' $"loc" 'sq' "dq \"x\" \$y" \a\ b ~user/x *.c {a,b}{1..3} ?[!a]

@@ -1,0 +1,1 @@
+while read -r line; do echo "$line"; done < <(curl -s x) >> out 2>/dev/null &

@@ -1,0 +1,1 @@
+exec 3<>/dev/tcp/host/80 {fd}>/tmp/f 4<&0 5>&- &>/dev/null &>>log >|clob <<<"herestring"

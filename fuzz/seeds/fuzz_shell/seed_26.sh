@@ -1,0 +1,5 @@
+cat <<-EOF | sh - ; echo after
+	apt-get install $PKG
+	curl $(whoami)
+	EOF
+echo done

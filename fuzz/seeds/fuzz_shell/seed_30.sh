@@ -1,0 +1,3 @@
+if true; then
+  (cd /tmp && make) | tee log
+fi; fi )

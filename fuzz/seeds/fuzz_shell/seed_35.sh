@@ -1,0 +1,4 @@
+# comment
+FOO=bar \
+  BAZ=qux cmd a#b # c
+\
