@@ -111,8 +111,8 @@ struct df_instruction {
 
     df_instruction *trigger; /* ONBUILD: the instruction it wraps */
 
-    /* The logical line (continuations joined, comment lines dropped) and
-     * the map from its offsets to source offsets. */
+    /* The logical line (continuations joined, comment lines dropped; not
+     * NUL-terminated) and the map from its offsets to source offsets. */
     const char *text;
     size_t text_len;
     const srcmap *map;

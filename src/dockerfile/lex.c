@@ -14,15 +14,13 @@
 #define LEX_MAX_DEPTH 64
 #define LEX_MAX_PATTERN_WORK (1u << 16)
 
-size_t df_space_len(const char *p, const char *end)
+size_t df_space_len_utf8(const char *p, const char *end)
 {
     if (p >= end)
         return 0;
     unsigned char c = (unsigned char)p[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
     if (c < 0x80)
-        return 0;
+        return c == ' ' || (c >= '\t' && c <= '\r');
     size_t avail = (size_t)(end - p);
     const unsigned char *u = (const unsigned char *)p;
     if (c == 0xC2 && avail >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
@@ -570,10 +568,48 @@ static bool process_stop_on(lexer *lx, const char *stops, bool raw_escapes,
     return true;
 }
 
+/* Words with nothing to process: the text itself, split on white space. */
+static void process_plain(arena *a, const char *s, size_t n,
+                          df_lex_result *out)
+{
+    out->value = arena_strndup(a, s, n);
+    out->len = n;
+    const char **items = NULL;
+    size_t count = 0, cap = 0;
+    const char *end = s + n, *p = s;
+    while (p < end) {
+        size_t k;
+        while (p < end && (k = df_space_len(p, end)) > 0)
+            p += k;
+        const char *start = p;
+        while (p < end && df_space_len(p, end) == 0)
+            p += char_len(p, end);
+        if (p > start)
+            *ARENA_PUSH(a, items, count, cap) =
+                arena_strndup(a, start, (size_t)(p - start));
+    }
+    out->words = items;
+    out->nwords = count;
+}
+
+static bool needs_processing(const char *s, size_t n, char escape)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '$' || c == '\'' || c == '"' || c == escape)
+            return true;
+    }
+    return false;
+}
+
 bool df_lex_process(arena *a, const char *s, size_t n, const df_lex_opts *o,
                     df_lex_result *out)
 {
     memset(out, 0, sizeof(*out));
+    if (!needs_processing(s, n, o->escape)) {
+        process_plain(a, s, n, out);
+        return true;
+    }
     lexer lx = {.p = s, .end = s + n, .o = o, .a = a, .depth = 1};
     strbuf value;
     sb_init(&value);

@@ -67,6 +67,15 @@ bool df_glob_match(const char *pat, size_t plen, const char *s, size_t slen);
 
 /* Length of the Unicode white-space character at p (0 if none), as Go's
  * unicode.IsSpace sees it. */
-size_t df_space_len(const char *p, const char *end);
+size_t df_space_len_utf8(const char *p, const char *end);
+static inline size_t df_space_len(const char *p, const char *end)
+{
+    if (p >= end)
+        return 0;
+    unsigned char c = (unsigned char)*p;
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    return df_space_len_utf8(p, end);
+}
 
 #endif

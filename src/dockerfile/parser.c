@@ -42,9 +42,14 @@ typedef struct parser {
     bool directives_done;
     bool seen_syntax, seen_escape, seen_check;
 
-    /* the logical line being built */
+    /* The logical line: `ltext` points into the source when the line is a
+     * single piece (the common case), or into `line` when continuations
+     * had to be joined. */
     strbuf line;
+    const char *ltext;
+    size_t llen;
     srcmap *map;
+    strbuf scratch; /* reused by the word splitters */
 
     df_instruction *insts;
     size_t ninsts, insts_cap;
@@ -165,11 +170,13 @@ static size_t skip_leading_space(const char *d, size_t start, size_t end)
     return start;
 }
 
-static bool is_comment_line(const char *d, size_t start, size_t end)
+/* The first byte after leading white space, and the end without the line
+ * terminator: what BuildKit's line tests look at. */
+static size_t line_content(const char *d, size_t start, size_t end,
+                           size_t *content_end)
 {
-    end = trim_newline(d, start, end);
-    start = skip_leading_space(d, start, end);
-    return start < end && d[start] == '#';
+    *content_end = trim_newline(d, start, end);
+    return skip_leading_space(d, start, *content_end);
 }
 
 /* ------------------------------------------------------------ directives */
@@ -303,96 +310,52 @@ static void record_comment(parser *p, size_t start, size_t end,
 
 /* ----------------------------------------------------- argument parsers */
 
-/* parseWords: splits on white space, keeping quotes and escapes. */
+/*
+ * parseWords: splits on white space outside quotes, keeping quotes and
+ * escapes. A word is therefore its source text, except that an escape at
+ * the very end of the input is dropped.
+ */
 static void parse_words(parser *p, const char *s, size_t lo, size_t hi,
                         lwords *out)
 {
     char esc = p->f->escape;
-    strbuf w;
-    sb_init(&w);
-    enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-    char quote = 0;
-    bool blank_ok = false;
-    size_t start = lo;
     size_t i = lo;
     for (;;) {
-        size_t k = i < hi ? df_space_len(s + i, s + hi) : 0;
-        size_t clen = 1;
-        if (i < hi && !k) {
-            unsigned char c = (unsigned char)s[i];
-            clen = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-            if (clen > hi - i)
-                clen = 1;
-        } else if (k) {
-            clen = k;
-        }
-        if (phase == IN_SPACES) {
-            if (i >= hi)
-                break;
-            if (k) {
-                i += clen;
-                continue;
+        size_t k;
+        while (i < hi && (k = df_space_len(s + i, s + hi)) > 0)
+            i += k;
+        if (i >= hi)
+            return;
+        size_t start = i;
+        char quote = 0;
+        bool trailing_escape = false;
+        while (i < hi) {
+            char ch = s[i];
+            bool escapes = ch == esc && quote != '\'';
+            if (!quote) {
+                if ((k = df_space_len(s + i, s + hi)) > 0)
+                    break;
+                if (ch == '\'' || ch == '"')
+                    quote = ch;
+            } else if (ch == quote) {
+                quote = 0;
+                escapes = false;
             }
-            phase = IN_WORD;
-            start = i;
-        }
-        if (i >= hi) {
-            if (blank_ok || w.len)
-                push_word(p, out, sb_to_arena(&w, p->a), w.len, start, i);
-            break;
-        }
-        char ch = s[i];
-        if (phase == IN_WORD) {
-            if (k) {
-                phase = IN_SPACES;
-                if (blank_ok || w.len)
-                    push_word(p, out, sb_to_arena(&w, p->a), w.len, start, i);
-                sb_reset(&w);
-                blank_ok = false;
-                i += clen;
-                continue;
-            }
-            if (ch == '\'' || ch == '"') {
-                quote = ch;
-                blank_ok = true;
-                phase = IN_QUOTE;
-            }
-            if (ch == esc) {
+            if (escapes) {
                 if (i + 1 == hi) {
-                    i++;
-                    continue; /* an escape at the end of the line */
+                    trailing_escape = true; /* dropped, as BuildKit does */
+                } else {
+                    i++; /* the escaped character belongs to the word */
                 }
-                sb_putc(&w, ch);
-                i++;
-                unsigned char c2 = (unsigned char)s[i];
-                clen = c2 < 0x80 ? 1 : c2 >= 0xF0 ? 4 : c2 >= 0xE0 ? 3 : c2 >= 0xC0 ? 2 : 1;
-                if (clen > hi - i)
-                    clen = 1;
             }
-            sb_append(&w, s + i, clen);
-            i += clen;
-            continue;
-        }
-        /* IN_QUOTE */
-        if (ch == quote)
-            phase = IN_WORD;
-        if (ch == esc && quote != '\'') {
-            if (i + 1 == hi) {
-                phase = IN_WORD;
-                i++;
-                continue;
-            }
-            sb_putc(&w, ch);
             i++;
-            unsigned char c2 = (unsigned char)s[i];
-            clen = c2 < 0x80 ? 1 : c2 >= 0xF0 ? 4 : c2 >= 0xE0 ? 3 : c2 >= 0xC0 ? 2 : 1;
-            if (clen > hi - i)
-                clen = 1;
         }
-        sb_append(&w, s + i, clen);
-        i += clen;
+        size_t end = i;
+        size_t len = end - start - (trailing_escape ? 1 : 0);
+        if (len)
+            push_word(p, out, arena_strndup(p->a, s + start, len), len, start,
+                      end);
     }
-    sb_free(&w);
 }
 
 /* parseStringsWhitespaceDelimited */
@@ -490,16 +453,27 @@ static int parse_json(parser *p, df_instruction *in, const char *s, size_t lo,
     return 1;
 }
 
+/* A node that is the whole of [lo, hi): the instruction's rest when that is
+ * what [lo, hi) is, a copy otherwise. */
+static void push_rest(parser *p, lwords *out, const char *s, size_t lo,
+                      size_t hi, const df_instruction *in)
+{
+    if (lo == in->rest_pos && hi - lo == in->rest.len)
+        push_word(p, out, NULL, hi - lo, lo, hi);
+    else
+        push_slice(p, out, s, lo, hi);
+}
+
 static bool parse_maybe_json(parser *p, df_instruction *in, const char *s,
                              size_t lo, size_t hi, lwords *out)
 {
     if (lo == hi)
         return true;
-    int r = parse_json(p, in, s, lo, hi, out);
+    int r = s[lo] == '[' ? parse_json(p, in, s, lo, hi, out) : 0;
     if (r < 0)
         return false;
     if (r == 0)
-        push_slice(p, out, s, lo, hi);
+        push_rest(p, out, s, lo, hi, in);
     return true;
 }
 
@@ -507,7 +481,7 @@ static bool parse_maybe_json_to_list(parser *p, df_instruction *in,
                                      const char *s, size_t lo, size_t hi,
                                      lwords *out)
 {
-    int r = parse_json(p, in, s, lo, hi, out);
+    int r = lo < hi && s[lo] == '[' ? parse_json(p, in, s, lo, hi, out) : 0;
     if (r < 0)
         return false;
     if (r == 0)
@@ -558,16 +532,17 @@ static const struct {
 
 df_kind df_kind_from_keyword(const char *s, size_t n)
 {
-    for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-        const char *k = keywords[i].name;
-        if (strlen(k) != n)
-            continue;
-        size_t j = 0;
-        while (j < n && (s[j] | 0x20) == k[j] && s[j] != ' ')
-            j++;
-        if (j == n)
-            return keywords[i].kind;
+    if (n < 3 || n > 11)
+        return DF_UNKNOWN;
+    char k[12];
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        k[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
+    k[n] = '\0';
+    for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+        if (keywords[i].name[0] == k[0] && strcmp(keywords[i].name, k) == 0)
+            return keywords[i].kind;
     return DF_UNKNOWN;
 }
 
@@ -607,8 +582,8 @@ static size_t extract_flags(parser *p, df_instruction *in, const char *s,
 {
     df_flag *flags = NULL;
     size_t n = 0, cap = 0;
-    strbuf w;
-    sb_init(&w);
+    strbuf w = p->scratch; /* returned to p->scratch at the end */
+    sb_reset(&w);
     enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
     char quote = 0;
     bool blank_ok = false;
@@ -688,7 +663,7 @@ static size_t extract_flags(parser *p, df_instruction *in, const char *s,
         sb_putc(&w, ch);
     }
 out:
-    sb_free(&w);
+    p->scratch = w;
     in->flags = flags;
     in->nflags = n;
     return rest;
@@ -700,9 +675,13 @@ static df_instruction *new_node_from_line(parser *p, df_instruction *in,
 static bool dispatch(parser *p, df_instruction *in, size_t lo, size_t hi,
                      int depth)
 {
-    const char *s = p->line.data;
+    const char *s = p->ltext;
     lwords args = {0};
     bool ok = true;
+    /* Everything after the flags; single-node forms share its text. */
+    in->rest = make_text(p->map, arena_strndup(p->a, s + lo, hi - lo), hi - lo,
+                         lo, hi);
+    in->rest_pos = lo;
     switch (in->kind) {
     case DF_ADD:
     case DF_COPY:
@@ -736,7 +715,7 @@ static bool dispatch(parser *p, df_instruction *in, size_t lo, size_t hi,
     case DF_USER:
     case DF_WORKDIR:
         if (lo < hi)
-            push_slice(p, &args, s, lo, hi);
+            push_rest(p, &args, s, lo, hi, in);
         break;
     case DF_ONBUILD:
         if (lo < hi) {
@@ -758,13 +737,13 @@ static bool dispatch(parser *p, df_instruction *in, size_t lo, size_t hi,
     if (!ok)
         return false;
     in->args = ARENA_ARRAY(p->a, df_text, args.n ? args.n : 1);
-    for (size_t i = 0; i < args.n; i++)
-        in->args[i] = make_text(p->map, args.items[i].s, args.items[i].len,
-                                args.items[i].lo, args.items[i].hi);
+    for (size_t i = 0; i < args.n; i++) {
+        const lword *w = &args.items[i];
+        in->args[i] = w->s == NULL ? in->rest
+                                   : make_text(p->map, w->s, w->len, w->lo,
+                                               w->hi);
+    }
     in->nargs = args.n;
-    in->rest = make_text(p->map, arena_strndup(p->a, s + lo, hi - lo),
-                         hi - lo, lo, hi);
-    in->rest_pos = lo;
     return true;
 }
 
@@ -772,7 +751,7 @@ static bool dispatch(parser *p, df_instruction *in, size_t lo, size_t hi,
 static df_instruction *new_node_from_line(parser *p, df_instruction *in,
                                           size_t lo, size_t hi, int depth)
 {
-    const char *s = p->line.data;
+    const char *s = p->ltext;
     trim_space(s, &lo, &hi);
     size_t kw_end = lo;
     while (kw_end < hi && !is_ascii_ws(s[kw_end]))
@@ -869,15 +848,25 @@ static int heredoc_from_word(parser *p, const char *w, df_heredoc *h,
 }
 
 /* heredocsFromLine, then reading each body from the following lines. */
+static bool has_double_lt(const char *s, size_t n)
+{
+    for (const char *q = s, *end = s + n;
+         (q = memchr(q, '<', (size_t)(end - q))) != NULL && q + 1 < end; q++)
+        if (q[1] == '<')
+            return true;
+    return false;
+}
+
 static bool read_heredocs(parser *p, df_instruction *in)
 {
-    const char *s = p->line.data;
-    if (!memmem(s, p->line.len, "<<", 2))
+    const char *s = p->ltext;
+    size_t len = p->llen;
+    if (!has_double_lt(s, len))
         return true;
     df_lex_opts o = {.escape = '\\', .raw_quotes = true, .raw_escapes = true,
                      .skip_unset = true};
     df_lex_result r;
-    df_lex_process(p->a, s, p->line.len, &o, &r); /* errors: no heredocs */
+    df_lex_process(p->a, s, len, &o, &r); /* errors: no heredocs */
 
     df_heredoc *docs = NULL;
     size_t n = 0, cap = 0;
@@ -890,7 +879,7 @@ static bool read_heredocs(parser *p, df_instruction *in)
         if (got == 0)
             continue;
         /* Where the word was written, for positions. */
-        const char *at = memmem(s + search_from, p->line.len - search_from,
+        const char *at = memmem(s + search_from, len - search_from,
                                 r.words[k], strlen(r.words[k]));
         size_t word_lo = at ? (size_t)(at - s) : 0;
         if (at)
@@ -937,10 +926,10 @@ static bool parse_all(parser *p)
     const char *d = p->f->src.data;
     size_t ls, le;
     while (next_line(p, &ls, &le)) {
-        bool comment = is_comment_line(d, ls, le);
         /* processLine(stripLeftWhitespace=true) */
-        size_t hi = trim_newline(d, ls, le);
-        size_t lo = skip_leading_space(d, ls, hi);
+        size_t hi;
+        size_t lo = line_content(d, ls, le, &hi);
+        bool comment = lo < hi && d[lo] == '#';
         size_t ndirectives = p->ndirectives;
         if (!check_directive(p, d, lo, hi))
             return false;
@@ -960,18 +949,23 @@ static bool parse_all(parser *p)
         char esc = p->f->escape;
         size_t keep = continuation_cut(d, lo, hi, esc);
         bool end_of_line = keep == (size_t)-1;
-        append_piece(p, lo, end_of_line ? hi - lo : keep);
+        bool joined = !end_of_line;
+        if (joined)
+            append_piece(p, lo, keep);
+        else
+            srcmap_add(p->map, p->a, 0, lo);
 
         while (!end_of_line && next_line(p, &ls, &le)) {
-            size_t chi = trim_newline(d, ls, le);
+            size_t chi;
+            size_t first = line_content(d, ls, le, &chi);
             if (!check_directive(p, d, ls, chi))
                 return false;
-            if (is_comment_line(d, ls, le)) {
+            if (first < chi && d[first] == '#') {
                 record_comment(p, ls, le, DF_COMMENT_CONTINUATION,
                                (int32_t)p->ninsts);
                 continue;
             }
-            if (skip_leading_space(d, ls, chi) == chi) {
+            if (first == chi) {
                 p->f->empty_continuation = true;
                 continue;
             }
@@ -980,18 +974,27 @@ static bool parse_all(parser *p)
             append_piece(p, ls, end_of_line ? chi - ls : keep);
         }
 
+        /* A line that is one piece is parsed in place. */
+        if (joined) {
+            p->ltext = sb_to_arena(&p->line, p->a);
+            p->llen = p->line.len;
+        } else {
+            p->ltext = d + lo;
+            p->llen = hi - lo;
+        }
+
         df_instruction *in = ARENA_PUSH(p->a, p->insts, p->ninsts,
                                         p->insts_cap);
         memset(in, 0, sizeof(*in));
         in->line = start_line;
         in->end_line = p->lineno;
-        if (!new_node_from_line(p, in, 0, p->line.len, 0)) {
+        if (!new_node_from_line(p, in, 0, p->llen, 0)) {
             if (p->err->message)
                 p->err->line = start_line;
             return false;
         }
-        in->text = sb_to_arena(&p->line, p->a);
-        in->text_len = p->line.len;
+        in->text = p->ltext;
+        in->text_len = p->llen;
         in->map = p->map;
         if (can_contain_heredoc(in) && !read_heredocs(p, in))
             return false;
@@ -1018,8 +1021,10 @@ df_file *df_parse(arena *a, const char *name, const char *data, size_t len,
 
     parser p = {.a = a, .f = f, .err = err};
     sb_init(&p.line);
+    sb_init(&p.scratch);
     bool ok = parse_all(&p);
     sb_free(&p.line);
+    sb_free(&p.scratch);
     if (!ok)
         return NULL;
 

@@ -463,8 +463,6 @@ df_mount *df_parse_mount(arena *a, const char *spec, const char **error)
         } else if (!strcmp(key, "id")) {
             m->id = value;
         } else if (!strcmp(key, "sharing")) {
-            if (m->type != DF_MOUNT_CACHE)
-                goto unexpected_for_type;
             if (!dyn && strcasecmp(value, "shared") &&
                 strcasecmp(value, "private") && strcasecmp(value, "locked")) {
                 *error = arena_printf(a, "unsupported sharing value \"%s\"",
@@ -509,6 +507,11 @@ df_mount *df_parse_mount(arena *a, const char *spec, const char **error)
     }
     if (ro_auto)
         m->readonly = !(m->type == DF_MOUNT_CACHE || m->type == DF_MOUNT_TMPFS);
+    if (m->sharing && m->type != DF_MOUNT_CACHE) {
+        *error = arena_printf(a, "invalid cache sharing set for %s mount",
+                              tname);
+        return NULL;
+    }
     if (m->type == DF_MOUNT_SECRET) {
         if (m->from) {
             *error = "secret mount should not have a from";
@@ -518,16 +521,10 @@ df_mount *df_parse_mount(arena *a, const char *spec, const char **error)
             *error = "invalid secret mount. one of source, target required";
             return NULL;
         }
-    }
-    if (m->type == DF_MOUNT_SSH && m->from) {
-        *error = "ssh mount should not have a from";
-        return NULL;
-    }
-    if ((m->type == DF_MOUNT_BIND || m->type == DF_MOUNT_CACHE ||
-         m->type == DF_MOUNT_TMPFS) &&
-        (!m->target || !*m->target)) {
-        *error = arena_printf(a, "mount type %s requires a target", tname);
-        return NULL;
+        if (m->source && m->id) {
+            *error = "both source and id can't be set";
+            return NULL;
+        }
     }
     return m;
 }

@@ -8,17 +8,20 @@ void source_init(source *src, arena *a, const char *name, const char *data,
     src->name = name;
     src->data = data;
     src->len = len;
-    uint32_t n = 1;
+    /* Lines average well over 16 bytes; grow in the rare case they don't. */
+    size_t cap = len / 16 + 16, n = 0;
+    uint32_t *starts = arena_alloc(a, sizeof(uint32_t) * cap);
+    starts[n++] = 0;
     for (const char *p = data, *end = data + len;
-         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-        n++;
-    src->line_starts = arena_alloc(a, sizeof(uint32_t) * n);
-    src->line_starts[0] = 0;
-    uint32_t i = 1;
-    for (const char *p = data, *end = data + len;
-         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-        src->line_starts[i++] = (uint32_t)(p - data + 1);
-    src->nlines = n;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+        if (n == cap) {
+            starts = arena_grow(a, starts, n, cap * 2, sizeof(uint32_t));
+            cap *= 2;
+        }
+        starts[n++] = (uint32_t)(p - data + 1);
+    }
+    src->line_starts = starts;
+    src->nlines = (uint32_t)n;
 }
 
 uint32_t source_line_of(const source *src, size_t offset)
@@ -85,6 +88,9 @@ size_t srcmap_lookup(const srcmap *m, size_t dst)
 {
     if (!m || !m->n)
         return dst;
+    if (m->n == 1) /* the common case: one contiguous piece */
+        return dst < m->segs[0].dst ? m->segs[0].src
+                                    : m->segs[0].src + (dst - m->segs[0].dst);
     size_t lo = 0, hi = m->n;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

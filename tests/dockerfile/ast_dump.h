@@ -12,7 +12,7 @@
 #include "util/strbuf.h"
 
 /* Go's strconv.Quote for the characters Dockerfiles hold. */
-static void dump_quote(strbuf *out, const char *s, size_t n)
+static inline void dump_quote(strbuf *out, const char *s, size_t n)
 {
     sb_putc(out, '"');
     for (size_t i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ static void dump_quote(strbuf *out, const char *s, size_t n)
     sb_putc(out, '"');
 }
 
-static void dump_instruction(strbuf *out, const df_instruction *in)
+static inline void dump_instruction(strbuf *out, const df_instruction *in)
 {
     for (size_t i = 0; i < in->keyword.len; i++)
         sb_putc(out, (char)tolower((unsigned char)in->keyword.s[i]));
@@ -66,7 +66,7 @@ static void dump_instruction(strbuf *out, const df_instruction *in)
     }
 }
 
-static void dump_file(strbuf *out, const df_file *f)
+static inline void dump_file(strbuf *out, const df_file *f)
 {
     for (size_t i = 0; i < f->ninsts; i++) {
         sb_putc(out, '(');

@@ -9,7 +9,7 @@
 #include "ast_dump.h"
 
 /* One arena per test: set up and torn down by cmocka. */
-static int arena_setup(void **state)
+static inline int arena_setup(void **state)
 {
     arena *a = malloc(sizeof(arena));
     arena_init(a);
@@ -17,14 +17,14 @@ static int arena_setup(void **state)
     return 0;
 }
 
-static int arena_teardown(void **state)
+static inline int arena_teardown(void **state)
 {
     arena_release(*state);
     free(*state);
     return 0;
 }
 
-static df_file *parse_ok(arena *a, const char *text)
+static inline df_file *parse_ok(arena *a, const char *text)
 {
     df_error err;
     df_file *f = df_parse(a, "Dockerfile", text, strlen(text), &err);
@@ -34,7 +34,7 @@ static df_file *parse_ok(arena *a, const char *text)
     return f;
 }
 
-static df_error parse_err(arena *a, const char *text)
+static inline df_error parse_err(arena *a, const char *text)
 {
     df_error err;
     df_file *f = df_parse(a, "Dockerfile", text, strlen(text), &err);
@@ -44,7 +44,7 @@ static df_error parse_err(arena *a, const char *text)
 }
 
 /* The BuildKit-style dump of a file, in the arena. */
-static const char *dump(arena *a, const char *text)
+static inline const char *dump(arena *a, const char *text)
 {
     df_file *f = parse_ok(a, text);
     strbuf sb;
@@ -56,7 +56,7 @@ static const char *dump(arena *a, const char *text)
 }
 
 /* Source position of `off` as "line:col". */
-static const char *pos(arena *a, const df_file *f, uint32_t off)
+static inline const char *pos(arena *a, const df_file *f, uint32_t off)
 {
     src_pos p = source_position(&f->src, off);
     return arena_printf(a, "%u:%u", p.line, p.col);

@@ -76,26 +76,26 @@ static void test_run_flags(void **state)
     assert_string_equal(problems(a,
         "FROM x\n"
         "RUN --mount=type=secrets,id=x true\n"
-        "RUN --mount=type=cache true\n"
+        "RUN --mount=type=bind,sharing=locked true\n"
         "RUN --mount=type=secret,from=x,id=y true\n"
         "RUN --mount=type=bind,target=/x,size=1 true\n"
         "RUN --mount=target=/x,bogus=1 true\n"
         "RUN --mount=type=bind,target=/x,mode=0700 true\n"
         "RUN --mount=type=cache,target=/x,sharing=maybe true\n"
         "RUN --mount=type=cache,target=/x,ro=perhaps true\n"
-        "RUN --mount=type=secret true\n"
+        "RUN --mount=type=secret,id=a,src=b true\n"
         "RUN --mount=type=cache,target=/x,uid=abc true\n"
         "RUN --network=bridge --security=none true\n"
         "RUN --mount=type=$T,target=$X true\n"),
         "2:13 unsupported mount type \"secrets\" (did you mean secret?)\n"
-        "3:13 mount type cache requires a target\n"
+        "3:13 invalid cache sharing set for bind mount\n"
         "4:13 secret mount should not have a from\n"
         "5:13 unexpected key 'size' for mount type 'bind'\n"
         "6:13 unexpected key 'bogus' in 'bogus=1'\n"
         "7:13 mode not allowed for \"bind\" type mounts\n"
         "8:13 unsupported sharing value \"maybe\"\n"
         "9:13 invalid value for ro: perhaps\n"
-        "10:13 invalid secret mount. one of source, target required\n"
+        "10:13 both source and id can't be set\n"
         "11:13 invalid value abc for uid\n"
         "12:15 unsupported network mode \"bridge\"\n"
         "12:33 unsupported security mode \"none\"\n");
@@ -117,6 +117,10 @@ static void test_mount_parsing(void **state)
     assert_string_equal(m->source, "a,b");
     m = df_parse_mount(a, "type=secret,id=t,env=TOKEN", &err);
     assert_string_equal(m->env, "TOKEN");
+    assert_null(df_parse_mount(a, "type=secret", &err));
+    assert_string_equal(err, "invalid secret mount. one of source, target required");
+    /* A bind mount needs no target (BuildKit's own Dockerfile has one). */
+    assert_non_null(df_parse_mount(a, "type=bind", &err));
     assert_null(df_parse_mount(a, "type=bind,target", &err));
     assert_string_equal(err, "invalid field 'target' must be a key=value pair");
 }
