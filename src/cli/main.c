@@ -1,2 +1,51 @@
+/* bosun: the command-line entry point. */
 #include <stdio.h>
-int main(void) { puts("bosun " BOSUN_VERSION); return 0; }
+#include <string.h>
+
+#include "bosun/bosun.h"
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: bosun <command> [options] [args]\n"
+          "\n"
+          "Checks that container images are built securely.\n"
+          "\n"
+          "commands:\n"
+          "  lint FILE...      check Dockerfiles (`-` reads stdin)\n"
+          "  rules             list the rules\n"
+          "  explain RULE      describe a rule: why, and how to fix it\n"
+          "\n"
+          "options:\n"
+          "  -h, --help        show this help (`bosun lint --help` for lint)\n"
+          "  --version         print the version\n"
+          "\n"
+          "exit status: 0 clean, 1 findings at or above the failure "
+          "threshold, 2 bad usage or unreadable input\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("bosun %s\n", bosun_version());
+        return EXIT_CLEAN;
+    }
+    if (!strcmp(cmd, "lint"))
+        return cmd_lint(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rules"))
+        return cmd_rules(argc - 1, argv + 1);
+    if (!strcmp(cmd, "explain"))
+        return cmd_explain(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (try 'bosun --help')", cmd);
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,134 @@
+/*
+ * libbosun: checks that container images are built securely.
+ *
+ * The library lints Dockerfiles (and, later, built images) and collects
+ * findings in a report that can be rendered in several formats. All strings
+ * handed out are owned by the object they come from and live as long as it.
+ */
+#ifndef BOSUN_BOSUN_H
+#define BOSUN_BOSUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+const char *bosun_version(void);
+
+/* Ordered: a threshold compares with >=. */
+typedef enum bosun_severity {
+    BOSUN_INFO = 0,
+    BOSUN_WARNING = 1,
+    BOSUN_ERROR = 2,
+} bosun_severity;
+
+const char *bosun_severity_name(bosun_severity s);
+/* Parses "info", "warning", "error"; false when unknown. */
+bool bosun_severity_parse(const char *s, bosun_severity *out);
+
+/* ------------------------------------------------------------ rules */
+
+typedef struct bosun_rule_info {
+    const char *id;          /* stable, kebab-case */
+    bosun_severity severity; /* default */
+    int principle;           /* 1..8, 0 for general checks */
+    const char *scope;       /* "dockerfile", "image" or "both" */
+    const char *summary;     /* one line */
+    const char *rationale;   /* why it matters */
+    const char *bad;         /* an example that triggers it */
+    const char *good;        /* the same, fixed */
+    const char *fix;         /* how to fix, in one paragraph */
+} bosun_rule_info;
+
+size_t bosun_rule_count(void);
+const bosun_rule_info *bosun_rule_at(size_t i);
+const bosun_rule_info *bosun_rule_find(const char *id);
+
+/* ----------------------------------------------------------- config */
+
+typedef struct bosun_config bosun_config;
+
+bosun_config *bosun_config_new(void);
+void bosun_config_free(bosun_config *c);
+/* --build-arg NAME=VALUE (the value is copied). */
+void bosun_config_add_build_arg(bosun_config *c, const char *name,
+                                const char *value);
+/* --target STAGE */
+void bosun_config_set_target(bosun_config *c, const char *stage);
+/* Ignore a rule; false when the id is unknown. */
+bool bosun_config_ignore(bosun_config *c, const char *rule_id);
+
+/* ----------------------------------------------------------- report */
+
+typedef struct bosun_finding {
+    const char *rule;
+    bosun_severity severity;
+    const char *file;
+    const char *message;
+    /* Dockerfile findings (0 when not applicable): `line` is the first line
+     * of the instruction and `end_line` its last; the offending token
+     * starts at token_line:column and ends before token_end_column. */
+    unsigned line, end_line;
+    unsigned token_line, column, token_end_column;
+    const char *stage;       /* NULL when not applicable */
+    /* Image findings (-1 / NULL when not applicable). */
+    int layer_index;
+    const char *layer_digest;
+    const char *path;
+    int deleted_in_layer;
+    int history_index;
+} bosun_finding;
+
+/* An input that could not be checked (exit status 2). */
+typedef struct bosun_error {
+    const char *file;
+    unsigned line;           /* 0 when it concerns the whole input */
+    const char *message;
+} bosun_error;
+
+typedef struct bosun_report bosun_report;
+
+bosun_report *bosun_report_new(void);
+void bosun_report_free(bosun_report *r);
+size_t bosun_report_count(const bosun_report *r);
+const bosun_finding *bosun_report_finding(const bosun_report *r, size_t i);
+size_t bosun_report_error_count(const bosun_report *r);
+const bosun_error *bosun_report_error(const bosun_report *r, size_t i);
+/* Sort findings by file, then line (or layer), then rule. */
+void bosun_report_sort(bosun_report *r);
+/* The highest severity reported, or -1 when there is no finding. */
+int bosun_report_max_severity(const bosun_report *r);
+/* Record an error about an input (e.g. a file that cannot be read). */
+void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
+                            const char *message);
+
+typedef enum bosun_format {
+    BOSUN_FORMAT_PLAIN,
+    BOSUN_FORMAT_TTY,
+    BOSUN_FORMAT_JSON,
+} bosun_format;
+
+bool bosun_format_parse(const char *s, bosun_format *out);
+/* Render the report. Returns false on a write error. */
+bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out);
+
+/* ------------------------------------------------------------- lint */
+
+/*
+ * Lint one Dockerfile held in memory. `name` is how findings refer to it.
+ * Returns false when the file cannot be parsed (the error is in the report).
+ */
+bool bosun_lint_dockerfile(const bosun_config *c, const char *name,
+                           const char *data, size_t len, bosun_report *r);
+
+/* Largest Dockerfile accepted (larger inputs are refused, not truncated). */
+#define BOSUN_MAX_DOCKERFILE_SIZE (16u << 20)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * Download commands as the tools read their own command lines: curl,
+ * wget, fetch (also through `busybox wget`). Which operand is the URL,
+ * where the content goes (stdout, or which file), and which switches turn
+ * transport verification off. Shared by the pipe-to-shell and download
+ * verification rules.
+ */
+#ifndef BOSUN_RULES_DOWNLOAD_H
+#define BOSUN_RULES_DOWNLOAD_H
+
+#include "rules/rule.h"
+
+typedef struct download {
+    const sh_command *cmd;
+    const char *tool;        /* "curl", "wget", "fetch" */
+    const sh_word *url;      /* the first URL operand, or NULL */
+    size_t nurls;
+    bool to_stdout;          /* content written to standard output */
+    const char *output;      /* the file written, when known */
+    const sh_word *output_word;
+    const sh_word *insecure; /* -k, --insecure, --no-check-certificate */
+} download;
+
+/* Fills *d when `c` is a download command. */
+bool download_parse(lint_ctx *ctx, const sh_command *c, download *d);
+
+/* The last path segment of a URL ("https://x/a/b.sh?x=1" -> "b.sh"). */
+const char *download_url_basename(lint_ctx *ctx, const char *url);
+
+/* Effective command name and arguments, seeing through `busybox APPLET`. */
+const char *command_name(const sh_command *c, const sh_word **args,
+                         size_t *nargs);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * Every rule bosun knows, in catalog order. A rule is defined (metadata and
+ * check) in the file of its principle; this list only names them.
+ */
+#include <string.h>
+
+#include "rules/rule.h"
+
+extern const rule_def rule_invalid_instruction;
+extern const rule_def rule_root_user;
+extern const rule_def rule_package_upgrade;
+extern const rule_def rule_pipe_to_shell;
+extern const rule_def rule_from_latest;
+
+static const rule_def *const all_rules[] = {
+    &rule_root_user,
+    &rule_package_upgrade,
+    &rule_pipe_to_shell,
+    &rule_from_latest,
+    &rule_invalid_instruction,
+};
+
+size_t rules_count(void)
+{
+    return sizeof(all_rules) / sizeof(all_rules[0]);
+}
+
+const rule_def *rules_at(size_t i)
+{
+    return i < rules_count() ? all_rules[i] : NULL;
+}
+
+const rule_def *rules_find(const char *id)
+{
+    for (size_t i = 0; i < rules_count(); i++)
+        if (strcmp(all_rules[i]->info.id, id) == 0)
+            return all_rules[i];
+    return NULL;
+}
+
+size_t bosun_rule_count(void)
+{
+    return rules_count();
+}
+
+const bosun_rule_info *bosun_rule_at(size_t i)
+{
+    const rule_def *r = rules_at(i);
+    return r ? &r->info : NULL;
+}
+
+const bosun_rule_info *bosun_rule_find(const char *id)
+{
+    const rule_def *r = rules_find(id);
+    return r ? &r->info : NULL;
+}
