@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every fuzz target for a given number of seconds.
 #   fuzz/run.sh BUILD_DIR SECONDS [target...]
-# Seeds come from fuzz/seeds/<target>/ (checked in) and the test data; the
+# Seeds come from fuzz/seeds/<target>/ and from the directories listed
+# (globs allowed) in fuzz/<target>.seeds, e.g. the test fixtures; the
 # growing corpus is kept in fuzz/corpus/<target>/ (not checked in). Crashes
 # land in fuzz/artifacts/.
 set -eu
@@ -19,7 +20,17 @@ for t in $targets; do
     echo "== $t for ${seconds}s"
     set -- "$corpus"
     [ -d "$seeds" ] && set -- "$@" "$seeds"
-    if ! "$build/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if [ -f "$here/$t.seeds" ]; then
+        for pattern in $(grep -v '^#' "$here/$t.seeds"); do
+            for d in "$here"/../$pattern; do
+                [ -d "$d" ] && set -- "$@" "$d"
+            done
+        done
+    fi
+    dict=""
+    [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
+    # shellcheck disable=SC2086
+    if ! "$build/fuzz/$t" $dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$here/artifacts/$t-" "$@" 2>"$here/artifacts/$t.log"; then
         echo "!! $t failed, see fuzz/artifacts/$t.log" >&2
         tail -n 30 "$here/artifacts/$t.log" >&2
