@@ -2,17 +2,44 @@
 
 #include <string.h>
 
+#define JSONW_FLUSH_AT (64 * 1024)
+
 void jw_init(jsonw *w, FILE *out)
 {
     memset(w, 0, sizeof(*w));
     w->out = out;
+    sb_init(&w->buf);
+}
+
+static void flush(jsonw *w)
+{
+    if (w->buf.len && fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len)
+        w->failed = true;
+    sb_reset(&w->buf);
+}
+
+static void put(jsonw *w, const char *s, size_t n)
+{
+    sb_append(&w->buf, s, n);
+    if (w->buf.len >= JSONW_FLUSH_AT)
+        flush(w);
+}
+
+static void putc_(jsonw *w, char c)
+{
+    put(w, &c, 1);
+}
+
+static void puts_(jsonw *w, const char *s)
+{
+    put(w, s, strlen(s));
 }
 
 static void indent(jsonw *w)
 {
-    fputc('\n', w->out);
-    for (int i = 0; i < w->depth; i++)
-        fputs("  ", w->out);
+    static const char spaces[] = "\n                                                                ";
+    size_t n = 1 + 2 * (size_t)w->depth;
+    put(w, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
 }
 
 /* Separator and indentation before a value or a key. */
@@ -25,7 +52,7 @@ static void before_item(jsonw *w)
     if (w->depth == 0)
         return;
     if (w->has_items[w->depth])
-        fputc(',', w->out);
+        putc_(w, ',');
     w->has_items[w->depth] = true;
     indent(w);
 }
@@ -33,7 +60,7 @@ static void before_item(jsonw *w)
 static void container_open(jsonw *w, char c)
 {
     before_item(w);
-    fputc(c, w->out);
+    putc_(w, c);
     if (w->depth + 1 < JSONW_MAX_DEPTH)
         w->depth++;
     w->has_items[w->depth] = false;
@@ -46,7 +73,7 @@ static void container_close(jsonw *w, char c)
         w->depth--;
     if (had)
         indent(w);
-    fputc(c, w->out);
+    putc_(w, c);
 }
 
 void jw_object_begin(jsonw *w) { container_open(w, '{'); }
@@ -85,58 +112,62 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
     return n;
 }
 
-static void write_escaped(FILE *out, const char *s, size_t n)
+static void write_escaped(jsonw *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    fputc('"', out);
+    putc_(w, '"');
     while (p < end) {
-        /* Copy the longest run that needs no escaping in one call. */
+        /* Copy the longest run that needs no escaping at once. */
         const unsigned char *run = p;
         while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
             p++;
         if (p > run)
-            fwrite(run, 1, (size_t)(p - run), out);
+            put(w, (const char *)run, (size_t)(p - run));
         if (p >= end)
             break;
         unsigned char c = *p;
         if (c >= 0x80) {
             size_t k = utf8_len(p, (size_t)(end - p));
             if (k) {
-                fwrite(p, 1, k, out);
+                put(w, (const char *)p, k);
                 p += k;
             } else {
-                fputs("\xEF\xBF\xBD", out); /* U+FFFD for a bad byte */
+                puts_(w, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
                 p++;
             }
             continue;
         }
         switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        default: fprintf(out, "\\u%04x", c); break;
+        case '"': puts_(w, "\\\""); break;
+        case '\\': puts_(w, "\\\\"); break;
+        case '\n': puts_(w, "\\n"); break;
+        case '\r': puts_(w, "\\r"); break;
+        case '\t': puts_(w, "\\t"); break;
+        case '\b': puts_(w, "\\b"); break;
+        case '\f': puts_(w, "\\f"); break;
+        default: {
+            char esc[8];
+            snprintf(esc, sizeof(esc), "\\u%04x", c);
+            puts_(w, esc);
+        }
         }
         p++;
     }
-    fputc('"', out);
+    putc_(w, '"');
 }
 
 void jw_key(jsonw *w, const char *key)
 {
     before_item(w);
-    write_escaped(w->out, key, strlen(key));
-    fputs(": ", w->out);
+    write_escaped(w, key, strlen(key));
+    put(w, ": ", 2);
     w->after_key = true;
 }
 
 void jw_string_n(jsonw *w, const char *s, size_t n)
 {
     before_item(w);
-    write_escaped(w->out, s, n);
+    write_escaped(w, s, n);
 }
 
 void jw_string(jsonw *w, const char *s)
@@ -147,19 +178,29 @@ void jw_string(jsonw *w, const char *s)
 void jw_int(jsonw *w, long long v)
 {
     before_item(w);
-    fprintf(w->out, "%lld", v);
+    char digits[24];
+    size_t i = sizeof(digits);
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+                                 : (unsigned long long)v;
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        digits[--i] = '-';
+    put(w, digits + i, sizeof(digits) - i);
 }
 
 void jw_bool(jsonw *w, bool v)
 {
     before_item(w);
-    fputs(v ? "true" : "false", w->out);
+    puts_(w, v ? "true" : "false");
 }
 
 void jw_null(jsonw *w)
 {
     before_item(w);
-    fputs("null", w->out);
+    puts_(w, "null");
 }
 
 void jw_kv_string(jsonw *w, const char *key, const char *s)
@@ -176,6 +217,8 @@ void jw_kv_int(jsonw *w, const char *key, long long v)
 
 bool jw_finish(jsonw *w)
 {
-    fputc('\n', w->out);
-    return !ferror(w->out);
+    putc_(w, '\n');
+    flush(w);
+    sb_free(&w->buf);
+    return !w->failed && !ferror(w->out);
 }

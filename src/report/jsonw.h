@@ -11,10 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "util/strbuf.h"
+
 #define JSONW_MAX_DEPTH 32
 
 typedef struct jsonw {
     FILE *out;
+    strbuf buf;          /* written to `out` in large blocks */
+    bool failed;
     int depth;
     bool has_items[JSONW_MAX_DEPTH]; /* per level: an item was written */
     bool after_key;
@@ -34,7 +38,8 @@ void jw_null(jsonw *w);
 /* Shorthands: "key": value */
 void jw_kv_string(jsonw *w, const char *key, const char *s);
 void jw_kv_int(jsonw *w, const char *key, long long v);
-/* Ends the document with a newline; false if the stream failed. */
+/* Ends the document with a newline, flushes and frees the buffer; false if
+ * the stream failed. */
 bool jw_finish(jsonw *w);
 
 #endif

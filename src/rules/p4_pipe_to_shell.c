@@ -73,13 +73,35 @@ static void report_at(lint_ctx *c, size_t inst, const sh_command *at,
                 fmt_what, d->tool, url);
 }
 
-static void check_pipelines(lint_ctx *c, size_t inst, const sh_script *s)
+/* What the rule needs to know about each command of a script, worked out
+ * once: is it a download (and of what), does it verify something. */
+typedef struct script_facts {
+    download *downloads; /* downloads[i].cmd == NULL: not a download */
+    bool *verifies;
+} script_facts;
+
+static script_facts facts_of(lint_ctx *c, const sh_script *s)
+{
+    script_facts f;
+    f.downloads = ARENA_ARRAY(c->a, download, s->ncmds + 1);
+    f.verifies = ARENA_ARRAY(c->a, bool, s->ncmds + 1);
+    for (size_t i = 0; i < s->ncmds; i++) {
+        if (!download_parse(c, s->cmds[i], &f.downloads[i]))
+            f.downloads[i].cmd = NULL;
+        f.verifies[i] = exec_is_verification(s->cmds[i]);
+    }
+    return f;
+}
+
+static void check_pipelines(lint_ctx *c, size_t inst, const sh_script *s,
+                            const script_facts *facts)
 {
     for (size_t i = 0; i < s->ncmds; i++) {
         const sh_command *cmd = s->cmds[i];
-        download d;
-        if (!download_parse(c, cmd, &d) || !d.to_stdout)
+        const download *dl = &facts->downloads[i];
+        if (!dl->cmd || !dl->to_stdout)
             continue;
+        download d = *dl;
 
         /* curl ... | [tee|cat|gunzip...] | interpreter */
         for (const sh_command *n = cmd->pipe_next; n; n = n->pipe_next) {
@@ -113,16 +135,18 @@ static void check_pipelines(lint_ctx *c, size_t inst, const sh_script *s)
 
 /* A file written by a download in this RUN, then executed in it. */
 static void check_downloaded_files(lint_ctx *c, size_t inst,
-                                   const sh_script *s, const char *workdir)
+                                   const sh_script *s, const char *workdir,
+                                   const script_facts *facts)
 {
     for (size_t i = 0; i < s->ncmds; i++) {
-        download d;
-        if (!download_parse(c, s->cmds[i], &d) || !d.output)
+        const download *dl = &facts->downloads[i];
+        if (!dl->cmd || !dl->output)
             continue;
+        download d = *dl;
         const char *path = exec_absolute(c, workdir, d.output);
         for (size_t k = i + 1; k < s->ncmds; k++) {
             const sh_command *run = s->cmds[k];
-            if (exec_is_verification(run))
+            if (facts->verifies[k])
                 break; /* checked before use: download-unverified's job */
             if (exec_runs_file(c, run, workdir, path)) {
                 char what[128];
@@ -202,8 +226,9 @@ static void check_pipe_to_shell(lint_ctx *c)
         const sh_script *s = c->scripts[i];
         if (!s)
             continue;
-        check_pipelines(c, i, s);
-        check_downloaded_files(c, i, s, workdir);
+        script_facts facts = facts_of(c, s);
+        check_pipelines(c, i, s, &facts);
+        check_downloaded_files(c, i, s, workdir, &facts);
 
         /* RUN executing what an earlier ADD fetched from a URL. */
         for (size_t k = 0; k < nadded; k++) {
@@ -216,7 +241,7 @@ static void check_pipe_to_shell(lint_ctx *c)
                 continue;
             for (size_t j = 0; j < s->ncmds; j++) {
                 const sh_command *run = s->cmds[j];
-                if (exec_is_verification(run))
+                if (facts.verifies[j])
                     break;
                 if (exec_runs_file(c, run, workdir, a->path)) {
                     const sh_word *w = name_word(run);
