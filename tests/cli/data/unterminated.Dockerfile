@@ -1,0 +1,3 @@
+FROM debian:12.5
+RUN <<EOF
+echo never ends
