@@ -57,6 +57,19 @@ static const sh_word *name_word(const sh_command *c)
     return c->argc ? &c->argv[c->cmd_index] : NULL;
 }
 
+/* How the file is run, as written: "sh /tmp/i.sh", "./setup". */
+static const char *run_text(lint_ctx *c, const sh_command *run)
+{
+    const sh_word *name = name_word(run);
+    size_t w;
+    if (exec_script_source(run, &w) == SCRIPT_FILE && w < run->argc)
+        return arena_printf(c->a, "%s %s", name->raw, run->argv[w].raw);
+    if (run->name && (!strcmp(run->name, "source") || !strcmp(run->name, ".")) &&
+        run->nargs > 0)
+        return arena_printf(c->a, "%s %s", name->raw, run->args[0].raw);
+    return name ? name->raw : "";
+}
+
 static void report_at(lint_ctx *c, size_t inst, const sh_command *at,
                       const char *fmt_what, const download *d)
 {
@@ -150,9 +163,9 @@ static void check_downloaded_files(lint_ctx *c, size_t inst,
                 break; /* checked before use: download-unverified's job */
             if (exec_runs_file(c, run, workdir, path)) {
                 char what[128];
-                snprintf(what, sizeof(what),
-                         "%s executes %s, downloaded unverified by",
-                         run->name ? run->name : "this command", d.output);
+                snprintf(what, sizeof(what), "`%s` runs a file downloaded, "
+                         "unverified, by", lint_quote(c, run_text(c, run),
+                                                      strlen(run_text(c, run))));
                 report_at(c, inst, run, what, &d);
                 break;
             }
@@ -247,12 +260,11 @@ static void check_pipe_to_shell(lint_ctx *c)
                     const sh_word *w = name_word(run);
                     lint_report(c, "pipe-to-shell", i, w ? w->off : run->off,
                                 w ? w->end : run->end,
-                                "%s runs %s, fetched by `ADD %s` (line %u) "
+                                "`%s` runs %s, fetched by `ADD %s` (line %u) "
                                 "without --checksum: it runs code nobody "
                                 "verified; add --checksum=sha256:... to the "
                                 "ADD or verify the file before running it",
-                                run->name ? run->name : "this command",
-                                a->path, lint_quote(c, a->url, strlen(a->url)),
+                                run_text(c, run), a->path, lint_quote(c, a->url, strlen(a->url)),
                                 f->insts[a->inst].line);
                     break;
                 }
