@@ -7,12 +7,17 @@
 
 #include "rules/rule.h"
 
-/* Known non-root base images (built in; config adds more later). */
+/* Known non-root base images (built in; config adds more later):
+ * distroless' nonroot tags, and Windows Nano Server, whose default user is
+ * ContainerUser (Server Core's is ContainerAdministrator). */
 static const char *const nonroot_base_globs[] = {
     "gcr.io/distroless/*:nonroot",
     "gcr.io/distroless/*:debug-nonroot",
     "gcr.io/distroless/*:nonroot-*",
     "gcr.io/distroless/*:debug-nonroot-*",
+    "mcr.microsoft.com/windows/nanoserver*",
+    "mcr.microsoft.com/powershell:*nanoserver*",
+    "mcr.microsoft.com/dotnet/*nanoserver*",
     NULL,
 };
 
