@@ -30,7 +30,7 @@ void *sh_stack_grow(void *v, size_t *cap, size_t elem, bool *heap)
     return v;
 }
 
-char *sh_strndup(sh_parser *P, const char *s, size_t n)
+char *sh_strndup_block(sh_parser *P, const char *s, size_t n)
 {
     if (n >= P->pool_block / 4)
         return arena_strndup(P->a, s, n);
@@ -54,15 +54,22 @@ uint32_t sh_new_pipeline(sh_parser *P)
 
 cmd_node *sh_node_new(sh_parser *P)
 {
-    cmd_node *n = ARENA_NEW(P->a, cmd_node);
-    sh_command *c = &n->cmd;
-    c->ctx = P->ctx;
-    c->depth = P->depth;
-    c->parent = P->lv->holder ? &P->lv->holder->cmd : NULL;
-    c->parent_word = P->lv->holder ? P->lv->holder_word : -1;
-    c->sep = SH_SEP_END;
-    c->pipeline = sh_new_pipeline(P);
-    c->pipe_len = 1;
+    /* One initialiser rather than zeroing then storing: a node is made
+     * for every command. */
+    cmd_node *n = arena_alloc(P->a, sizeof(*n));
+    cmd_node *holder = P->lv->holder;
+    P->nnodes++;
+    *n = (cmd_node){
+        .cmd = {
+            .ctx = P->ctx,
+            .depth = P->depth,
+            .parent = holder ? &holder->cmd : NULL,
+            .parent_word = holder ? P->lv->holder_word : -1,
+            .sep = SH_SEP_END,
+            .pipeline = sh_new_pipeline(P),
+            .pipe_len = 1,
+        },
+    };
     return n;
 }
 
@@ -110,7 +117,7 @@ void sh_attach_children(cmd_node *holder, cmd_node *head, cmd_node *tail,
 }
 
 /* Source span of an item: a redirection starts at its operator. */
-static uint32_t item_start(const sh_parser *P, const sh_item *it)
+static uint32_t item_start(sh_parser *P, const sh_item *it)
 {
     return it->kind == ITEM_REDIR ? sh_src(P, it->op_off) : it->lw.w.off;
 }
@@ -130,29 +137,33 @@ void sh_complete_command(sh_parser *P, cmd_node *n, size_t base)
             nredirs++;
     }
     c->argv = argc ? arena_alloc(P->a, argc * sizeof(sh_word)) : NULL;
-    n->src_base = P->srcs.n;
     c->assigns = nassigns ? arena_alloc(P->a, nassigns * sizeof(sh_word)) : NULL;
     c->redirs = nredirs ? arena_calloc(P->a, nredirs, sizeof(sh_redir)) : NULL;
+    n->item_base = (uint32_t)base;
+    n->src_base = SH_NO_SRCS;
+    size_t ia = 0, is = 0, ir = 0;
     for (size_t k = 0; k < nitems; k++) {
         const sh_item *it = &items[k];
         if (it->kind == ITEM_ARG) {
-            c->argv[c->argc++] = it->lw.w;
-            *SH_PUSH(P->srcs) = it->lw.src;
+            c->argv[ia++] = it->lw.w;
         } else if (it->kind == ITEM_ASSIGN) {
-            c->assigns[c->nassigns++] = it->lw.w;
+            c->assigns[is++] = it->lw.w;
         } else {
-            sh_redir *r = &c->redirs[c->nredirs];
+            sh_redir *r = &c->redirs[ir];
             r->fd = it->fd;
             r->op = it->op;
             r->target = it->lw.w;
             if (it->hd) {
                 it->hd->node = n;
-                it->hd->redir_index = c->nredirs;
+                it->hd->redir_index = ir;
                 it->hd->node_done = true;
             }
-            c->nredirs++;
+            ir++;
         }
     }
+    c->argc = ia;
+    c->nassigns = is;
+    c->nredirs = ir;
     if (nitems) {
         c->off = item_start(P, &items[0]);
         c->end = items[nitems - 1].lw.w.end;
@@ -180,14 +191,29 @@ void sh_complete_command(sh_parser *P, cmd_node *n, size_t base)
         }
     }
     P->items.n = base;
-    P->srcs.n = n->src_base;
+    if (n->src_base != SH_NO_SRCS)
+        P->srcs.n = n->src_base;
+}
+
+void sh_list_arg_srcs(sh_parser *P, cmd_node *n)
+{
+    size_t argc = n->cmd.argc;
+    while (P->srcs.cap - P->srcs.n < argc)
+        P->srcs.v = sh_stack_grow(P->srcs.v, &P->srcs.cap, sizeof(*P->srcs.v),
+                                  &P->srcs.heap);
+    n->src_base = P->srcs.n;
+    const sh_item *it = P->items.v + n->item_base;
+    for (size_t k = 0; k < argc; it++)
+        if (it->kind == ITEM_ARG)
+            P->srcs.v[n->src_base + k++] = it->lw.src;
+    P->srcs.n += argc;
 }
 
 /* ------------------------------------------------------------ results */
 
 /* Pre-order walk of the command tree: each command, then its children.
- * Fills `out` (when given) and returns the number of commands. */
-static size_t walk_tree(cmd_node *head, sh_command **out)
+ * Fills out[0..cap) and returns the number of commands. */
+static size_t walk_tree(cmd_node *head, sh_command **out, size_t cap)
 {
     SH_STACK(cmd_node *, 32) resume;
     SH_STACK_INIT(resume);
@@ -198,7 +224,7 @@ static size_t walk_tree(cmd_node *head, sh_command **out)
             n = resume.v[--resume.n];
             continue;
         }
-        if (out) {
+        if (count < cap) {
             n->cmd.index = (uint32_t)count;
             out[count] = &n->cmd;
         }
@@ -263,9 +289,16 @@ static void parser_free(sh_parser *P)
 static sh_script *finish_script(sh_parser *P, cmd_node *head)
 {
     sh_script *s = ARENA_NEW(P->a, sh_script);
-    s->ncmds = walk_tree(head, NULL);
-    s->cmds = arena_alloc(P->a, (s->ncmds ? s->ncmds : 1) * sizeof(sh_command *));
-    walk_tree(head, s->cmds);
+    /* Every command is a node made here or by exec_command, which count
+     * them: one walk fills the list. Should the count ever fall short,
+     * walk again into a list of the size found. */
+    size_t cap = P->nnodes ? P->nnodes : 1;
+    s->cmds = arena_alloc(P->a, cap * sizeof(sh_command *));
+    s->ncmds = walk_tree(head, s->cmds, cap);
+    if (s->ncmds > cap) {
+        s->cmds = arena_alloc(P->a, s->ncmds * sizeof(sh_command *));
+        walk_tree(head, s->cmds, s->ncmds);
+    }
     s->functions = P->functions;
     s->nfunctions = P->nfunctions;
     s->error = P->error;

@@ -11,11 +11,66 @@
  * Every scanner here stops at P->end and never reads past it: the text is
  * not NUL-terminated.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "shell/shell_internal.h"
 
 /* ---------------------------------------------------------- bookkeeping */
+
+const unsigned char sh_byte_class[256] = {
+    [' '] = CC_DELIM | CC_SPECIAL | CC_FNAME_END | CC_BLANK,
+    ['\t'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END | CC_BLANK,
+    ['\n'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    [';'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['&'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['|'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['('] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    [')'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['<'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['>'] = CC_DELIM | CC_SPECIAL | CC_FNAME_END,
+    ['\\'] = CC_SPECIAL | CC_FNAME_END | CC_SKIP_MORE,
+    ['\''] = CC_SPECIAL | CC_FNAME_END,
+    ['"'] = CC_SPECIAL | CC_FNAME_END,
+    ['$'] = CC_SPECIAL | CC_FNAME_END,
+    ['`'] = CC_SPECIAL | CC_FNAME_END,
+    ['*'] = CC_SPECIAL,
+    ['?'] = CC_SPECIAL,
+    ['['] = CC_SPECIAL,
+    [']'] = CC_SPECIAL,
+    ['{'] = CC_SPECIAL,
+    ['}'] = CC_SPECIAL,
+    ['~'] = CC_SPECIAL,
+    ['='] = CC_FNAME_END,
+    ['#'] = CC_SKIP_MORE,
+};
+
+/* sh_src outside the segment of the cursor: move the cursor to the segment
+ * holding text_off. */
+uint32_t sh_src_lookup(sh_parser *P, size_t text_off)
+{
+    const srcmap *m = P->map;
+    if (!m || !m->n) { /* the identity */
+        P->cur.lo = 0;
+        P->cur.hi = SIZE_MAX;
+        P->cur.src = 0;
+        return (uint32_t)text_off;
+    }
+    size_t k = P->cur.seg, n = m->n;
+    if (k + 1 < n && m->segs[k + 1].dst <= text_off &&
+        (k + 2 == n || text_off < m->segs[k + 2].dst))
+        k++; /* the next segment: reading on into the next line */
+    else
+        srcmap_lookup_hint(m, text_off, &k);
+    P->cur.seg = k;
+    const srcmap_seg *seg = &m->segs[k];
+    if (text_off < seg->dst) /* before the first segment: clamped */
+        return seg->src;
+    P->cur.lo = seg->dst;
+    P->cur.hi = k + 1 < n ? seg[1].dst : SIZE_MAX;
+    P->cur.src = seg->src;
+    return (uint32_t)(seg->src + (text_off - seg->dst));
+}
 
 void sh_error_at(sh_parser *P, size_t text_off, const char *message)
 {
@@ -27,10 +82,9 @@ void sh_error_at(sh_parser *P, size_t text_off, const char *message)
     P->error = e;
 }
 
-bool sh_enter(sh_parser *P, size_t text_off)
+/* sh_enter past the budget, or after the parse stopped. */
+bool sh_enter_deep(sh_parser *P, size_t text_off)
 {
-    if (++P->nest <= SH_MAX_NEST && !P->abort)
-        return true;
     if (!P->abort) {
         sh_error_at(P, text_off, "nesting too deep");
         P->truncated = true;
@@ -39,26 +93,27 @@ bool sh_enter(sh_parser *P, size_t text_off)
     return false;
 }
 
-void sh_leave(sh_parser *P)
+/* The rest of sh_skip_blanks, from a backslash or '#'. */
+void sh_skip_blanks_at(sh_parser *P)
 {
-    P->nest--;
-}
-
-void sh_skip_blanks(sh_parser *P)
-{
-    while (P->pos < P->end && !P->abort) {
-        char c = P->s[P->pos];
-        if (c == ' ' || c == '\t') {
-            P->pos++;
-        } else if (c == '\\' && P->pos + 1 < P->end && P->s[P->pos + 1] == '\n') {
-            P->pos += 2;
-        } else if (c == '#') {
-            const char *nl = memchr(P->s + P->pos, '\n', P->end - P->pos);
-            P->pos = nl ? (size_t)(nl - P->s) : P->end;
+    if (P->abort)
+        return;
+    const char *s = P->s;
+    size_t i = P->pos, end = P->end;
+    for (;;) {
+        /* Joined continuation lines leave long runs of indentation. */
+        while (i < end && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i + 1 < end && s[i] == '\\' && s[i + 1] == '\n') {
+            i += 2;
+        } else if (i < end && s[i] == '#') {
+            const char *nl = memchr(s + i, '\n', end - i);
+            i = nl ? (size_t)(nl - s) : end;
         } else {
             break;
         }
     }
+    P->pos = i;
 }
 
 void sh_consume_newline(sh_parser *P)
@@ -635,18 +690,15 @@ static void lex_dollar(sh_parser *P, word_state *ws, enum dollar_ctx dc)
 
 /* ------------------------------------------------------------ words */
 
-/* Bytes that need no attention inside an unquoted word. */
-static bool plain_byte(unsigned char c)
+/* The end of the run of bytes from i that need no attention inside an
+ * unquoted word. */
+static inline size_t skip_plain(const sh_parser *P, size_t i)
 {
-    switch (c) {
-    case ' ': case '\t': case '\n': case ';': case '&': case '|': case '(':
-    case ')': case '<': case '>': case '\\': case '\'': case '"': case '$':
-    case '`': case '*': case '?': case '[': case ']': case '{': case '}':
-    case '~':
-        return false;
-    default:
-        return true;
-    }
+    const char *s = P->s;
+    size_t end = P->end;
+    while (i < end && !sh_byte_is(s[i], CC_SPECIAL))
+        i++;
+    return i;
 }
 
 /* Does text[from, to) read NAME= NAME+= NAME[...]= ? (array assignment) */
@@ -745,9 +797,7 @@ static void close_brace(sh_parser *P, word_state *ws)
 static void lex_unquoted(sh_parser *P, word_state *ws)
 {
     while (!sh_at_end(P)) {
-        size_t i = P->pos;
-        while (i < P->end && plain_byte((unsigned char)P->s[i]))
-            i++;
+        size_t i = skip_plain(P, P->pos);
         if (i > P->pos) {
             emit_text(P, ws, P->pos, i - P->pos);
             P->pos = i;
@@ -842,6 +892,14 @@ static void lex_unquoted(sh_parser *P, word_state *ws)
     }
 }
 
+/* Source span and end of a word read from text[start, end). */
+static void word_position(sh_parser *P, size_t start, size_t end, lexed_word *out)
+{
+    out->w.off = sh_src(P, start);
+    out->w.end = sh_src_end(P, out->w.off, start, end);
+    out->text_end = (uint32_t)end;
+}
+
 /* Copy the word's value and map out of the scratch buffers. */
 static void finish_word(sh_parser *P, word_state *ws, size_t start, size_t end,
                         lexed_word *out)
@@ -854,8 +912,9 @@ static void finish_word(sh_parser *P, word_state *ws, size_t start, size_t end,
     out->src.text_off = (uint32_t)start;
     out->src.vmap = NULL;
     if (nseg > 1 || (nseg == 1 && (seg->dst != 0 || seg->src != start))) {
-        srcmap *m = ARENA_NEW(P->a, srcmap);
-        m->segs = arena_alloc(P->a, nseg * sizeof(*seg));
+        /* The map and its segments in one block. */
+        srcmap *m = arena_alloc(P->a, sizeof(*m) + nseg * sizeof(*seg));
+        m->segs = (srcmap_seg *)(m + 1);
         memcpy(m->segs, seg, nseg * sizeof(*seg));
         m->n = m->cap = nseg;
         out->src.vmap = m;
@@ -868,10 +927,41 @@ static void finish_word(sh_parser *P, word_state *ws, size_t start, size_t end,
                      ? value
                      : sh_strndup(P, P->s + start, rawlen);
     out->w.flags = ws->flags;
-    out->w.off = sh_src(P, start);
-    out->w.end = sh_src_end(P, start, end);
-    out->text_end = (uint32_t)end;
+    word_position(P, start, end, out);
     rewind_value(P, ws->vbase, ws->sbase);
+}
+
+/*
+ * A word that is text[start, end) as is: nothing quoted, escaped, expanded
+ * or pattern-like, so its value is its raw text and needs no map. Most
+ * words are like this; they skip the scratch buffers.
+ */
+static void literal_word(sh_parser *P, size_t start, size_t end, lexed_word *out)
+{
+    char *text = sh_strndup(P, P->s + start, end - start);
+    out->w.raw = out->w.value = text;
+    out->w.len = end - start;
+    out->w.flags = 0;
+    out->src.text_off = (uint32_t)start;
+    out->src.vmap = NULL;
+    word_position(P, start, end, out);
+}
+
+/* Does the byte at i (or the end of the text) end an unquoted word whose
+ * bytes so far were all plain, leaving it as written? (See lex_unquoted:
+ * '(' may continue the word, and in a regex ')' and '|' do.) */
+static bool ends_literal_word(const sh_parser *P, size_t i, unsigned mode)
+{
+    if (i >= P->end)
+        return true;
+    switch (P->s[i]) {
+    case ' ': case '\t': case '\n': case ';': case '&': case '<': case '>':
+        return true;
+    case ')': case '|':
+        return !(mode & WM_REGEX);
+    default:
+        return false;
+    }
 }
 
 static void word_begin(sh_parser *P, word_state *ws, unsigned mode)
@@ -885,13 +975,23 @@ static void word_begin(sh_parser *P, word_state *ws, unsigned mode)
     ws->nbraces = 0;
 }
 
-bool sh_lex_word(sh_parser *P, unsigned mode, lexed_word *out)
+/* The general case of sh_lex_word: text[start, plain_end) is plain, then
+ * comes something to decode (or no word at all). Kept out of line so the
+ * common case stays small. */
+__attribute__((noinline))
+static bool lex_decoded_word(sh_parser *P, unsigned mode, size_t plain_end,
+                             lexed_word *out)
 {
+    size_t start = P->pos;
+    if (!sh_enter(P, start)) {
+        sh_leave(P);
+        return false;
+    }
     word_state ws;
     word_begin(P, &ws, mode);
-    size_t start = P->pos;
-    if (sh_enter(P, start))
-        lex_unquoted(P, &ws);
+    emit_text(P, &ws, start, plain_end - start);
+    P->pos = plain_end;
+    lex_unquoted(P, &ws);
     sh_leave(P);
     if (P->pos == start) {
         rewind_value(P, ws.vbase, ws.sbase);
@@ -901,12 +1001,24 @@ bool sh_lex_word(sh_parser *P, unsigned mode, lexed_word *out)
     return true;
 }
 
+bool sh_lex_word(sh_parser *P, unsigned mode, lexed_word *out)
+{
+    size_t start = P->pos;
+    size_t i = skip_plain(P, start);
+    /* A literal word needs the room for one more level (see sh_enter),
+     * like any other. */
+    if (i > start && ends_literal_word(P, i, mode) && P->nest < SH_MAX_NEST &&
+        !P->abort) {
+        P->pos = i;
+        literal_word(P, start, i, out);
+        return true;
+    }
+    return lex_decoded_word(P, mode, i, out);
+}
+
 void sh_plain_word(sh_parser *P, size_t start, size_t end, lexed_word *out)
 {
-    word_state ws;
-    word_begin(P, &ws, WM_NORMAL);
-    emit_text(P, &ws, start, end - start);
-    finish_word(P, &ws, start, end, out);
+    literal_word(P, start, end, out);
 }
 
 void sh_lex_arith_expr(sh_parser *P, size_t open_off, lexed_word *out)

@@ -30,64 +30,75 @@ typedef enum keyword {
     KW_LBRACE, KW_RBRACE, KW_BANG, KW_DLBRACK,
 } keyword;
 
-static bool keyword_char(char c)
+/* Does the text at p (room bytes) start with the reserved word `word`,
+ * followed by a delimiter or the end? Sets *len when it does. */
+static inline bool keyword_at(const char *p, size_t room, const char *word,
+                              size_t *len)
 {
-    return (c >= 'a' && c <= 'z') || c == '{' || c == '}' || c == '!' || c == '[';
+    size_t n = strlen(word);
+    if (n > room || memcmp(p, word, n) != 0 ||
+        (n < room && !sh_is_delim((unsigned char)p[n])))
+        return false;
+    *len = n;
+    return true;
 }
 
-/* The reserved word at pos, if any (only meaningful in command position). */
+/* The reserved word at pos, if any (only meaningful in command position).
+ * Called several times at each command: the first byte rules out most
+ * command names at once. */
 static keyword peek_keyword(const sh_parser *P, size_t *len)
 {
     if (P->abort || P->pos >= P->end)
         return KW_NONE;
     const char *p = P->s + P->pos;
-    switch (*p) { /* cheap rejection of most command names */
-    case 'c': case 'd': case 'e': case 'f': case 'i': case 's': case 't':
-    case 'u': case 'w': case '{': case '}': case '!': case '[':
-        break;
+    size_t room = P->end - P->pos;
+    bool bash = P->bash;
+    switch (*p) {
+    case '{':
+        return keyword_at(p, room, "{", len) ? KW_LBRACE : KW_NONE;
+    case '}':
+        return keyword_at(p, room, "}", len) ? KW_RBRACE : KW_NONE;
+    case '!':
+        return keyword_at(p, room, "!", len) ? KW_BANG : KW_NONE;
+    case '[':
+        return bash && keyword_at(p, room, "[[", len) ? KW_DLBRACK : KW_NONE;
+    case 'c':
+        if (keyword_at(p, room, "case", len))
+            return KW_CASE;
+        return bash && keyword_at(p, room, "coproc", len) ? KW_COPROC : KW_NONE;
+    case 'd':
+        if (keyword_at(p, room, "do", len))
+            return KW_DO;
+        return keyword_at(p, room, "done", len) ? KW_DONE : KW_NONE;
+    case 'e':
+        if (keyword_at(p, room, "elif", len))
+            return KW_ELIF;
+        if (keyword_at(p, room, "else", len))
+            return KW_ELSE;
+        return keyword_at(p, room, "esac", len) ? KW_ESAC : KW_NONE;
+    case 'f':
+        if (keyword_at(p, room, "fi", len))
+            return KW_FI;
+        if (keyword_at(p, room, "for", len))
+            return KW_FOR;
+        return bash && keyword_at(p, room, "function", len) ? KW_FUNCTION : KW_NONE;
+    case 'i':
+        if (keyword_at(p, room, "if", len))
+            return KW_IF;
+        return keyword_at(p, room, "in", len) ? KW_IN : KW_NONE;
+    case 's':
+        return bash && keyword_at(p, room, "select", len) ? KW_SELECT : KW_NONE;
+    case 't':
+        if (keyword_at(p, room, "then", len))
+            return KW_THEN;
+        return bash && keyword_at(p, room, "time", len) ? KW_TIME : KW_NONE;
+    case 'u':
+        return keyword_at(p, room, "until", len) ? KW_UNTIL : KW_NONE;
+    case 'w':
+        return keyword_at(p, room, "while", len) ? KW_WHILE : KW_NONE;
     default:
         return KW_NONE;
     }
-    size_t n = 0, room = P->end - P->pos;
-    while (n < room && n < 9 && keyword_char(p[n]))
-        n++;
-    if (n == 0 || n > 8 || (n < room && !sh_is_delim((unsigned char)p[n])))
-        return KW_NONE;
-    *len = n;
-#define KW(text, kw, bash_only)                                               \
-    if (n == sizeof(text) - 1 && memcmp(p, text, sizeof(text) - 1) == 0 &&    \
-        (P->bash || !(bash_only)))                                            \
-        return kw;
-    switch (n) {
-    case 1:
-        KW("{", KW_LBRACE, false) KW("}", KW_RBRACE, false) KW("!", KW_BANG, false)
-        break;
-    case 2:
-        KW("if", KW_IF, false) KW("fi", KW_FI, false) KW("do", KW_DO, false)
-        KW("in", KW_IN, false) KW("[[", KW_DLBRACK, true)
-        break;
-    case 3:
-        KW("for", KW_FOR, false)
-        break;
-    case 4:
-        KW("then", KW_THEN, false) KW("elif", KW_ELIF, false) KW("else", KW_ELSE, false)
-        KW("done", KW_DONE, false) KW("case", KW_CASE, false) KW("esac", KW_ESAC, false)
-        KW("time", KW_TIME, true)
-        break;
-    case 5:
-        KW("while", KW_WHILE, false) KW("until", KW_UNTIL, false)
-        break;
-    case 6:
-        KW("select", KW_SELECT, true) KW("coproc", KW_COPROC, true)
-        break;
-    case 8:
-        KW("function", KW_FUNCTION, true)
-        break;
-    default:
-        break;
-    }
-#undef KW
-    return KW_NONE;
 }
 
 static bool at_keyword(const sh_parser *P, keyword want, size_t *len)
@@ -112,8 +123,11 @@ static unsigned keyword_stop(keyword k)
     }
 }
 
-/* What ends or continues a list at pos (blanks already skipped). */
-static unsigned peek_stop(const sh_parser *P)
+/* What ends or continues a list at pos (blanks already skipped), given the
+ * keyword k that peek_keyword() found there. The grammar looks at each
+ * command start several times: callers pass k along rather than peek
+ * again. */
+static unsigned peek_stop_at(const sh_parser *P, keyword k)
 {
     int c = sh_peek(P, 0);
     if (c < 0)
@@ -124,11 +138,18 @@ static unsigned peek_stop(const sh_parser *P)
         int d = sh_peek(P, 1);
         return d == ';' || (P->bash && d == '&') ? STOP_DSEMI : STOP_OTHER;
     }
-    size_t len;
-    return keyword_stop(peek_keyword(P, &len));
+    return keyword_stop(k);
 }
 
-static bool can_start_command(const sh_parser *P)
+/* The same, peeking the keyword. */
+static unsigned peek_stop(const sh_parser *P)
+{
+    size_t len;
+    return peek_stop_at(P, peek_keyword(P, &len));
+}
+
+/* Can a command start at pos, where peek_stop() found `tok`? */
+static bool can_start_command_at(const sh_parser *P, unsigned tok)
 {
     int c = sh_peek(P, 0);
     switch (c) {
@@ -137,8 +158,14 @@ static bool can_start_command(const sh_parser *P)
     case '&':
         return P->bash && sh_peek(P, 1) == '>';
     default:
-        return peek_stop(P) == STOP_OTHER;
+        return tok == STOP_OTHER;
     }
+}
+
+/* The same, peeking. */
+static bool can_start_command(const sh_parser *P)
+{
+    return can_start_command_at(P, peek_stop(P));
 }
 
 /* The token at pos that nothing expects: its message and length. */
@@ -240,16 +267,19 @@ static size_t fd_var_length(const sh_parser *P)
     return 0;
 }
 
-static bool at_redirection(const sh_parser *P)
+static inline bool at_redirection(const sh_parser *P)
 {
-    int c = sh_peek(P, 0), d = sh_peek(P, 1);
-    if (c == '<' || c == '>')
-        return !(P->bash && d == '(');
-    if (c == '&')
-        return P->bash && d == '>';
-    if (c >= '0' && c <= '9')
-        return at_io_number(P);
-    return c == '{' && fd_var_length(P) > 0;
+    int c = sh_peek(P, 0);
+    switch (c) {
+    case '<': case '>':
+        return !(P->bash && sh_peek(P, 1) == '(');
+    case '&':
+        return P->bash && sh_peek(P, 1) == '>';
+    case '{':
+        return fd_var_length(P) > 0;
+    default:
+        return c >= '0' && c <= '9' && at_io_number(P);
+    }
 }
 
 /* Read one redirection into the items of the command being read (n may be
@@ -377,7 +407,7 @@ static bool is_assignment(const char *raw)
     return raw[i] == '=';
 }
 
-static void push_word(sh_parser *P, item_kind kind, const lexed_word *lw)
+static inline void push_word(sh_parser *P, item_kind kind, const lexed_word *lw)
 {
     sh_item *it = SH_PUSH(P->items);
     it->kind = kind;
@@ -430,7 +460,8 @@ static cmd_node *parse_simple(sh_parser *P)
         if (argc == 0 && is_assignment(lw.w.raw)) {
             push_word(P, ITEM_ASSIGN, &lw);
         } else {
-            set_parent_word(n, last, argc);
+            if (n->last_child != last)
+                set_parent_word(n, last, argc);
             push_word(P, ITEM_ARG, &lw);
             argc++;
         }
@@ -523,6 +554,7 @@ static cmd_node *parse_arith_command(sh_parser *P)
 /* ---------------------------------------------------- compound commands */
 
 static cmd_node *parse_command(sh_parser *P, unsigned stop);
+static cmd_node *parse_command_kw(sh_parser *P, unsigned stop, keyword k, size_t len);
 
 /* A body list that ends with the keyword `close` (e.g. do ... done). */
 static bool parse_body(sh_parser *P, unsigned stop, unsigned close_stop,
@@ -753,10 +785,9 @@ static void add_function(sh_parser *P, size_t start, size_t end)
 }
 
 /* Bytes a function name may hold (bash is liberal). */
-static bool function_name_char(char c)
+static inline bool function_name_char(char c)
 {
-    return !sh_is_delim((unsigned char)c) && c != '\'' && c != '"' && c != '\\' &&
-           c != '$' && c != '`' && c != '=';
+    return !sh_byte_is(c, CC_FNAME_END);
 }
 
 /* NAME ( ) at pos? Sets the end of the name and of the parentheses. */
@@ -853,10 +884,9 @@ static cmd_node *parse_coproc(sh_parser *P, unsigned stop)
     return n;
 }
 
-static cmd_node *parse_command_at(sh_parser *P, unsigned stop)
+/* The command at pos, where peek_keyword() found k (len bytes). */
+static cmd_node *parse_command_at(sh_parser *P, unsigned stop, keyword k, size_t len)
 {
-    size_t len;
-    keyword k = peek_keyword(P, &len);
     if (sh_peek(P, 0) == '(') {
         if (P->bash && sh_peek(P, 1) == '(' && sh_arith_ahead(P, P->pos + 2))
             return parse_arith_command(P);
@@ -897,14 +927,23 @@ static cmd_node *parse_command_at(sh_parser *P, unsigned stop)
     return parse_simple(P);
 }
 
-/* A command; NULL unless it is a simple command (or [[ ]], (( ))). */
-static cmd_node *parse_command(sh_parser *P, unsigned stop)
+/* A command at pos, where peek_keyword() found k (len bytes); NULL unless
+ * it is a simple command (or [[ ]], (( ))). */
+static cmd_node *parse_command_kw(sh_parser *P, unsigned stop, keyword k, size_t len)
 {
     cmd_node *n = NULL;
     if (sh_enter(P, P->pos))
-        n = parse_command_at(P, stop);
+        n = parse_command_at(P, stop, k, len);
     sh_leave(P);
     return n;
+}
+
+/* The same, peeking the keyword. */
+static cmd_node *parse_command(sh_parser *P, unsigned stop)
+{
+    size_t len = 0;
+    keyword k = peek_keyword(P, &len);
+    return parse_command_kw(P, stop, k, len);
 }
 
 /* ---------------------------------------------------- pipelines, lists */
@@ -940,41 +979,42 @@ static void set_sep(sh_parser *P, size_t base, sh_sep sep)
     P->pipes.n = base;
 }
 
-/* A pipeline; its elements stay on P->pipes from the returned index until
- * the caller knows the separator that follows. */
-static size_t parse_pipeline(sh_parser *P, unsigned stop)
+/*
+ * A pipeline at pos, where a command can start (the caller saw it), blanks
+ * are skipped and peek_keyword() found k (len bytes). Its elements stay on
+ * P->pipes from the returned index until the caller knows the separator
+ * that follows; pos is left after blanks.
+ */
+static size_t parse_pipeline(sh_parser *P, unsigned stop, keyword k, size_t len)
 {
     size_t base = P->pipes.n;
     cmd_node *mark = P->lv->tail;
-    bool negate = false;
-    for (;;) {
-        sh_skip_blanks(P);
-        size_t len;
-        keyword k = peek_keyword(P, &len);
+    bool negate = false, ready = true;
+    /* Here and after each '|', blanks are skipped and k is the keyword at
+     * pos. */
+    while (k == KW_BANG || k == KW_TIME) {
+        P->pos += len;
         if (k == KW_BANG) {
             negate = !negate;
-            P->pos += len;
-        } else if (k == KW_TIME) {
-            P->pos += len;
+        } else {
             sh_skip_blanks(P);
             if (sh_peek(P, 0) == '-' && sh_peek(P, 1) == 'p' && sh_is_delim(sh_peek(P, 2)))
                 P->pos += 2;
-        } else {
-            break;
         }
-    }
-    for (;;) {
         sh_skip_blanks(P);
-        if (!can_start_command(P))
-            break;
-        cmd_node *n = parse_command(P, stop); /* may grow P->pipes */
+        k = peek_keyword(P, &len);
+        ready = can_start_command_at(P, peek_stop_at(P, k));
+    }
+    while (ready) {
+        cmd_node *n = parse_command_kw(P, stop, k, len); /* may grow P->pipes */
         *SH_PUSH(P->pipes) = n;
         sh_skip_blanks(P);
         if (sh_peek(P, 0) != '|' || sh_peek(P, 1) == '|')
             break;
         P->pos += P->bash && sh_peek(P, 1) == '&' ? 2 : 1;
         sh_skip_linebreaks(P);
-        if (!can_start_command(P)) {
+        k = peek_keyword(P, &len);
+        if (!can_start_command_at(P, peek_stop_at(P, k))) {
             report_unexpected(P);
             break;
         }
@@ -985,22 +1025,23 @@ static size_t parse_pipeline(sh_parser *P, unsigned stop)
     return base;
 }
 
-static size_t parse_and_or(sh_parser *P, unsigned stop)
+/* An and-or list at pos, as for parse_pipeline; pos is left after blanks. */
+static size_t parse_and_or(sh_parser *P, unsigned stop, keyword k, size_t len)
 {
-    size_t base = parse_pipeline(P, stop);
+    size_t base = parse_pipeline(P, stop, k, len);
     for (;;) {
-        sh_skip_blanks(P);
         int c = sh_peek(P, 0);
         if ((c != '&' && c != '|') || sh_peek(P, 1) != c)
             return base;
         set_sep(P, base, c == '&' ? SH_SEP_AND : SH_SEP_OR);
         P->pos += 2;
         sh_skip_linebreaks(P);
-        if (!can_start_command(P)) {
+        k = peek_keyword(P, &len);
+        if (!can_start_command_at(P, peek_stop_at(P, k))) {
             report_unexpected(P);
             return P->pipes.n;
         }
-        base = parse_pipeline(P, stop);
+        base = parse_pipeline(P, stop, k, len);
     }
 }
 
@@ -1008,16 +1049,17 @@ unsigned sh_parse_list(sh_parser *P, unsigned stop)
 {
     for (;;) {
         sh_skip_linebreaks(P);
-        unsigned tok = peek_stop(P);
+        size_t len = 0;
+        keyword k = peek_keyword(P, &len);
+        unsigned tok = peek_stop_at(P, k);
         if (tok & (stop | STOP_EOF))
             return tok;
-        if (!can_start_command(P)) {
+        if (!can_start_command_at(P, tok)) {
             skip_unexpected(P);
             continue;
         }
         cmd_node *mark = P->lv->tail;
-        size_t base = parse_and_or(P, stop);
-        sh_skip_blanks(P);
+        size_t base = parse_and_or(P, stop, k, len);
         int c = sh_peek(P, 0), d = sh_peek(P, 1);
         sh_sep sep = SH_SEP_END;
         if (c == ';' && d != ';' && !(P->bash && d == '&')) {
@@ -1103,6 +1145,7 @@ typedef struct text_save {
     const char *s;
     size_t end, pos;
     const srcmap *map;
+    map_cursor cur;
     bool bash;
 } text_save;
 
@@ -1113,11 +1156,13 @@ static void text_push(sh_parser *P, text_save *t, const char *s, size_t len,
     t->end = P->end;
     t->pos = P->pos;
     t->map = P->map;
+    t->cur = P->cur;
     t->bash = P->bash;
     P->s = s;
     P->end = len;
     P->pos = 0;
     P->map = map;
+    P->cur = (map_cursor){0};
 }
 
 static void text_pop(sh_parser *P, const text_save *t)
@@ -1126,6 +1171,7 @@ static void text_pop(sh_parser *P, const text_save *t)
     P->end = t->end;
     P->pos = t->pos;
     P->map = t->map;
+    P->cur = t->cur;
     P->bash = t->bash;
 }
 

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "shell/shell.h"
 #include "util/strbuf.h"
@@ -51,8 +52,12 @@ struct cmd_node {
     cmd_node *first_child, *last_child;
     uint32_t origin;     /* holder's text offset of what produced it; keeps
                             children in source order                       */
-    size_t src_base;     /* P->srcs[src_base + i] is argv[i]'s word_src,
-                            while the command is being completed           */
+    /* While the command is being completed: its words are items from
+     * P->items[item_base], and once listed (see sh_arg_src) argv[i]'s
+     * word_src is P->srcs[src_base + i]. (32 bits, like text offsets: it
+     * fits the padding, and 4G items would take hundreds of GB.) */
+    uint32_t item_base;
+    size_t src_base;
     bool stdin_shell;    /* runs a shell that reads its script from stdin  */
 };
 
@@ -122,6 +127,15 @@ typedef struct sh_level {
      (stack).heap = false)
 #define SH_STACK_FREE(stack) ((stack).heap ? free((stack).v) : (void)0)
 
+/* Where the last source lookup of the text landed. Words are read in
+ * order, so the next lookup is usually in the same map segment: a range
+ * check instead of a search (see sh_src). */
+typedef struct map_cursor {
+    size_t seg;          /* index of the segment, a hint for the next search */
+    size_t lo, hi;       /* the text offsets [lo, hi) the segment covers     */
+    size_t src;          /* the source offset of lo                          */
+} map_cursor;
+
 typedef struct sh_parser {
     arena *a;
     sh_resolve_fn resolve;
@@ -135,6 +149,7 @@ typedef struct sh_parser {
     size_t end;
     size_t pos;
     const srcmap *map;
+    map_cursor cur;
 
     /* Where we are. */
     sh_level *lv;
@@ -148,6 +163,7 @@ typedef struct sh_parser {
     size_t nested_budget;
     size_t lookahead_budget;
     uint32_t next_pipeline;
+    size_t nnodes;         /* command nodes made, to size the result      */
 
     /* Results besides the commands. */
     sh_error *error;
@@ -204,6 +220,27 @@ static inline bool sh_is_delim(int c)
     }
 }
 
+/*
+ * Byte classes, for the loops that look at every byte of a script: one
+ * table load instead of a chain of comparisons (table in lexer.c).
+ */
+enum sh_byte_class {
+    CC_DELIM = 1u << 0,     /* ends a word outside quotes (sh_is_delim)      */
+    CC_SPECIAL = 1u << 1,   /* needs a look inside an unquoted word: the
+                               delimiters, quotes, \ $ `, * ? [ ] { } ~       */
+    CC_FNAME_END = 1u << 2, /* cannot be part of a function name: the
+                               delimiters, quotes, \ $ ` =                     */
+    CC_BLANK = 1u << 3,     /* space, tab                                    */
+    CC_SKIP_MORE = 1u << 4, /* may start a line continuation or a comment:
+                               \ #                                           */
+};
+extern const unsigned char sh_byte_class[256];
+
+static inline bool sh_byte_is(char c, unsigned cls)
+{
+    return (sh_byte_class[(unsigned char)c] & cls) != 0;
+}
+
 static inline bool sh_is_name_start(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -214,19 +251,24 @@ static inline bool sh_is_name_char(int c)
     return sh_is_name_start(c) || (c >= '0' && c <= '9');
 }
 
-/* Source offset of a text offset, and of the end of a span. */
-static inline uint32_t sh_src(const sh_parser *P, size_t text_off)
+/* Source offset of a text offset. */
+uint32_t sh_src_lookup(sh_parser *P, size_t text_off);
+static inline uint32_t sh_src(sh_parser *P, size_t text_off)
 {
-    return (uint32_t)srcmap_lookup(P->map, text_off);
+    if (text_off >= P->cur.lo && text_off < P->cur.hi)
+        return (uint32_t)(P->cur.src + (text_off - P->cur.lo));
+    return sh_src_lookup(P, text_off);
 }
 
-static inline uint32_t sh_src_end(const sh_parser *P, size_t start, size_t end)
+/* Source offset of the end of the span [start, end) of the text, whose
+ * start maps to src_start. */
+static inline uint32_t sh_src_end(sh_parser *P, uint32_t src_start, size_t start,
+                                  size_t end)
 {
     /* A resolved parameter can make a map go backwards: never end before
      * the start. */
-    uint32_t s = sh_src(P, start);
-    uint32_t e = end > start ? sh_src(P, end - 1) + 1 : s;
-    return e < s ? s : e;
+    uint32_t e = end > start ? sh_src(P, end - 1) + 1 : src_start;
+    return e < src_start ? src_start : e;
 }
 
 /* --------------------------------------------------------------- lexer.c */
@@ -234,11 +276,35 @@ static inline uint32_t sh_src_end(const sh_parser *P, size_t start, size_t end)
 void sh_error_at(sh_parser *P, size_t text_off, const char *message);
 /* Enter one level of recursion; false (and the parse stops) when the
  * budget is spent. Every sh_enter is paired with an sh_leave. */
-bool sh_enter(sh_parser *P, size_t text_off);
-void sh_leave(sh_parser *P);
+bool sh_enter_deep(sh_parser *P, size_t text_off);
+static inline bool sh_enter(sh_parser *P, size_t text_off)
+{
+    if (++P->nest <= SH_MAX_NEST && !P->abort)
+        return true;
+    return sh_enter_deep(P, text_off);
+}
 
-/* Blanks, line continuations and a comment; not newlines. */
-void sh_skip_blanks(sh_parser *P);
+static inline void sh_leave(sh_parser *P)
+{
+    P->nest--;
+}
+
+/* Blanks, line continuations and a comment; not newlines. Called at every
+ * token: the blanks are skipped here, a continuation or a comment by
+ * sh_skip_blanks_at. */
+void sh_skip_blanks_at(sh_parser *P);
+static inline void sh_skip_blanks(sh_parser *P)
+{
+    if (P->abort)
+        return;
+    const char *s = P->s;
+    size_t i = P->pos, end = P->end;
+    while (i < end && sh_byte_is(s[i], CC_BLANK))
+        i++;
+    P->pos = i;
+    if (i < end && sh_byte_is(s[i], CC_SKIP_MORE))
+        sh_skip_blanks_at(P);
+}
 /* Blanks, comments and newlines (reading pending here-document bodies). */
 void sh_skip_linebreaks(sh_parser *P);
 void sh_consume_newline(sh_parser *P);
@@ -309,11 +375,30 @@ void sh_deliver_heredoc(sh_parser *P, heredoc *h);
 
 /* ------------------------------------------------------------ commands.c */
 
-/* NUL-terminated copy of s[0..n) in the arena. */
-char *sh_strndup(sh_parser *P, const char *s, size_t n);
-static inline const word_src *sh_arg_src(const sh_parser *P, const cmd_node *n,
-                                         size_t k)
+/* NUL-terminated copy of s[0..n) in the arena. Every word is copied:
+ * the common case, a short string that fits the current block, is
+ * inline; sh_strndup_block starts a block or copies a long string. */
+char *sh_strndup_block(sh_parser *P, const char *s, size_t n);
+static inline char *sh_strndup(sh_parser *P, const char *s, size_t n)
 {
+    if (n >= P->pool_left || n >= P->pool_block / 4)
+        return sh_strndup_block(P, s, n);
+    char *p = P->pool;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    P->pool += n + 1;
+    P->pool_left -= n + 1;
+    return p;
+}
+/* Where argv[k]'s value comes from, for parsing it as a script. Few
+ * commands need that: the sources are listed on first use. */
+#define SH_NO_SRCS SIZE_MAX
+void sh_list_arg_srcs(sh_parser *P, cmd_node *n);
+static inline const word_src *sh_arg_src(sh_parser *P, cmd_node *n, size_t k)
+{
+    if (n->src_base == SH_NO_SRCS)
+        sh_list_arg_srcs(P, n);
     return &P->srcs.v[n->src_base + k];
 }
 

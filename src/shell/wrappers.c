@@ -22,20 +22,23 @@ static bool is_static(const sh_word *w)
     return !(w->flags & SHW_DYNAMIC);
 }
 
+/* Is s[0..len) the string `lit`? Compared byte by byte rather than
+ * through strlen: the lists of names are scanned at every command and
+ * most entries differ at the first byte. */
 static bool eq(const char *s, size_t len, const char *lit)
 {
-    size_t n = strlen(lit);
-    return len == n && memcmp(s, lit, n) == 0;
+    for (size_t i = 0; i < len; i++)
+        if (lit[i] != s[i] || lit[i] == '\0')
+            return false;
+    return lit[len] == '\0';
 }
 
 /* The last path component of a word's value. */
 static const char *base_name(const sh_word *w, size_t *len)
 {
     const char *v = w->value;
-    size_t start = 0;
-    for (size_t i = 0; i < w->len; i++)
-        if (v[i] == '/')
-            start = i + 1;
+    const char *slash = w->len ? memrchr(v, '/', w->len) : NULL;
+    size_t start = slash ? (size_t)(slash - v) + 1 : 0;
     *len = w->len - start;
     return v + start;
 }
@@ -204,19 +207,49 @@ static void nest_option_value(sh_parser *P, cmd_node *n, const optscan *o, int b
 
 /* -------------------------------------------------------------- shells */
 
-/* 0: not a shell; 1: a POSIX shell (keeps the dialect); 2: bash-like. */
+/* Is name[0..len) the literal `lit`? (Inlined, the lengths are constants.) */
+static inline bool name_is(const char *name, size_t len, const char *lit)
+{
+    return len == strlen(lit) && memcmp(name, lit, len) == 0;
+}
+
+/* 0: not a shell; 1: a POSIX shell (keeps the dialect); 2: bash-like.
+ * Every command name is looked up here: the first byte picks the few
+ * candidates. */
 static int shell_kind(const char *name, size_t len)
 {
-    static const char *const posix[] = {"sh", "dash", "ash", "posh", "yash", "hush", NULL};
-    static const char *const bashlike[] = {"bash", "rbash", "zsh", "ksh", "ksh93",
-                                           "mksh", "lksh", "pdksh", NULL};
-    if (len < 2 || len > 5 || memchr("abdhklmprsyz", name[0], 12) == NULL)
+    if (len < 2 || len > 5)
         return 0;
-    if (in_list(name, len, posix))
-        return 1;
-    if (in_list(name, len, bashlike))
-        return 2;
-    return 0;
+    switch (name[0]) {
+    case 'a':
+        return name_is(name, len, "ash") ? 1 : 0;
+    case 'b':
+        return name_is(name, len, "bash") ? 2 : 0;
+    case 'd':
+        return name_is(name, len, "dash") ? 1 : 0;
+    case 'h':
+        return name_is(name, len, "hush") ? 1 : 0;
+    case 'k':
+        return name_is(name, len, "ksh") || name_is(name, len, "ksh93") ? 2 : 0;
+    case 'l':
+        return name_is(name, len, "lksh") ? 2 : 0;
+    case 'm':
+        return name_is(name, len, "mksh") ? 2 : 0;
+    case 'p':
+        if (name_is(name, len, "posh"))
+            return 1;
+        return name_is(name, len, "pdksh") ? 2 : 0;
+    case 'r':
+        return name_is(name, len, "rbash") ? 2 : 0;
+    case 's':
+        return name_is(name, len, "sh") ? 1 : 0;
+    case 'y':
+        return name_is(name, len, "yash") ? 1 : 0;
+    case 'z':
+        return name_is(name, len, "zsh") ? 2 : 0;
+    default:
+        return 0;
+    }
 }
 
 /* sh [options] -c STRING [name args...], or a shell reading stdin. */
@@ -316,6 +349,7 @@ static void exec_command(sh_parser *P, cmd_node *n, size_t from, size_t to)
         return;
     if (sh_enter(P, P->pos)) {
         cmd_node *x = ARENA_NEW(P->a, cmd_node);
+        P->nnodes++;
         sh_command *c = &x->cmd;
         c->ctx = (n->cmd.ctx & SH_CTX_INHERIT) | SHC_NESTED;
         c->depth = (uint16_t)(n->cmd.depth + 1);
@@ -327,7 +361,9 @@ static void exec_command(sh_parser *P, cmd_node *n, size_t from, size_t to)
         c->argc = to - from;
         c->argv = arena_alloc(P->a, c->argc * sizeof(sh_word));
         memcpy(c->argv, n->cmd.argv + from, c->argc * sizeof(sh_word));
-        x->src_base = n->src_base + from;
+        if (n->src_base == SH_NO_SRCS)
+            sh_list_arg_srcs(P, n);
+        x->src_base = n->src_base + from; /* a slice of n's words */
         c->off = c->argv[0].off;
         c->end = c->argv[c->argc - 1].end;
         sh_analyze_command(P, x);
@@ -569,9 +605,98 @@ static size_t wrap_busybox(const step *s)
     return s->i;
 }
 
-/* The next index to look at from the wrapper at s->i, or s->i itself when
- * argv[s->i] is the effective command. */
-static size_t see_through(const step *s)
+/* The wrappers seen through, grouped by how they are read. */
+typedef enum wrapper {
+    WR_NONE,
+    WR_SUDO,        /* sudo, doas          */
+    WR_ENV,
+    WR_EXEC,
+    WR_NICE,
+    WR_PLAIN,       /* nohup, setsid, unbuffer, builtin: options only */
+    WR_TIME,
+    WR_TIMEOUT,
+    WR_STDBUF,
+    WR_IONICE,
+    WR_CHRT,
+    WR_COMMAND,
+    WR_XARGS,
+    WR_USER_FIRST,  /* gosu, su-exec       */
+    WR_CHROOT,
+    WR_SETPRIV,
+    WR_SU,
+    WR_RUNUSER,
+    WR_TINI,
+    WR_DUMB_INIT,
+    WR_BUSYBOX,
+} wrapper;
+
+/* Which wrapper a command name is. Every command is looked up here: the
+ * first byte picks the few candidates. */
+static wrapper wrapper_named(const char *name, size_t len)
+{
+    if (len < 2 || len > 9) /* no wrapper has a shorter or longer name */
+        return WR_NONE;
+    switch (name[0]) {
+    case 'b':
+        if (name_is(name, len, "builtin"))
+            return WR_PLAIN;
+        return name_is(name, len, "busybox") ? WR_BUSYBOX : WR_NONE;
+    case 'c':
+        if (name_is(name, len, "chrt"))
+            return WR_CHRT;
+        if (name_is(name, len, "command"))
+            return WR_COMMAND;
+        return name_is(name, len, "chroot") ? WR_CHROOT : WR_NONE;
+    case 'd':
+        if (name_is(name, len, "doas"))
+            return WR_SUDO;
+        return name_is(name, len, "dumb-init") ? WR_DUMB_INIT : WR_NONE;
+    case 'e':
+        if (name_is(name, len, "env"))
+            return WR_ENV;
+        return name_is(name, len, "exec") ? WR_EXEC : WR_NONE;
+    case 'g':
+        return name_is(name, len, "gosu") ? WR_USER_FIRST : WR_NONE;
+    case 'i':
+        return name_is(name, len, "ionice") ? WR_IONICE : WR_NONE;
+    case 'n':
+        if (name_is(name, len, "nice"))
+            return WR_NICE;
+        return name_is(name, len, "nohup") ? WR_PLAIN : WR_NONE;
+    case 'r':
+        return name_is(name, len, "runuser") ? WR_RUNUSER : WR_NONE;
+    case 's':
+        if (name_is(name, len, "sudo"))
+            return WR_SUDO;
+        if (name_is(name, len, "setsid"))
+            return WR_PLAIN;
+        if (name_is(name, len, "stdbuf"))
+            return WR_STDBUF;
+        if (name_is(name, len, "su-exec"))
+            return WR_USER_FIRST;
+        if (name_is(name, len, "setpriv"))
+            return WR_SETPRIV;
+        return name_is(name, len, "su") ? WR_SU : WR_NONE;
+    case 't':
+        if (name_is(name, len, "time"))
+            return WR_TIME;
+        if (name_is(name, len, "timeout"))
+            return WR_TIMEOUT;
+        return name_is(name, len, "tini") ? WR_TINI : WR_NONE;
+    case 'u':
+        return name_is(name, len, "unbuffer") ? WR_PLAIN : WR_NONE;
+    case 'x':
+        return name_is(name, len, "xargs") ? WR_XARGS : WR_NONE;
+    default:
+        return WR_NONE;
+    }
+}
+
+/* The next index to look at from the wrapper w at s->i, or s->i itself
+ * when argv[s->i] is the effective command. Out of line: the option
+ * tables it sets up are only needed for wrappers, which are rare. */
+__attribute__((noinline))
+static size_t see_through(const step *s, wrapper w)
 {
     static const char *const nice_long[] = {"adjustment", NULL};
     static const char *const time_long[] = {"format", "output", NULL};
@@ -584,53 +709,51 @@ static size_t see_through(const step *s)
         "landlock-access", "landlock-rule", "seccomp-filter", NULL};
     static const char *const dumb_init_long[] = {"rewrite", NULL};
 
-    size_t len;
-    const char *name = base_name(&s->n->cmd.argv[s->i], &len);
-    if (len < 2 || len > 9) /* no wrapper has a shorter or longer name */
-        return s->i;
-#define NAME_IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
-    if (NAME_IS("sudo") || NAME_IS("doas"))
+    switch (w) {
+    case WR_SUDO:
         return wrap_sudo(s);
-    if (NAME_IS("env"))
+    case WR_ENV:
         return wrap_env(s);
-    if (NAME_IS("exec"))
+    case WR_EXEC:
         return after_options(s, "a", NULL, 0, SHWRAP_EXEC);
-    if (NAME_IS("nice"))
+    case WR_NICE:
         return after_options(s, "n", nice_long, 0, SHWRAP_NICE);
-    if (NAME_IS("nohup") || NAME_IS("setsid") || NAME_IS("unbuffer") || NAME_IS("builtin"))
+    case WR_PLAIN:
         return after_options(s, NULL, NULL, 0, SHWRAP_NICE);
-    if (NAME_IS("time"))
+    case WR_TIME:
         return after_options(s, "fo", time_long, 0, SHWRAP_NICE);
-    if (NAME_IS("timeout"))
+    case WR_TIMEOUT:
         return after_options(s, "sk", timeout_long, 1, SHWRAP_NICE);
-    if (NAME_IS("stdbuf"))
+    case WR_STDBUF:
         return after_options(s, "ioe", stdbuf_long, 0, SHWRAP_NICE);
-    if (NAME_IS("ionice"))
+    case WR_IONICE:
         return wrap_ionice(s);
-    if (NAME_IS("chrt"))
+    case WR_CHRT:
         return wrap_chrt(s);
-    if (NAME_IS("command"))
+    case WR_COMMAND:
         return wrap_command(s);
-    if (NAME_IS("xargs"))
+    case WR_XARGS:
         return wrap_xargs(s);
-    if (NAME_IS("gosu") || NAME_IS("su-exec"))
+    case WR_USER_FIRST:
         return wrap_user_first(s);
-    if (NAME_IS("chroot"))
+    case WR_CHROOT:
         return after_options(s, NULL, chroot_long, 1, SHWRAP_USER);
-    if (NAME_IS("setpriv"))
+    case WR_SETPRIV:
         return after_options(s, NULL, setpriv_long, 0, SHWRAP_USER);
-    if (NAME_IS("su"))
+    case WR_SU:
         return wrap_su(s, false);
-    if (NAME_IS("runuser"))
+    case WR_RUNUSER:
         return wrap_su(s, true);
-    if (NAME_IS("tini"))
+    case WR_TINI:
         return after_options(s, "pe", NULL, 0, SHWRAP_NICE);
-    if (NAME_IS("dumb-init"))
+    case WR_DUMB_INIT:
         return after_options(s, "r", dumb_init_long, 0, SHWRAP_NICE);
-    if (NAME_IS("busybox"))
+    case WR_BUSYBOX:
         return wrap_busybox(s);
-#undef NAME_IS
-    return s->i;
+    case WR_NONE:
+    default:
+        return s->i;
+    }
 }
 
 void sh_analyze_command(sh_parser *P, cmd_node *n)
@@ -639,12 +762,19 @@ void sh_analyze_command(sh_parser *P, cmd_node *n)
     unsigned wrappers = 0;
     const char *implicit = NULL;
     size_t i = 0;
+    const char *name = NULL; /* the base name of argv[i], once known */
+    size_t len = 0;
     while (i < c->argc && is_static(&c->argv[i]) && !implicit) {
+        name = base_name(&c->argv[i], &len);
+        wrapper w = wrapper_named(name, len);
+        if (w == WR_NONE)
+            break;
         step s = {P, n, i, &wrappers, &implicit};
-        size_t next = see_through(&s);
+        size_t next = see_through(&s, w);
         if (next == i)
             break;
         i = next;
+        name = NULL;
     }
     c->cmd_index = i;
     c->wrappers = wrappers;
@@ -663,16 +793,16 @@ void sh_analyze_command(sh_parser *P, cmd_node *n)
     const sh_word *w = &c->argv[i];
     if (!is_static(w))
         return;
-    size_t len;
-    const char *name = base_name(w, &len);
+    if (!name)
+        name = base_name(w, &len);
     c->name = name;
     if (P->abort)
         return;
     int kind = shell_kind(name, len);
     if (kind)
         run_shell(P, n, i, kind);
-    else if (eq(name, len, "eval"))
+    else if (name_is(name, len, "eval"))
         run_eval(P, n, i);
-    else if (eq(name, len, "find"))
+    else if (name_is(name, len, "find"))
         run_find(P, n, i);
 }

@@ -84,14 +84,10 @@ void srcmap_add(srcmap *m, arena *a, size_t dst, size_t src)
     s->src = (uint32_t)src;
 }
 
-size_t srcmap_lookup(const srcmap *m, size_t dst)
+/* Index of the last segment of [lo, hi) that starts at or before `dst`
+ * (lo when none does), given that segment hi, if any, starts after it. */
+static size_t seg_search(const srcmap *m, size_t lo, size_t hi, size_t dst)
 {
-    if (!m || !m->n)
-        return dst;
-    if (m->n == 1) /* the common case: one contiguous piece */
-        return dst < m->segs[0].dst ? m->segs[0].src
-                                    : m->segs[0].src + (dst - m->segs[0].dst);
-    size_t lo = 0, hi = m->n;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (m->segs[mid].dst <= dst)
@@ -99,10 +95,49 @@ size_t srcmap_lookup(const srcmap *m, size_t dst)
         else
             hi = mid;
     }
-    const srcmap_seg *s = &m->segs[lo];
+    return lo;
+}
+
+static size_t seg_translate(const srcmap_seg *s, size_t dst)
+{
     if (dst < s->dst)
         return s->src;
     return s->src + (dst - s->dst);
+}
+
+size_t srcmap_lookup(const srcmap *m, size_t dst)
+{
+    if (!m || !m->n)
+        return dst;
+    if (m->n == 1) /* the common case: one contiguous piece */
+        return seg_translate(&m->segs[0], dst);
+    return seg_translate(&m->segs[seg_search(m, 0, m->n, dst)], dst);
+}
+
+/* Segments walked one by one from the hint before falling back to a
+ * binary search: offsets usually move to the same or the next segment. */
+#define HINT_STEPS 4
+
+size_t srcmap_lookup_hint(const srcmap *m, size_t dst, size_t *hint)
+{
+    if (!m || !m->n)
+        return dst;
+    size_t i = *hint < m->n ? *hint : 0;
+    if (m->segs[i].dst > dst) {
+        /* Behind the hint: the answer is before it. */
+        i = i ? seg_search(m, 0, i, dst) : 0;
+    } else {
+        size_t steps = 0;
+        while (i + 1 < m->n && m->segs[i + 1].dst <= dst) {
+            if (++steps > HINT_STEPS) {
+                i = seg_search(m, i + 1, m->n, dst);
+                break;
+            }
+            i++;
+        }
+    }
+    *hint = i;
+    return seg_translate(&m->segs[i], dst);
 }
 
 srcmap *srcmap_compose(arena *a, const srcmap *inner, size_t inner_len,
@@ -110,6 +145,7 @@ srcmap *srcmap_compose(arena *a, const srcmap *inner, size_t inner_len,
 {
     srcmap *r = ARENA_NEW(a, srcmap);
     size_t nin = inner && inner->n ? inner->n : 1;
+    size_t hint = 0; /* inner segments mostly walk the outer map forward */
     for (size_t i = 0; i < nin; i++) {
         size_t d0 = inner && inner->n ? inner->segs[i].dst : 0;
         size_t s0 = inner && inner->n ? inner->segs[i].src : 0;
@@ -119,23 +155,15 @@ srcmap *srcmap_compose(arena *a, const srcmap *inner, size_t inner_len,
         size_t d = d0;
         while (d < d1 || d == d0) {
             size_t s = s0 + (d - d0);
-            srcmap_add(r, a, d, srcmap_lookup(outer, s));
+            srcmap_add(r, a, d, srcmap_lookup_hint(outer, s, &hint));
             if (!outer || !outer->n)
                 break;
-            /* Find where the next outer segment begins after s. */
-            size_t next_outer = (size_t)-1;
-            size_t lo = 0, hi = outer->n;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (outer->segs[mid].dst <= s)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            if (lo < outer->n)
-                next_outer = outer->segs[lo].dst;
-            if (next_outer == (size_t)-1)
+            /* The next outer segment begins after s: the one after the
+             * segment found, or the first when s is before them all. */
+            size_t next = outer->segs[hint].dst <= s ? hint + 1 : 0;
+            if (next >= outer->n)
                 break;
+            size_t next_outer = outer->segs[next].dst;
             size_t nd = d + (next_outer - s);
             if (nd >= d1)
                 break;

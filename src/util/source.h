@@ -58,6 +58,13 @@ typedef struct srcmap {
 void srcmap_add(srcmap *m, arena *a, size_t dst, size_t src);
 /* Map a derived offset (identity when the map is NULL or empty). */
 size_t srcmap_lookup(const srcmap *m, size_t dst);
+/*
+ * srcmap_lookup for callers whose offsets mostly grow (a parser walking its
+ * text): `*hint` holds the index of the segment found last (start it at 0)
+ * and is updated. The result is srcmap_lookup's for any hint; a hint that is
+ * wrong only costs a search, a right one makes the lookup constant time.
+ */
+size_t srcmap_lookup_hint(const srcmap *m, size_t dst, size_t *hint);
 /* Compose: the result maps offsets of the text that `inner` maps into
  * `outer`'s derived text straight to source offsets. */
 srcmap *srcmap_compose(arena *a, const srcmap *inner, size_t inner_len,

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "shell/shell.h"
@@ -365,6 +366,126 @@ static void test_offsets_through_srcmap(void **state)
     assert_int_equal(s->cmds[0]->argv[1].end, 54);
 }
 
+/* Words are mostly plain bytes up to a delimiter, taken as written; other
+ * bytes after a plain run go on with the word. */
+static void test_how_plain_words_end(void **state)
+{
+    sh_script *s = parse(state, "echo a;echo b&echo c|cat>f<g\techo d\necho e");
+    assert_null(s->error);
+    assert_int_equal(s->ncmds, 5);
+    assert_word(&s->cmds[0]->argv[1], "a", "a", 0);
+    assert_int_equal(s->cmds[0]->argv[1].off, 5);
+    assert_int_equal(s->cmds[0]->argv[1].end, 6);
+    assert_word(&s->cmds[1]->argv[1], "b", "b", 0);
+    assert_int_equal(s->cmds[1]->sep, SH_SEP_BG);
+    assert_word(&s->cmds[2]->argv[1], "c", "c", 0);
+    assert_int_equal(s->cmds[2]->pipe_len, 2);
+    assert_int_equal(s->cmds[3]->argc, 3); /* cat echo d, after the tab */
+    assert_word(&s->cmds[3]->redirs[0].target, "f", "f", 0);
+    assert_word(&s->cmds[3]->redirs[1].target, "g", "g", 0);
+    assert_word(&s->cmds[4]->argv[1], "e", "e", 0);
+    assert_int_equal(s->cmds[4]->argv[1].end, 42);
+
+    s = parse(state, "(echo a)");
+    assert_word(&s->cmds[0]->argv[1], "a", "a", 0);
+
+    s = parse(state, "echo ab'c'd ab$x ab* ab{c,d} ab\\ c ab~");
+    const sh_command *c = s->cmds[0];
+    assert_int_equal(c->argc, 7);
+    assert_word(&c->argv[1], "abcd", "ab'c'd", SHW_QUOTED);
+    assert_word(&c->argv[2], "ab$x", "ab$x", SHW_PARAM | SHW_DYNAMIC);
+    assert_word(&c->argv[3], "ab*", "ab*", SHW_GLOB);
+    assert_word(&c->argv[4], "ab{c,d}", "ab{c,d}", SHW_BRACE);
+    assert_word(&c->argv[5], "ab c", "ab\\ c", SHW_QUOTED);
+    assert_word(&c->argv[6], "ab~", "ab~", 0);
+
+    /* '(' goes on with an array assignment or an extglob; in a regex, ')'
+     * and '|' belong to the word. */
+    s = parse(state, "arr=(x y) ls @(a|b) x+(c)");
+    c = s->cmds[0];
+    assert_int_equal(c->nassigns, 1);
+    assert_word(&c->assigns[0], "arr=(x y)", "arr=(x y)", 0);
+    assert_word(&c->argv[1], "@(a|b)", "@(a|b)", SHW_GLOB);
+    assert_word(&c->argv[2], "x+(c)", "x+(c)", SHW_GLOB);
+    s = parse(state, "[[ a =~ b|c ]] && [[ x =~ ^(y|z)$ ]]");
+    assert_null(s->error);
+    assert_word(&s->cmds[0]->argv[3], "b|c", "b|c", 0);
+    assert_word(&s->cmds[1]->argv[3], "^(y|z)$", "^(y|z)$", 0);
+}
+
+/* The first depth of "{ " groups around `word` that is too deep; the
+ * error is at the word. */
+static size_t first_too_deep(void **state, const char *word)
+{
+    char text[4096];
+    for (size_t depth = 150; depth < 250; depth++) {
+        size_t n = 0;
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(text + n, "{ ");
+        size_t at_word = n;
+        n += (size_t)sprintf(text + n, "%s", word);
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(text + n, "; }");
+        sh_script *s = sh_parse(*state, text, n, NULL, NULL);
+        if (!s->error) {
+            assert_int_equal(s->ncmds, 1);
+            continue;
+        }
+        assert_string_equal(s->error->message, "nesting too deep");
+        assert_int_equal(s->error->off, at_word);
+        assert_true(s->truncated);
+        return depth;
+    }
+    fail_msg("no nesting limit");
+    return 0;
+}
+
+/* A plain word (read as written) takes a level of nesting like a word
+ * that needs decoding. */
+static void test_plain_word_at_nesting_limit(void **state)
+{
+    assert_int_equal(first_too_deep(state, "word"), first_too_deep(state, "'word'"));
+}
+
+/* Positions through a map of many segments (a RUN joined from many lines),
+ * read in order, back again by nested texts, and across segments. */
+static void test_offsets_through_many_segments(void **state)
+{
+    arena *a = *state;
+    const char *t = "apt-get install -y a b c && sh -c 'echo `id` $(uname)' && x=`cat f` y";
+    size_t len = strlen(t);
+    /* Every 5 bytes is a new source line, 20 bytes further per byte. */
+    srcmap m = {0};
+    for (size_t d = 0; d < len; d += 5)
+        srcmap_add(&m, a, d, 1000 + 20 * d);
+    sh_script *s = sh_parse(a, t, len, &m, NULL);
+    assert_null(s->error);
+    /* Each command's words as text spans [start, end), in list order. */
+    static const uint32_t spans[][6][2] = {
+        {{0, 7}, {8, 15}, {16, 18}, {19, 20}, {21, 22}, {23, 24}}, /* apt-get  */
+        {{28, 30}, {31, 33}, {34, 54}},                            /* sh -c    */
+        {{35, 39}, {40, 44}, {45, 53}},                            /* echo     */
+        {{41, 43}},                                                /* id       */
+        {{47, 52}},                                                /* uname    */
+        {{68, 69}},                                                /* y        */
+        {{61, 64}, {65, 66}},                                      /* cat f    */
+    };
+    static const size_t argcs[] = {6, 3, 3, 1, 1, 1, 2};
+    assert_int_equal(s->ncmds, 7);
+    for (size_t i = 0; i < s->ncmds; i++) {
+        const sh_command *c = s->cmds[i];
+        assert_int_equal(c->argc, argcs[i]);
+        for (size_t k = 0; k < c->argc; k++) {
+            assert_int_equal(c->argv[k].off, srcmap_lookup(&m, spans[i][k][0]));
+            assert_int_equal(c->argv[k].end, srcmap_lookup(&m, spans[i][k][1] - 1) + 1);
+        }
+    }
+    /* x=`cat f`, read after the nested texts. */
+    assert_int_equal(s->cmds[5]->nassigns, 1);
+    assert_int_equal(s->cmds[5]->assigns[0].off, srcmap_lookup(&m, 58));
+    assert_int_equal(s->cmds[5]->assigns[0].end, srcmap_lookup(&m, 66) + 1);
+}
+
 static void test_text_is_not_nul_terminated(void **state)
 {
     /* Only the first 7 bytes are the script. */
@@ -412,6 +533,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_assignments_and_arrays, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolver, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offsets_through_srcmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_how_plain_words_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_word_at_nesting_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_offsets_through_many_segments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_is_not_nul_terminated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_word_is, setup, teardown),
     };
