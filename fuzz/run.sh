@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every fuzz target for a given number of seconds.
 #   fuzz/run.sh BUILD_DIR SECONDS [target...]
+# FUZZ_ARGS adds libFuzzer options (e.g. FUZZ_ARGS=-max_len=16384).
 # Seeds come from fuzz/seeds/<target>/ and from the directories listed
 # (globs allowed) in fuzz/<target>.seeds, e.g. the test fixtures; the
 # growing corpus is kept in fuzz/corpus/<target>/ (not checked in). Crashes
@@ -30,7 +31,7 @@ for t in $targets; do
     dict=""
     [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
     # shellcheck disable=SC2086
-    if ! "$build/fuzz/$t" $dict -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! "$build/fuzz/$t" $dict ${FUZZ_ARGS:-} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$here/artifacts/$t-" "$@" 2>"$here/artifacts/$t.log"; then
         echo "!! $t failed, see fuzz/artifacts/$t.log" >&2
         tail -n 30 "$here/artifacts/$t.log" >&2
