@@ -204,21 +204,13 @@ static void check_pipe_to_shell(lint_ctx *c)
     const df_model *m = c->model;
     added_url *added = NULL;
     size_t nadded = 0, cap = 0;
-    const char **workdirs = ARENA_ARRAY(c->a, const char *, m->nstages + 1);
 
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *in = &f->insts[i];
         int stage = m->stage_of[i];
-        const df_stage *st = stage >= 0 ? &m->stages[stage] : NULL;
-        if (st && i == st->first)
-            workdirs[stage] = st->parent >= 0 ? workdirs[st->parent] : "/";
-        const char *workdir = stage >= 0 && workdirs[stage] ? workdirs[stage]
-                                                            : "/";
-        if (in->kind == DF_WORKDIR && in->nargs == 1 && stage >= 0) {
-            df_value v = df_expand(c->a, m, i, in->args[0].s, in->args[0].len);
-            if (!v.unknown && !v.error)
-                workdirs[stage] = exec_absolute(c, workdir, v.s);
-        }
+        /* Relative paths cannot be placed when a build argument decides
+         * the working directory; absolute ones still can. */
+        const char *workdir = c->workdirs[i] ? c->workdirs[i] : "/";
         if (in->kind == DF_ADD && in->nargs >= 2 &&
             !df_find_flag(in, "checksum")) {
             df_value dest = df_expand(c->a, m, i, in->args[in->nargs - 1].s,

@@ -82,3 +82,52 @@ const rule_def rule_from_latest = {
     },
     .check = check_from_latest,
 };
+
+/* ------------------------------------------------------- from-not-pinned */
+
+static void check_from_not_pinned(lint_ctx *c)
+{
+    const df_model *m = c->model;
+    for (size_t s = 0; s < m->nstages; s++) {
+        const df_stage *st = &m->stages[s];
+        if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
+            st->scratch || st->base.error || st->base.len == 0)
+            continue;
+        image_ref ref;
+        if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref) ||
+            ref.digest)
+            continue;
+        /* A digest could still come from a build argument at the end. */
+        if (st->base.unknown)
+            continue;
+        const df_text *img = &st->from->args[0];
+        lint_report(c, "from-not-pinned", st->first, img->off, img->end,
+                    "%s is not pinned by digest: a tag can be moved to "
+                    "other content; add @sha256:<digest> to build from the "
+                    "exact image you reviewed",
+                    lint_quote(c, st->base.s, st->base.len));
+    }
+}
+
+const rule_def rule_from_not_pinned = {
+    .info = {
+        .id = "from-not-pinned",
+        .severity = BOSUN_INFO,
+        .principle = 5,
+        .scope = "dockerfile",
+        .summary = "FROM an external image without an @sha256 digest",
+        .rationale =
+            "A version tag is a name the publisher can point at new "
+            "content at any time: images are rebuilt for fixes, and a "
+            "compromised account can push anything under a familiar tag. "
+            "Only a digest names one exact image. Pinning by digest (and "
+            "letting a bot propose digest updates) makes every build "
+            "start from the base that was reviewed.",
+        .bad = "FROM python:3.12.3-slim",
+        .good = "FROM python:3.12.3-slim@sha256:<digest>",
+        .fix = "Append the digest of the image you use (`docker buildx "
+               "imagetools inspect IMAGE` shows it) and keep the tag for "
+               "readability; let Renovate or Dependabot keep it current.",
+    },
+    .check = check_from_not_pinned,
+};

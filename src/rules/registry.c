@@ -8,15 +8,25 @@
 
 extern const rule_def rule_invalid_instruction;
 extern const rule_def rule_root_user;
+extern const rule_def rule_user_name_not_uid;
+extern const rule_def rule_sudo;
+extern const rule_def rule_world_writable;
+extern const rule_def rule_passwd_writable;
 extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
+extern const rule_def rule_from_not_pinned;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
+    &rule_user_name_not_uid,
+    &rule_sudo,
+    &rule_world_writable,
+    &rule_passwd_writable,
     &rule_package_upgrade,
     &rule_pipe_to_shell,
     &rule_from_latest,
+    &rule_from_not_pinned,
     &rule_invalid_instruction,
 };
 

@@ -50,6 +50,10 @@ struct lint_ctx {
      * trigger), NULL otherwise or when its shell is not POSIX. */
     sh_script **scripts;
     lint_shell *shells;
+    /* Per instruction: the absolute working directory it runs in (WORKDIR
+     * expanded and resolved, inherited through FROM <stage>), or NULL when
+     * a build argument decides it. */
+    const char **workdirs;
 
     lint_finding *findings;
     size_t nfindings, findings_cap;

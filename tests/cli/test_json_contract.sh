@@ -8,10 +8,10 @@ json_check "$TMP/out" \
     'd["tool"] == {"name": "bosun", "version": d["tool"]["version"]}' \
     'isinstance(d["findings"], list) and d["errors"] == []' \
     'all(k in f for f in d["findings"] for k in ("rule", "severity", "file", "message", "line"))' \
-    'sorted(f["rule"] for f in d["findings"]) == ["from-latest", "pipe-to-shell", "root-user"]' \
+    'sorted(f["rule"] for f in d["findings"]) == ["from-latest", "from-not-pinned", "pipe-to-shell", "root-user"]' \
     'all(f["file"].endswith("/Dockerfile") for f in d["findings"])' \
-    '[(f["rule"], f["line"], f["column"]) for f in d["findings"]] == [("from-latest", 1, 6), ("root-user", 1, 1), ("pipe-to-shell", 2, 43)]' \
-    '[f["severity"] for f in d["findings"]] == ["warning", "error", "error"]' \
+    '[(f["rule"], f["line"], f["column"]) for f in d["findings"]] == [("from-latest", 1, 6), ("from-not-pinned", 1, 6), ("root-user", 1, 1), ("pipe-to-shell", 2, 43)]' \
+    '[f["severity"] for f in d["findings"]] == ["warning", "info", "error", "error"]' \
     'all(f["stage"] == "0" for f in d["findings"])'
 
 # Sorted by file, then line, then rule; errors listed with file and line.
@@ -26,7 +26,7 @@ json_check "$TMP/out" \
 # Multi-line instructions: line is the instruction's first line, the token
 # is located precisely.
 printf 'FROM debian:12.5\nUSER 10001\nRUN set -eux; \\\n    apt-get update \\\n    && apt-get -y upgrade\n' >"$TMP/Dockerfile"
-expect_status 1 "$BOSUN_BIN" lint --format json --no-config "$TMP/Dockerfile"
+expect_status 1 "$BOSUN_BIN" lint --format json --no-config --ignore from-not-pinned "$TMP/Dockerfile"
 json_check "$TMP/out" \
     'len(d["findings"]) == 1' \
     'd["findings"][0]["rule"] == "package-upgrade"' \
@@ -35,7 +35,7 @@ json_check "$TMP/out" \
     'd["findings"][0]["end_column"] == 26'
 
 # Stage names are reported; stdin is <stdin> unless named.
-expect_status 1 sh -c "\"$BOSUN_BIN\" lint --format json --no-config --target dev - < \"$DATA/multistage.Dockerfile\""
+expect_status 1 sh -c "\"$BOSUN_BIN\" lint --format json --no-config --ignore from-not-pinned --target dev - < \"$DATA/multistage.Dockerfile\""
 json_check "$TMP/out" \
     'all(f["file"] == "<stdin>" for f in d["findings"])' \
     '[(f["rule"], f["stage"]) for f in d["findings"]] == [("root-user", "dev")]' \
