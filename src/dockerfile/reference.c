@@ -54,5 +54,10 @@ bool image_ref_parse(arena *a, const char *s, size_t len, image_ref *out)
         else
             out->path = arena_printf(a, "library/%.*s", (int)path_end, s);
     }
+    out->valid = *out->path != '\0';
+    for (const char *p = out->path; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '_' || *p == '-' || *p == '/'))
+            out->valid = false;
     return true;
 }

@@ -16,6 +16,9 @@ typedef struct image_ref {
     const char *tag;       /* NULL when there is none */
     const char *digest;    /* "sha256:..." or NULL */
     bool explicit_registry;
+    bool valid;            /* the repository path is a valid image name
+                              (lower case, [a-z0-9._/-]); BuildKit refuses
+                              others, e.g. an unexpanded template word */
     size_t tag_off;        /* offset of the tag in the input (after ':') */
     size_t last_slash;     /* offset after the last '/' (0 if none) */
 } image_ref;

@@ -28,6 +28,10 @@ static void check_from_latest(lint_ctx *c)
             continue;
         if (ref.digest)
             continue;
+        /* Not an image name at all (FROM BASEIMAGE, a template): the
+         * build fails on it, its tag is not the problem. */
+        if (!ref.valid && !st->base.unknown)
+            continue;
         /* "${REGISTRY}/debian" is decidable, "debian:${TAG}" is not. */
         if (st->base.unknown &&
             (st->base.nunknown == 0 || unknown_after(&st->base, ref.last_slash)))
@@ -95,7 +99,7 @@ static void check_from_not_pinned(lint_ctx *c)
             continue;
         image_ref ref;
         if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref) ||
-            ref.digest)
+            ref.digest || !ref.valid)
             continue;
         /* A digest could still come from a build argument at the end. */
         if (st->base.unknown)
