@@ -1,28 +1,37 @@
 #include "report/jsonw.h"
 
+#include <stdint.h>
 #include <string.h>
-
-#define JSONW_FLUSH_AT (64 * 1024)
 
 void jw_init(jsonw *w, FILE *out)
 {
-    memset(w, 0, sizeof(*w));
     w->out = out;
-    sb_init(&w->buf);
+    w->len = 0;
+    w->failed = false;
+    w->depth = 0;
+    w->has_items[0] = false;
+    w->after_key = false;
 }
 
 static void flush(jsonw *w)
 {
-    if (w->buf.len && fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len)
+    if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
         w->failed = true;
-    sb_reset(&w->buf);
+    w->len = 0;
 }
 
 static void put(jsonw *w, const char *s, size_t n)
 {
-    sb_append(&w->buf, s, n);
-    if (w->buf.len >= JSONW_FLUSH_AT)
+    if (w->len + n > sizeof(w->buf)) {
         flush(w);
+        if (n > sizeof(w->buf)) {
+            if (fwrite(s, 1, n, w->out) != n)
+                w->failed = true;
+            return;
+        }
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
 }
 
 static void putc_(jsonw *w, char c)
@@ -112,46 +121,82 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
     return n;
 }
 
+/* Bytes that can be copied as they are: printable ASCII but '"' and '\\'. */
+static bool plain_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Appends the escape sequence for a byte that is not plain ASCII text. */
+static const unsigned char *escape_one(jsonw *w, const unsigned char *p,
+                                       const unsigned char *end)
+{
+    unsigned char c = *p;
+    if (c >= 0x80) {
+        size_t k = utf8_len(p, (size_t)(end - p));
+        if (k) {
+            put(w, (const char *)p, k);
+            return p + k;
+        }
+        puts_(w, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
+        return p + 1;
+    }
+    switch (c) {
+    case '"': puts_(w, "\\\""); break;
+    case '\\': puts_(w, "\\\\"); break;
+    case '\n': puts_(w, "\\n"); break;
+    case '\r': puts_(w, "\\r"); break;
+    case '\t': puts_(w, "\\t"); break;
+    case '\b': puts_(w, "\\b"); break;
+    case '\f': puts_(w, "\\f"); break;
+    default: {
+        static const char hex[] = "0123456789abcdef";
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        put(w, esc, 6);
+    }
+    }
+    return p + 1;
+}
+
+/* Word-at-a-time byte tests: some byte of v is zero / is below n. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_LESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
+
+/*
+ * Length of the prefix of p[0..n) made of plain bytes, eight at a time: a
+ * word without control characters, quotes, backslashes or high bits is
+ * plain as a whole. Messages and paths are almost always plain, and this
+ * scan is most of the writer's work. A word that fails the test is looked
+ * at byte by byte.
+ */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        if (HAS_LESS(x, 0x20) | HAS_ZERO(x ^ (ONES * '"')) |
+            HAS_ZERO(x ^ (ONES * '\\')) | (x & HIGHS))
+            break;
+    }
+    while (i < n && plain_byte(p[i]))
+        i++;
+    return i;
+}
+
 static void write_escaped(jsonw *w, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     putc_(w, '"');
     while (p < end) {
-        /* Copy the longest run that needs no escaping at once. */
-        const unsigned char *run = p;
-        while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            put(w, (const char *)run, (size_t)(p - run));
-        if (p >= end)
-            break;
-        unsigned char c = *p;
-        if (c >= 0x80) {
-            size_t k = utf8_len(p, (size_t)(end - p));
-            if (k) {
-                put(w, (const char *)p, k);
-                p += k;
-            } else {
-                puts_(w, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
-                p++;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"': puts_(w, "\\\""); break;
-        case '\\': puts_(w, "\\\\"); break;
-        case '\n': puts_(w, "\\n"); break;
-        case '\r': puts_(w, "\\r"); break;
-        case '\t': puts_(w, "\\t"); break;
-        case '\b': puts_(w, "\\b"); break;
-        case '\f': puts_(w, "\\f"); break;
-        default: {
-            char esc[8];
-            snprintf(esc, sizeof(esc), "\\u%04x", c);
-            puts_(w, esc);
-        }
-        }
-        p++;
+        size_t run = plain_run(p, (size_t)(end - p));
+        if (run)
+            put(w, (const char *)p, run);
+        p += run;
+        if (p < end)
+            p = escape_one(w, p, end);
     }
     putc_(w, '"');
 }
@@ -219,6 +264,5 @@ bool jw_finish(jsonw *w)
 {
     putc_(w, '\n');
     flush(w);
-    sb_free(&w->buf);
     return !w->failed && !ferror(w->out);
 }

@@ -11,13 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "util/strbuf.h"
-
 #define JSONW_MAX_DEPTH 32
+
+#define JSONW_BUFFER (64 * 1024)
 
 typedef struct jsonw {
     FILE *out;
-    strbuf buf;          /* written to `out` in large blocks */
+    char buf[JSONW_BUFFER]; /* written to `out` when full */
+    size_t len;
     bool failed;
     int depth;
     bool has_items[JSONW_MAX_DEPTH]; /* per level: an item was written */

@@ -96,12 +96,77 @@ static void test_flushes_large_documents(void **state)
     free(s);
 }
 
+/* A byte-at-a-time escaper to compare the writer with. */
+static void reference_escape(const unsigned char *p, size_t n, char *out)
+{
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c == '\n') {
+            o += sprintf(o, "\\n");
+        } else if (c < 0x20) {
+            const char *named = c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                              : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+            o += named ? sprintf(o, "%s", named) : sprintf(o, "\\u%04x", c);
+        } else if (c < 0x80) {
+            *o++ = (char)c;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+            *o++ = (char)c;
+            *o++ = (char)p[++i];
+        } else {
+            o += sprintf(o, "\xEF\xBF\xBD"); /* the alphabet below has no longer sequences */
+        }
+        i++;
+    }
+    *o++ = '"';
+    *o = '\0';
+}
+
+static const unsigned char *random_bytes;
+static size_t random_len;
+
+static void fill_random(jsonw *w)
+{
+    jw_string_n(w, (const char *)random_bytes, random_len);
+}
+
+/* Random strings over an alphabet rich in special bytes, at every length
+ * and alignment: the word-at-a-time scan must agree with the byte loop. */
+static void test_matches_reference_escaper(void **state)
+{
+    (void)state;
+    static const unsigned char alphabet[] = "abcXYZ 09-_/\"\\\n\t\x01\x1f\x7f\xc3\xa9\xff";
+    unsigned seed = 12345;
+    unsigned char buf[64];
+    char want[64 * 8 + 8];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(round % 40);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        random_bytes = buf;
+        random_len = len;
+        char *got = render(fill_random);
+        reference_escape(buf, len, want);
+        strcat(want, "\n");
+        if (strcmp(got, want) != 0)
+            fail_msg("round %d: got %s want %s", round, got, want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_escapes_and_utf8),
         cmocka_unit_test(test_flushes_large_documents),
+        cmocka_unit_test(test_matches_reference_escaper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
