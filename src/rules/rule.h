@@ -53,6 +53,10 @@ struct lint_ctx {
 
     lint_finding *findings;
     size_t nfindings, findings_cap;
+
+    /* The package-manager command lines of the scripts, parsed once for
+     * all the rules that read them (pkgmgr.c); NULL until first used. */
+    struct pkg_memo *pkg_memo;
 };
 
 /* Report a finding of `rule_id` on instruction `inst`, at the source span
