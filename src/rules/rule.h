@@ -77,6 +77,9 @@ bool lint_name_in(const char *name, const char *const *names);
 
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);
+/* The same for a word that may hold a URL: credentials in its user-info
+ * part (https://user:token@host/...) are redacted. */
+const char *lint_quote_url(lint_ctx *c, const char *s, size_t len);
 
 /* The registry (registry.c). */
 size_t rules_count(void);
