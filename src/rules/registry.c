@@ -11,6 +11,9 @@ extern const rule_def rule_root_user;
 extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
+extern const rule_def rule_unpinned_apt;
+extern const rule_def rule_unpinned_apk;
+extern const rule_def rule_unpinned_rpm;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -18,6 +21,9 @@ static const rule_def *const all_rules[] = {
     &rule_pipe_to_shell,
     &rule_from_latest,
     &rule_invalid_instruction,
+    &rule_unpinned_apt,
+    &rule_unpinned_apk,
+    &rule_unpinned_rpm,
 };
 
 size_t rules_count(void)
