@@ -14,6 +14,11 @@ extern const rule_def rule_from_latest;
 extern const rule_def rule_unpinned_apt;
 extern const rule_def rule_unpinned_apk;
 extern const rule_def rule_unpinned_rpm;
+extern const rule_def rule_unpinned_pip;
+extern const rule_def rule_unpinned_npm;
+extern const rule_def rule_unpinned_gem;
+extern const rule_def rule_unpinned_go;
+extern const rule_def rule_unpinned_cargo;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -24,6 +29,11 @@ static const rule_def *const all_rules[] = {
     &rule_unpinned_apt,
     &rule_unpinned_apk,
     &rule_unpinned_rpm,
+    &rule_unpinned_pip,
+    &rule_unpinned_npm,
+    &rule_unpinned_gem,
+    &rule_unpinned_go,
+    &rule_unpinned_cargo,
 };
 
 size_t rules_count(void)
