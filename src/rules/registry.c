@@ -19,6 +19,8 @@ extern const rule_def rule_unpinned_npm;
 extern const rule_def rule_unpinned_gem;
 extern const rule_def rule_unpinned_go;
 extern const rule_def rule_unpinned_cargo;
+extern const rule_def rule_unpinned_git;
+extern const rule_def rule_latest_url;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -34,6 +36,8 @@ static const rule_def *const all_rules[] = {
     &rule_unpinned_gem,
     &rule_unpinned_go,
     &rule_unpinned_cargo,
+    &rule_unpinned_git,
+    &rule_latest_url,
 };
 
 size_t rules_count(void)
