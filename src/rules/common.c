@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "rules/rule.h"
+#include "secrets/secrets.h"
 
 const char *lint_word(const sh_word *w)
 {
@@ -29,4 +30,39 @@ const char *lint_quote(lint_ctx *c, const char *s, size_t len)
     if (len <= MAX)
         return arena_strndup(c->a, s, len);
     return arena_printf(c->a, "%.*s...", MAX - 3, s);
+}
+
+/* user-info made of variable references only ($USER:${TOKEN}) shows no
+ * secret itself. */
+static bool only_variables(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        bool part_start = i == 0 || s[i - 1] == ':';
+        if (part_start && s[i] != '$')
+            return false;
+    }
+    return len > 0;
+}
+
+const char *lint_quote_url(lint_ctx *c, const char *s, size_t len)
+{
+    const char *scheme_end = memmem(s, len, "://", 3);
+    if (!scheme_end)
+        return lint_quote(c, s, len);
+    const char *user = scheme_end + 3;
+    size_t rest = len - (size_t)(user - s);
+    size_t authority = strcspn(user, "/?#");
+    if (authority > rest)
+        authority = rest;
+    const char *at = NULL;
+    for (size_t i = 0; i < authority; i++)
+        if (user[i] == '@')
+            at = user + i;
+    if (!at || only_variables(user, (size_t)(at - user)))
+        return lint_quote(c, s, len);
+    const char *shown = arena_printf(
+        c->a, "%.*s%s%.*s", (int)(user - s), s,
+        secret_redact(c->a, user, (size_t)(at - user)),
+        (int)(len - (size_t)(at - s)), at);
+    return lint_quote(c, shown, strlen(shown));
 }

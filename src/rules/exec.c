@@ -22,6 +22,11 @@ static bool versioned(const char *name, const char *base)
     return true;
 }
 
+bool exec_name_is_versioned(const char *name, const char *base)
+{
+    return name && versioned(name, base);
+}
+
 static bool is_shell(const char *name)
 {
     return lint_name_in(name, shells);

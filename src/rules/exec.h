@@ -16,6 +16,9 @@ typedef enum script_source {
 } script_source;
 
 bool exec_is_interpreter(const char *name);
+/* `name` is `base` or `base` followed by a version: python3, python3.12,
+ * pip3, perl5.36. */
+bool exec_name_is_versioned(const char *name, const char *base);
 /* How `c` gets its program; *word is the argv index of the inline program
  * or of the file (when SCRIPT_INLINE / SCRIPT_FILE). */
 script_source exec_script_source(const sh_command *c, size_t *word);

@@ -16,6 +16,16 @@ extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
 extern const rule_def rule_from_not_pinned;
+extern const rule_def rule_unpinned_apt;
+extern const rule_def rule_unpinned_apk;
+extern const rule_def rule_unpinned_rpm;
+extern const rule_def rule_unpinned_pip;
+extern const rule_def rule_unpinned_npm;
+extern const rule_def rule_unpinned_gem;
+extern const rule_def rule_unpinned_go;
+extern const rule_def rule_unpinned_cargo;
+extern const rule_def rule_unpinned_git;
+extern const rule_def rule_latest_url;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -27,6 +37,16 @@ static const rule_def *const all_rules[] = {
     &rule_pipe_to_shell,
     &rule_from_latest,
     &rule_from_not_pinned,
+    &rule_unpinned_apt,
+    &rule_unpinned_apk,
+    &rule_unpinned_rpm,
+    &rule_unpinned_pip,
+    &rule_unpinned_npm,
+    &rule_unpinned_gem,
+    &rule_unpinned_go,
+    &rule_unpinned_cargo,
+    &rule_unpinned_git,
+    &rule_latest_url,
     &rule_invalid_instruction,
 };
 

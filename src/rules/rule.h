@@ -57,6 +57,10 @@ struct lint_ctx {
 
     lint_finding *findings;
     size_t nfindings, findings_cap;
+
+    /* The package-manager command lines of the scripts, parsed once for
+     * all the rules that read them (pkgmgr.c); NULL until first used. */
+    struct pkg_memo *pkg_memo;
 };
 
 /* Report a finding of `rule_id` on instruction `inst`, at the source span
@@ -77,6 +81,9 @@ bool lint_name_in(const char *name, const char *const *names);
 
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);
+/* The same for a word that may hold a URL: credentials in its user-info
+ * part (https://user:token@host/...) are redacted. */
+const char *lint_quote_url(lint_ctx *c, const char *s, size_t len);
 
 /* The registry (registry.c). */
 size_t rules_count(void);
