@@ -418,6 +418,12 @@ static size_t after_options(const step *s, const char *with_value,
     return next;
 }
 
+/* NAME=value before the command of env or sudo (any word with '=' not first). */
+static bool env_assignment(const sh_word *w)
+{
+    return w->len > 1 && w->value[0] != '=' && memchr(w->value, '=', w->len);
+}
+
 static size_t wrap_sudo(const step *s)
 {
     static const char *const long_value[] = {
@@ -436,20 +442,18 @@ static size_t wrap_sudo(const step *s)
     }
     if (no_exec)
         return s->i;
-    if (o.i < s->n->cmd.argc) {
+    /* sudo VAR=value cmd: the assignments go to cmd's environment. */
+    size_t k = o.i;
+    while (k < s->n->cmd.argc && env_assignment(&s->n->cmd.argv[k]))
+        k++;
+    if (k < s->n->cmd.argc) {
         *s->wrappers |= SHWRAP_SUDO;
-        return o.i;
+        return k;
     }
     /* sudo -s / sudo -i alone: an interactive shell, reading stdin. */
     if (shell)
         s->n->stdin_shell = true;
     return s->i;
-}
-
-/* NAME=value before env's command (any word with '=' not first). */
-static bool env_assignment(const sh_word *w)
-{
-    return w->len > 1 && w->value[0] != '=' && memchr(w->value, '=', w->len);
 }
 
 static size_t wrap_env(const step *s)

@@ -70,6 +70,9 @@ static void test_sudo(void **state)
     check(state, "sudo --user=app --preserve-env -- npm i", "npm", 4, SHWRAP_SUDO);
     check(state, "sudo --user app -C 3 -D /tmp -p pw make", "make", 9, SHWRAP_SUDO);
     check(state, "sudo -s make", "make", 2, SHWRAP_SUDO);
+    /* Assignments before the command go to its environment. */
+    check(state, "sudo -E DEBIAN_FRONTEND=noninteractive apt-get install x", "apt-get", 3, SHWRAP_SUDO);
+    check(state, "sudo A=1 B=2 make", "make", 3, SHWRAP_SUDO);
     check(state, "doas -u app make", "make", 3, SHWRAP_SUDO);
     /* No command: sudo itself. */
     check(state, "sudo -i", "sudo", 0, 0);
