@@ -117,14 +117,15 @@ static void emit(lint_ctx *c, const char *name, bosun_report *r)
     const df_file *f = c->file;
     for (size_t i = 0; i < c->nfindings; i++) {
         const lint_finding *lf = &c->findings[i];
-        if (config_is_ignored(c->cfg, lf->rule->info.id))
+        const char *id = lf->rule->info.id;
+        if (config_is_ignored(c->cfg, id))
             continue;
         const df_instruction *in = &f->insts[lf->inst];
         src_pos at = source_position(&f->src, lf->off);
         src_pos to = source_position(&f->src, lf->end);
         bosun_finding out = {
-            .rule = lf->rule->info.id,
-            .severity = lf->rule->info.severity,
+            .rule = id,
+            .severity = config_severity_of(c->cfg, id, lf->rule->info.severity),
             .file = name,
             .message = lf->message,
             .line = in->line,

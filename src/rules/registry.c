@@ -16,6 +16,7 @@ extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
 extern const rule_def rule_from_not_pinned;
+extern const rule_def rule_untrusted_registry;
 extern const rule_def rule_unpinned_apt;
 extern const rule_def rule_unpinned_apk;
 extern const rule_def rule_unpinned_rpm;
@@ -37,6 +38,7 @@ static const rule_def *const all_rules[] = {
     &rule_pipe_to_shell,
     &rule_from_latest,
     &rule_from_not_pinned,
+    &rule_untrusted_registry,
     &rule_unpinned_apt,
     &rule_unpinned_apk,
     &rule_unpinned_rpm,

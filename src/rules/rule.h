@@ -85,6 +85,10 @@ const char *lint_quote(lint_ctx *c, const char *s, size_t len);
  * part (https://user:token@host/...) are redacted. */
 const char *lint_quote_url(lint_ctx *c, const char *s, size_t len);
 
+/* Does `s` match `pattern`, where '*' matches any run of characters
+ * (including '/')? Used for image and registry globs. */
+bool lint_glob_match(const char *pattern, const char *s);
+
 /* The registry (registry.c). */
 size_t rules_count(void);
 const rule_def *rules_at(size_t i);
