@@ -8,6 +8,7 @@
 
 #include "lint/config.h"
 #include "lint/scripts.h"
+#include "lint/suppress.h"
 #include "report/report.h"
 #include "rules/exec.h"
 #include "rules/rule.h"
@@ -118,7 +119,8 @@ static void emit(lint_ctx *c, const char *name, bosun_report *r)
     for (size_t i = 0; i < c->nfindings; i++) {
         const lint_finding *lf = &c->findings[i];
         const char *id = lf->rule->info.id;
-        if (config_is_ignored(c->cfg, id))
+        if (config_is_ignored(c->cfg, id) ||
+            lint_is_suppressed(c->suppressions, lf->inst, lf->rule))
             continue;
         const df_instruction *in = &f->insts[lf->inst];
         src_pos at = source_position(&f->src, lf->off);
@@ -176,7 +178,10 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
         goto out;
     }
 
-    lint_ctx c = {.a = &a, .cfg = cfg, .file = f, .model = m};
+    lint_suppressions suppressions;
+    lint_parse_suppressions(&a, f, &suppressions);
+    lint_ctx c = {.a = &a, .cfg = cfg, .file = f, .model = m,
+                  .suppressions = &suppressions};
     c.nproblems = df_validate(&a, f, (df_problem **)&c.problems);
     build_scripts(&c);
     build_workdirs(&c);

@@ -27,6 +27,7 @@ extern const rule_def rule_unpinned_go;
 extern const rule_def rule_unpinned_cargo;
 extern const rule_def rule_unpinned_git;
 extern const rule_def rule_latest_url;
+extern const rule_def rule_invalid_suppression;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -50,6 +51,7 @@ static const rule_def *const all_rules[] = {
     &rule_unpinned_git,
     &rule_latest_url,
     &rule_invalid_instruction,
+    &rule_invalid_suppression,
 };
 
 size_t rules_count(void)

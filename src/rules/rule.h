@@ -20,6 +20,7 @@
 #include "shell/shell.h"
 
 typedef struct lint_ctx lint_ctx;
+typedef struct lint_suppressions lint_suppressions;
 
 typedef struct rule_def {
     bosun_rule_info info;
@@ -61,6 +62,9 @@ struct lint_ctx {
     /* The package-manager command lines of the scripts, parsed once for
      * all the rules that read them (pkgmgr.c); NULL until first used. */
     struct pkg_memo *pkg_memo;
+
+    /* `# bosun ignore=` comments (lint/suppress.h). */
+    const lint_suppressions *suppressions;
 };
 
 /* Report a finding of `rule_id` on instruction `inst`, at the source span
