@@ -112,6 +112,9 @@ typedef struct bosun_finding {
     const char *path;
     int deleted_in_layer;
     int history_index;
+    /* The text of token_line (Dockerfile findings; NULL otherwise), so a
+     * report can show the token in context without keeping the file. */
+    const char *source_line;
 } bosun_finding;
 
 /* An input that could not be checked (exit status 2). */
@@ -141,9 +144,15 @@ typedef enum bosun_format {
     BOSUN_FORMAT_PLAIN,
     BOSUN_FORMAT_TTY,
     BOSUN_FORMAT_JSON,
+    BOSUN_FORMAT_SARIF,      /* SARIF 2.1.0 */
+    BOSUN_FORMAT_CHECKSTYLE, /* Checkstyle XML */
+    BOSUN_FORMAT_GITLAB,     /* GitLab Code Quality */
+    BOSUN_FORMAT_GITHUB,     /* GitHub Actions workflow commands */
 } bosun_format;
 
 bool bosun_format_parse(const char *s, bosun_format *out);
+/* The names bosun_format_parse accepts, comma-separated, for messages. */
+const char *bosun_format_names(void);
 /* Render the report. Returns false on a write error. */
 bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out);
 

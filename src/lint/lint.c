@@ -113,6 +113,19 @@ static const char *stage_label(arena *a, const df_model *m, size_t inst)
     return st->name ? st->name : arena_printf(a, "%zu", st->index);
 }
 
+/* The text of a line, for showing the token in context (a byte-order
+ * mark is not text). */
+static const char *line_text(arena *a, const source *src, uint32_t line)
+{
+    size_t len;
+    const char *s = source_line_text(src, line, &len);
+    if (line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    return arena_strndup(a, s, len);
+}
+
 static void emit(lint_ctx *c, const char *name, bosun_report *r)
 {
     const df_file *f = c->file;
@@ -139,6 +152,7 @@ static void emit(lint_ctx *c, const char *name, bosun_report *r)
             .layer_index = -1,
             .deleted_in_layer = -1,
             .history_index = -1,
+            .source_line = line_text(c->a, &f->src, at.line),
         };
         report_add_finding(r, &out);
     }
