@@ -31,8 +31,10 @@ expect_contains "$TMP/err" "does-not-exist: No such file or directory"
 : >"$TMP/empty"
 expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/empty"
 expect_contains "$TMP/err" "empty:1: file with no instructions"
-expect_status 2 "$BOSUN_BIN" lint --no-config "$DATA"
-expect_contains "$TMP/err" "is a directory"
+# A directory is searched for Dockerfiles; one that holds none is an error.
+mkdir "$TMP/nothing"
+expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/nothing"
+expect_contains "$TMP/err" "nothing: no Dockerfile in this directory"
 
 # Usage errors.
 expect_status 2 "$BOSUN_BIN" lint --no-config
