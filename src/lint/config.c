@@ -136,12 +136,10 @@ bosun_severity config_severity_of(const bosun_config *c, const char *rule_id,
 void bosun_config_add_trusted_registry(bosun_config *c, const char *glob)
 {
     c->registries_restricted = true;
-    if (!config_list_has(&c->trusted_registries, glob))
-        config_list_add(&c->trusted_registries, glob);
+    config_list_add(&c->trusted_registries, glob);
 }
 
 void bosun_config_add_nonroot_base(bosun_config *c, const char *glob)
 {
-    if (!config_list_has(&c->nonroot_bases, glob))
-        config_list_add(&c->nonroot_bases, glob);
+    config_list_add(&c->nonroot_bases, glob);
 }

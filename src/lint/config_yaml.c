@@ -20,6 +20,10 @@
 
 /* Larger files are refused rather than parsed. */
 #define CONFIG_MAX_SIZE (1u << 20)
+/* Deeper nesting is refused before the file is loaded: libyaml's scanner
+ * takes time quadratic in the nesting depth, and no setting nests deeper
+ * than two levels. */
+#define CONFIG_MAX_DEPTH 16
 
 typedef struct loader {
     yaml_document_t *doc;
@@ -183,8 +187,8 @@ static const struct {
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {
-    if (!root)
-        return true; /* an empty file: the defaults */
+    if (!root || (root->type == YAML_SCALAR_NODE && !string_value(root)))
+        return true; /* an empty file (or document): the defaults */
     if (root->type != YAML_MAPPING_NODE)
         return fail(l, root, "expected a mapping of settings (" KNOWN_KEYS ")");
     bool seen[NSETTINGS] = {false};
@@ -211,6 +215,50 @@ static bool load_root(loader *l, const yaml_node_t *root)
     return true;
 }
 
+/*
+ * A first pass over the parser's events that stops at the first collection
+ * nested too deep, before the scanner gets slow. Syntax errors are left
+ * for the loader to report.
+ */
+static bool nesting_ok(const char *data, size_t len, bosun_config_error *err)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return true;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    int depth = 0;
+    bool ok = true, done = false;
+    while (!done) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event))
+            break;
+        switch (event.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > CONFIG_MAX_DEPTH) {
+                err->line = (unsigned)event.start_mark.line + 1;
+                snprintf(err->message, sizeof(err->message),
+                         "nested more than %d levels deep", CONFIG_MAX_DEPTH);
+                ok = false;
+                done = true;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
                             bosun_config_error *err)
 {
@@ -220,6 +268,8 @@ bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
                  "configuration file too large");
         return false;
     }
+    if (!nesting_ok(data, len, err))
+        return false;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
