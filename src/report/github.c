@@ -22,8 +22,9 @@ static const char *command(bosun_severity s)
 }
 
 /* The runner reads a command up to the end of the line and splits its
- * properties on ',' and '::', so these are percent-encoded; invalid UTF-8
- * is replaced. `property` also encodes ':' and ','. */
+ * properties on ',' and '::', so these are percent-encoded (`property`
+ * also encodes ':' and ','). The log viewer renders terminal escapes, so
+ * other control characters are replaced, as is invalid UTF-8. */
 static void put_escaped(FILE *out, const char *s, bool property)
 {
     size_t n = strlen(s);
@@ -36,9 +37,11 @@ static void put_escaped(FILE *out, const char *s, bool property)
             continue;
         }
         size_t k = utf8_valid_len(s + i, n - i);
-        if (k == 0) {
+        bool control = c < 0x20 || c == 0x7F ||
+                       (k == 2 && c == 0xC2 && (unsigned char)s[i + 1] < 0xA0);
+        if (k == 0 || control) {
             fputs(UTF8_REPLACEMENT, out);
-            i++;
+            i += k ? k : 1;
         } else {
             fwrite(s + i, 1, k, out);
             i += k;

@@ -2,8 +2,8 @@
  * --format sarif: SARIF 2.1.0, the format code-scanning services (GitHub
  * code scanning, Azure DevOps, IDE viewers) read.
  *
- * One run: the tool with a descriptor for every rule (from the rule
- * metadata), one result per finding with its token as the region
+ * One run: the tool with a descriptor (from the rule metadata) for every
+ * rule that has a result, one result per finding with its token as the region
  * (columns count code points, as `columnKind` says), a stable fingerprint,
  * and inputs that could not be checked as tool execution notifications.
  * Findings in image layers have no lines: they point at the image archive
@@ -15,6 +15,7 @@
 #include "report/jsonw.h"
 #include "report/report.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \
                      "errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -129,7 +130,37 @@ static void put_rule(jsonw *w, const bosun_rule_info *info)
     jw_object_end(w);
 }
 
-static void put_tool(jsonw *w)
+/* The rules that have results, in catalog order: rule_slot[i] is the
+ * index of rule i in driver.rules, or -1. */
+typedef struct rule_table {
+    int *slot;
+    size_t nrules;
+} rule_table;
+
+static int catalog_index(const char *id)
+{
+    for (size_t i = 0; i < bosun_rule_count(); i++)
+        if (strcmp(bosun_rule_at(i)->id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static rule_table used_rules(const bosun_report *r)
+{
+    rule_table t = {xcalloc(bosun_rule_count() + 1, sizeof(int)),
+                    bosun_rule_count()};
+    for (size_t i = 0; i < r->nfindings; i++) {
+        int k = catalog_index(r->findings[i].rule);
+        if (k >= 0)
+            t.slot[k] = 1;
+    }
+    int next = 0;
+    for (size_t i = 0; i < t.nrules; i++)
+        t.slot[i] = t.slot[i] ? next++ : -1;
+    return t;
+}
+
+static void put_tool(jsonw *w, const rule_table *rules)
 {
     jw_key(w, "tool");
     jw_object_begin(w);
@@ -140,8 +171,9 @@ static void put_tool(jsonw *w)
     jw_kv_string(w, "semanticVersion", bosun_version());
     jw_key(w, "rules");
     jw_array_begin(w);
-    for (size_t i = 0; i < bosun_rule_count(); i++)
-        put_rule(w, bosun_rule_at(i));
+    for (size_t i = 0; i < rules->nrules; i++)
+        if (rules->slot[i] >= 0)
+            put_rule(w, bosun_rule_at(i));
     jw_array_end(w);
     jw_object_end(w);
     jw_object_end(w);
@@ -209,14 +241,6 @@ static void put_location(jsonw *w, const bosun_finding *f)
     jw_array_end(w);
 }
 
-static int rule_index(const char *id)
-{
-    for (size_t i = 0; i < bosun_rule_count(); i++)
-        if (strcmp(bosun_rule_at(i)->id, id) == 0)
-            return (int)i;
-    return -1;
-}
-
 static void put_properties(jsonw *w, const bosun_finding *f)
 {
     if (!f->stage && f->layer_index < 0 && f->history_index < 0)
@@ -237,13 +261,14 @@ static void put_properties(jsonw *w, const bosun_finding *f)
     jw_object_end(w);
 }
 
-static void put_result(jsonw *w, const bosun_finding *f, const char *fp)
+static void put_result(jsonw *w, const bosun_finding *f, const char *fp,
+                       const rule_table *rules)
 {
     jw_object_begin(w);
     jw_kv_string(w, "ruleId", f->rule);
-    int index = rule_index(f->rule);
-    if (index >= 0)
-        jw_kv_int(w, "ruleIndex", index);
+    int k = catalog_index(f->rule);
+    if (k >= 0)
+        jw_kv_int(w, "ruleIndex", rules->slot[k]);
     jw_kv_string(w, "level", sarif_level(f->severity));
     put_message(w, "message", f->message);
     put_location(w, f);
@@ -295,6 +320,7 @@ static void put_invocation(jsonw *w, const bosun_report *r)
 bool report_write_sarif(const bosun_report *r, FILE *out)
 {
     report_fingerprint *fps = report_fingerprints(r);
+    rule_table rules = used_rules(r);
     jsonw w;
     jw_init(&w, out);
     jw_object_begin(&w);
@@ -303,17 +329,18 @@ bool report_write_sarif(const bosun_report *r, FILE *out)
     jw_key(&w, "runs");
     jw_array_begin(&w);
     jw_object_begin(&w);
-    put_tool(&w);
+    put_tool(&w, &rules);
     put_invocation(&w, r);
     jw_kv_string(&w, "columnKind", "unicodeCodePoints");
     jw_key(&w, "results");
     jw_array_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++)
-        put_result(&w, &r->findings[i], fps[i]);
+        put_result(&w, &r->findings[i], fps[i], &rules);
     jw_array_end(&w);
     jw_object_end(&w);
     jw_array_end(&w);
     jw_object_end(&w);
     free(fps);
+    free(rules.slot);
     return jw_finish(&w);
 }
