@@ -162,10 +162,11 @@ static bool load_severity(loader *l, const char *key, const yaml_node_t *n)
 static bool load_threshold(loader *l, const char *key, const yaml_node_t *n)
 {
     const char *s = string_value(n);
+    const char *shown = s ? s : scalar(n) ? scalar(n) : "a list";
     int threshold;
     if (!s || !bosun_threshold_parse(s, &threshold))
         return fail(l, n, "'%s' must be info, warning, error or none, not "
-                          "'%s'", key, s ? s : scalar(n) ? scalar(n) : "a list");
+                          "'%s'", key, shown);
     bosun_config_set_failure_threshold(l->cfg, threshold);
     return true;
 }

@@ -46,7 +46,8 @@ struct lint_suppressions {
 };
 
 /* Finds every `# bosun ...ignore=` comment of the file. */
-void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out);
+void lint_parse_suppressions(arena *a, const df_file *f,
+                             lint_suppressions *out);
 
 /* Is `rule` silenced for instruction `inst`? */
 bool lint_is_suppressed(const lint_suppressions *s, size_t inst,

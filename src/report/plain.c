@@ -111,7 +111,8 @@ static void put_excerpt(FILE *out, const bosun_finding *f, const style *st)
     const char *line = f->source_line;
     size_t len = strlen(line);
     unsigned first = f->column ? f->column : 1;
-    unsigned last = f->token_end_column > first ? f->token_end_column : first + 1;
+    unsigned last = f->token_end_column > first ? f->token_end_column
+                                                : first + 1;
 
     unsigned ncols = 0;
     for (size_t i = 0; i < len; i++)
@@ -119,7 +120,7 @@ static void put_excerpt(FILE *out, const bosun_finding *f, const style *st)
     unsigned from = 1, to = ncols + 1; /* columns shown: [from, to) */
     if (ncols > SHOWN_COLUMNS) {
         from = first > CONTEXT_BEFORE ? first - CONTEXT_BEFORE : 1;
-        to = from + SHOWN_COLUMNS < ncols + 1 ? from + SHOWN_COLUMNS : ncols + 1;
+        to = from + SHOWN_COLUMNS <= ncols ? from + SHOWN_COLUMNS : ncols + 1;
     }
     bool cut_before = from > 1, cut_after = to <= ncols;
 

@@ -95,8 +95,8 @@ static void check_invalid_suppression(lint_ctx *c)
                 continue;
             const char *near = closest_rule(id->id);
             lint_report(c, "invalid-suppression", p->inst, id->off, id->end,
-                        "%s is not a rule id, so this suppression does nothing; "
-                        "%s%s%s",
+                        "%s is not a rule id, so this suppression does "
+                        "nothing; %s%s%s",
                         lint_quote(c, id->id, strlen(id->id)),
                         near ? "did you mean " : "use an id from `bosun rules`",
                         near ? near : "", near ? "?" : "");
