@@ -11,6 +11,19 @@
 
 #include "bosun/bosun.h"
 
+/* The rules these tests use; other rules' findings are left out. */
+static bool watched(const char *rule)
+{
+    static const char *const rules[] = {
+        "from-latest", "root-user", "package-upgrade", "pipe-to-shell",
+        "invalid-suppression", NULL,
+    };
+    for (const char *const *r = rules; *r; r++)
+        if (strcmp(*r, rule) == 0)
+            return true;
+    return false;
+}
+
 /* The findings of `text` as "rule@line:col" lines. */
 static char *lint(const bosun_config *cfg, const char *text)
 {
@@ -22,7 +35,8 @@ static char *lint(const bosun_config *cfg, const char *text)
     FILE *out = open_memstream(&buf, &len);
     for (size_t i = 0; i < bosun_report_count(r); i++) {
         const bosun_finding *f = bosun_report_finding(r, i);
-        fprintf(out, "%s@%u:%u\n", f->rule, f->token_line, f->column);
+        if (watched(f->rule))
+            fprintf(out, "%s@%u:%u\n", f->rule, f->token_line, f->column);
     }
     fclose(out);
     bosun_report_free(r);
@@ -135,9 +149,16 @@ static void test_configuration_too(void **state)
     bosun_report *r = bosun_report_new();
     const char *text = "FROM debian\n";
     bosun_lint_dockerfile(cfg, "Dockerfile", text, strlen(text), r);
-    assert_int_equal(bosun_report_count(r), 1);
-    assert_string_equal(bosun_report_finding(r, 0)->rule, "from-latest");
-    assert_int_equal(bosun_report_finding(r, 0)->severity, BOSUN_INFO);
+    size_t seen = 0;
+    for (size_t i = 0; i < bosun_report_count(r); i++) {
+        const bosun_finding *f = bosun_report_finding(r, i);
+        assert_string_not_equal(f->rule, "root-user");
+        if (strcmp(f->rule, "from-latest") == 0) {
+            assert_int_equal(f->severity, BOSUN_INFO);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 1);
     bosun_report_free(r);
     bosun_config_free(cfg);
 }
@@ -161,11 +182,14 @@ static void test_many(void **state)
     bosun_report *r = bosun_report_new();
     assert_true(bosun_lint_dockerfile(NULL, "Dockerfile", text, len, r));
     double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
-    size_t pipes = 0;
-    for (size_t i = 0; i < bosun_report_count(r); i++)
-        pipes += !strcmp(bosun_report_finding(r, i)->rule, "pipe-to-shell");
+    size_t pipes = 0, unknown = 0;
+    for (size_t i = 0; i < bosun_report_count(r); i++) {
+        const char *rule = bosun_report_finding(r, i)->rule;
+        pipes += !strcmp(rule, "pipe-to-shell");
+        unknown += !strcmp(rule, "invalid-suppression");
+    }
     assert_int_equal(pipes, 0);
-    assert_int_equal(bosun_report_count(r), n); /* one per unknown id */
+    assert_int_equal(unknown, n); /* one per unknown id */
     if (seconds > 20)
         fail_msg("%.1f s for %zu pragmas", seconds, n);
     bosun_report_free(r);
