@@ -36,6 +36,8 @@ static bool is_id_char(char ch)
            (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
 }
 
+/* Records what is wrong, from the cursor to the end of the line; true,
+ * since a malformed pragma is still a pragma (and is reported). */
 static bool malformed(lint_pragma *p, const cursor *c, const char *problem)
 {
     p->problem = problem;
@@ -45,7 +47,7 @@ static bool malformed(lint_pragma *p, const cursor *c, const char *problem)
 }
 
 /* Reads the comma-separated rule ids after `ignore=`. */
-static bool parse_ids(arena *a, cursor *c, lint_pragma *p)
+static void parse_ids(arena *a, cursor *c, lint_pragma *p)
 {
     size_t cap = 0;
     for (;;) {
@@ -53,8 +55,10 @@ static bool parse_ids(arena *a, cursor *c, lint_pragma *p)
         size_t start = c->i;
         while (c->i < c->n && is_id_char(c->s[c->i]))
             c->i++;
-        if (c->i == start)
-            return malformed(p, c, "expected a rule id after `ignore=`");
+        if (c->i == start) {
+            malformed(p, c, "expected a rule id after `ignore=`");
+            return;
+        }
         lint_pragma_id *id = ARENA_PUSH(a, p->ids, p->nids, cap);
         id->id = arena_strndup(a, c->s + start, c->i - start);
         id->rule = rules_find(id->id);
@@ -65,11 +69,10 @@ static bool parse_ids(arena *a, cursor *c, lint_pragma *p)
             c->i++;
             continue;
         }
-        if (c->i == c->n || c->s[c->i] == '#')
-            return true; /* the end, or a reason */
-        return malformed(p, c, "unexpected text after the rule ids: separate "
-                               "ids with commas and put a reason after a "
-                               "second `#`");
+        if (c->i < c->n && c->s[c->i] != '#') /* else the end, or a reason */
+            malformed(p, c, "unexpected text after the rule ids: separate ids "
+                            "with commas and put a reason after a second `#`");
+        return;
     }
 }
 
