@@ -4,13 +4,15 @@
 #   scripts/deps.sh [group...]     groups: build (default), test, fuzz, fixtures, bench
 #
 # As root, missing packages are installed with apt-get; otherwise the script
-# prints the command to run and fails. Re-running it when everything is
+# prints the command to run and fails. The SARIF schema test also needs
+# Node.js and npm, which it does not install (a distribution's npm package
+# conflicts with Node.js installed from elsewhere). Re-running it when everything is
 # present costs one dpkg-query.
 set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
 libzstd-dev zlib1g-dev libisal-dev libssl-dev libvectorscan-dev libcurl4-openssl-dev"
-test="libcmocka-dev python3"
+test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish"
 fuzz="clang libclang-rt-14-dev llvm"
 fixtures="busybox-static umoci skopeo buildah zstd"
 bench="debootstrap zstd isal hyperfine"

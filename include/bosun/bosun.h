@@ -61,6 +61,38 @@ void bosun_config_set_target(bosun_config *c, const char *stage);
 /* Ignore a rule; false when the id is unknown. */
 bool bosun_config_ignore(bosun_config *c, const char *rule_id);
 
+/* The failure threshold: the lowest severity that fails a run (exit 1),
+ * or BOSUN_THRESHOLD_NONE. The default is BOSUN_WARNING. */
+#define BOSUN_THRESHOLD_NONE 3
+/* Parses "info", "warning", "error", "none"; false when unknown. */
+bool bosun_threshold_parse(const char *s, int *out);
+void bosun_config_set_failure_threshold(bosun_config *c, int threshold);
+int bosun_config_failure_threshold(const bosun_config *c);
+/* Report `rule_id` at severity `s` instead of its default; false when the
+ * id is unknown. */
+bool bosun_config_set_severity(bosun_config *c, const char *rule_id,
+                               bosun_severity s);
+/* trusted-registries: FROM images must come from a registry matching one
+ * of these globs (`*.example.com`, `ghcr.io/acme`); the first call turns
+ * the untrusted-registry rule on. */
+void bosun_config_add_trusted_registry(bosun_config *c, const char *glob);
+/* nonroot-bases: base images (globs) known to run as a non-root user. */
+void bosun_config_add_nonroot_base(bosun_config *c, const char *glob);
+
+/* Why a configuration file was refused. */
+typedef struct bosun_config_error {
+    unsigned line;           /* 1-based; 0 when it concerns the whole file */
+    char message[256];
+} bosun_config_error;
+
+/*
+ * Read a configuration file's text (.bosun.yaml) into `c`. Unknown keys,
+ * wrong types, unknown rule ids and bad levels are errors: returns false
+ * and fills *err (settings read before the error may have been applied).
+ */
+bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
+                            bosun_config_error *err);
+
 /* ----------------------------------------------------------- report */
 
 typedef struct bosun_finding {
@@ -80,6 +112,9 @@ typedef struct bosun_finding {
     const char *path;
     int deleted_in_layer;
     int history_index;
+    /* The text of token_line (Dockerfile findings; NULL otherwise), so a
+     * report can show the token in context without keeping the file. */
+    const char *source_line;
 } bosun_finding;
 
 /* An input that could not be checked (exit status 2). */
@@ -109,9 +144,15 @@ typedef enum bosun_format {
     BOSUN_FORMAT_PLAIN,
     BOSUN_FORMAT_TTY,
     BOSUN_FORMAT_JSON,
+    BOSUN_FORMAT_SARIF,      /* SARIF 2.1.0 */
+    BOSUN_FORMAT_CHECKSTYLE, /* Checkstyle XML */
+    BOSUN_FORMAT_GITLAB,     /* GitLab Code Quality */
+    BOSUN_FORMAT_GITHUB,     /* GitHub Actions workflow commands */
 } bosun_format;
 
 bool bosun_format_parse(const char *s, bosun_format *out);
+/* The names bosun_format_parse accepts, comma-separated, for messages. */
+const char *bosun_format_names(void);
 /* Render the report. Returns false on a write error. */
 bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out);
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bosun/bosun.h"
+
 /* Exit statuses (RULES.md). */
 enum {
     EXIT_CLEAN = 0,
@@ -23,5 +25,28 @@ char *cli_read_file(const char *path, size_t max, size_t *len,
 
 /* Prints "bosun: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable list of malloc'd paths (walk.c). */
+typedef struct cli_paths {
+    char **items;
+    size_t n, cap;
+} cli_paths;
+
+void cli_paths_add(cli_paths *p, const char *path);
+void cli_paths_free(cli_paths *p);
+bool cli_is_directory(const char *path);
+/* Dockerfile*, Containerfile*, *.Dockerfile, *.dockerfile (not
+ * Dockerfile.dockerignore, nor editor backups). */
+bool cli_is_dockerfile_name(const char *name);
+/* Appends the Dockerfiles below `dir`, sorted; returns how many. */
+size_t cli_find_dockerfiles(const char *dir, cli_paths *out);
+
+/*
+ * Loads the configuration file into `cfg` (config_file.c): `path`, or
+ * when NULL .bosun.yaml in the current directory, else in the root of the
+ * git work tree holding it (none is fine). Returns false after printing
+ * `file:line: message` when the file cannot be read or is invalid.
+ */
+bool cli_load_config(bosun_config *cfg, const char *path);
 
 #endif

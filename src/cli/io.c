@@ -41,7 +41,7 @@ char *cli_read_file(const char *path, size_t max, size_t *len,
                 free(buf);
                 if (f != stdin)
                     fclose(f);
-                *error = "file too large for a Dockerfile";
+                *error = "file too large";
                 return NULL;
             }
             cap *= 2;
@@ -63,7 +63,7 @@ char *cli_read_file(const char *path, size_t max, size_t *len,
     }
     if (n > max) {
         free(buf);
-        *error = "file too large for a Dockerfile";
+        *error = "file too large";
         return NULL;
     }
     *len = n;

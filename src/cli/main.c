@@ -12,16 +12,20 @@ static void usage(FILE *out)
           "Checks that container images are built securely.\n"
           "\n"
           "commands:\n"
-          "  lint FILE...      check Dockerfiles (`-` reads stdin)\n"
+          "  lint PATH...      check Dockerfiles: files, directories, `-` for stdin\n"
           "  rules             list the rules\n"
           "  explain RULE      describe a rule: why, and how to fix it\n"
           "\n"
           "options:\n"
           "  -h, --help        show this help (`bosun lint --help` for lint)\n"
-          "  --version         print the version\n"
+          "  -V, --version     print the version\n"
+          "\n"
+          "Configuration: .bosun.yaml (ignore, severity, failure-threshold,\n"
+          "trusted-registries, nonroot-bases); see `man bosun`.\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the failure "
-          "threshold, 2 bad usage or unreadable input\n",
+          "threshold,\n2 bad usage, a bad configuration or unreadable "
+          "input\n",
           out);
 }
 
@@ -36,7 +40,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") ||
+        !strcmp(cmd, "version")) {
         printf("bosun %s\n", bosun_version());
         return EXIT_CLEAN;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #define JSON_MAX_DEPTH 10000
 
@@ -81,39 +82,6 @@ static void put_utf8(strbuf *sb, unsigned cp)
     sb_append(sb, b, n);
 }
 
-/* Length of a valid UTF-8 sequence at p, or 0. */
-static size_t valid_utf8(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
-
 /* Reads a string at r->i (on the opening quote). With `out`, decodes it. */
 static bool read_string(jreader *r, strbuf *out)
 {
@@ -170,7 +138,7 @@ static bool read_string(jreader *r, strbuf *out)
                 put_utf8(out, cp);
             continue;
         }
-        size_t k = valid_utf8((const unsigned char *)r->s + r->i, r->n - r->i);
+        size_t k = utf8_valid_len(r->s + r->i, r->n - r->i);
         if (k == 0) {
             if (out)
                 put_utf8(out, 0xFFFD);

@@ -6,9 +6,32 @@
 #include "rules/rule.h"
 #include "util/xalloc.h"
 
+void config_list_add(config_list *l, const char *s)
+{
+    l->items = xreallocarray(l->items, l->n + 1, sizeof(char *));
+    l->items[l->n++] = xstrdup(s);
+}
+
+bool config_list_has(const config_list *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return true;
+    return false;
+}
+
+static void config_list_free(config_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
 bosun_config *bosun_config_new(void)
 {
-    return xcalloc(1, sizeof(bosun_config));
+    bosun_config *c = xcalloc(1, sizeof(bosun_config));
+    c->failure_threshold = BOSUN_WARNING;
+    return c;
 }
 
 void bosun_config_free(bosun_config *c)
@@ -20,9 +43,12 @@ void bosun_config_free(bosun_config *c)
         free((char *)c->build_args[i].value);
     }
     free(c->build_args);
-    for (size_t i = 0; i < c->nignored; i++)
-        free(c->ignored[i]);
-    free(c->ignored);
+    config_list_free(&c->ignored);
+    for (size_t i = 0; i < c->nseverities; i++)
+        free(c->severities[i].rule_id);
+    free(c->severities);
+    config_list_free(&c->trusted_registries);
+    config_list_free(&c->nonroot_bases);
     free(c->target);
     free(c);
 }
@@ -47,17 +73,73 @@ bool bosun_config_ignore(bosun_config *c, const char *rule_id)
 {
     if (!rules_find(rule_id))
         return false;
-    if (config_is_ignored(c, rule_id))
-        return true;
-    c->ignored = xreallocarray(c->ignored, c->nignored + 1, sizeof(char *));
-    c->ignored[c->nignored++] = xstrdup(rule_id);
+    if (!config_list_has(&c->ignored, rule_id))
+        config_list_add(&c->ignored, rule_id);
     return true;
 }
 
 bool config_is_ignored(const bosun_config *c, const char *rule_id)
 {
-    for (size_t i = 0; i < c->nignored; i++)
-        if (strcmp(c->ignored[i], rule_id) == 0)
+    return config_list_has(&c->ignored, rule_id);
+}
+
+bool bosun_threshold_parse(const char *s, int *out)
+{
+    bosun_severity sev;
+    if (strcmp(s, "none") == 0) {
+        *out = BOSUN_THRESHOLD_NONE;
+        return true;
+    }
+    if (!bosun_severity_parse(s, &sev))
+        return false;
+    *out = (int)sev;
+    return true;
+}
+
+void bosun_config_set_failure_threshold(bosun_config *c, int threshold)
+{
+    c->failure_threshold = threshold;
+}
+
+int bosun_config_failure_threshold(const bosun_config *c)
+{
+    return c->failure_threshold;
+}
+
+bool bosun_config_set_severity(bosun_config *c, const char *rule_id,
+                               bosun_severity s)
+{
+    if (!rules_find(rule_id))
+        return false;
+    for (size_t i = 0; i < c->nseverities; i++)
+        if (strcmp(c->severities[i].rule_id, rule_id) == 0) {
+            c->severities[i].severity = s;
             return true;
-    return false;
+        }
+    c->severities = xreallocarray(c->severities, c->nseverities + 1,
+                                  sizeof(*c->severities));
+    c->severities[c->nseverities].rule_id = xstrdup(rule_id);
+    c->severities[c->nseverities].severity = s;
+    c->nseverities++;
+    return true;
+}
+
+bosun_severity config_severity_of(const bosun_config *c, const char *rule_id,
+                                  bosun_severity fallback)
+{
+    for (size_t i = 0; i < c->nseverities; i++)
+        if (strcmp(c->severities[i].rule_id, rule_id) == 0)
+            return c->severities[i].severity;
+    return fallback;
+}
+
+void bosun_config_add_trusted_registry(bosun_config *c, const char *glob)
+{
+    c->registries_restricted = true;
+    config_list_add(&c->trusted_registries, glob);
+}
+
+void bosun_config_add_nonroot_base(bosun_config *c, const char *glob)
+{
+    config_list_add(&c->nonroot_bases, glob);
 }

@@ -1,5 +1,5 @@
-/* The settings a lint run uses (built from the command line and, later,
- * the configuration file). */
+/* The settings a lint run uses, built from the command line and the
+ * configuration file (.bosun.yaml, see config_yaml.c). */
 #ifndef BOSUN_LINT_CONFIG_H
 #define BOSUN_LINT_CONFIG_H
 
@@ -9,14 +9,37 @@
 #include "bosun/bosun.h"
 #include "dockerfile/model.h"
 
+/* A list of malloc'd strings. */
+typedef struct config_list {
+    char **items;
+    size_t n;
+} config_list;
+
+typedef struct config_severity {
+    char *rule_id;
+    bosun_severity severity;
+} config_severity;
+
 struct bosun_config {
     df_build_arg *build_args;   /* malloc'd, names and values too */
     size_t nbuild_args;
     char *target;
-    char **ignored;             /* rule ids */
-    size_t nignored;
+    config_list ignored;        /* rule ids */
+    int failure_threshold;      /* bosun_severity or BOSUN_THRESHOLD_NONE */
+    config_severity *severities; /* overrides, malloc'd */
+    size_t nseverities;
+    /* trusted-registries: globs; the list is in force once set, even when
+     * empty (then no registry is trusted). */
+    config_list trusted_registries;
+    bool registries_restricted;
+    config_list nonroot_bases;  /* globs */
 };
 
 bool config_is_ignored(const bosun_config *c, const char *rule_id);
+/* The severity findings of `rule_id` are reported at. */
+bosun_severity config_severity_of(const bosun_config *c, const char *rule_id,
+                                  bosun_severity fallback);
+void config_list_add(config_list *l, const char *s);
+bool config_list_has(const config_list *l, const char *s);
 
 #endif

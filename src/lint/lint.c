@@ -8,6 +8,7 @@
 
 #include "lint/config.h"
 #include "lint/scripts.h"
+#include "lint/suppress.h"
 #include "report/report.h"
 #include "rules/exec.h"
 #include "rules/rule.h"
@@ -112,19 +113,34 @@ static const char *stage_label(arena *a, const df_model *m, size_t inst)
     return st->name ? st->name : arena_printf(a, "%zu", st->index);
 }
 
+/* The text of a line, for showing the token in context (a byte-order
+ * mark is not text). */
+static const char *line_text(arena *a, const source *src, uint32_t line)
+{
+    size_t len;
+    const char *s = source_line_text(src, line, &len);
+    if (line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    return arena_strndup(a, s, len);
+}
+
 static void emit(lint_ctx *c, const char *name, bosun_report *r)
 {
     const df_file *f = c->file;
     for (size_t i = 0; i < c->nfindings; i++) {
         const lint_finding *lf = &c->findings[i];
-        if (config_is_ignored(c->cfg, lf->rule->info.id))
+        const char *id = lf->rule->info.id;
+        if (config_is_ignored(c->cfg, id) ||
+            lint_is_suppressed(c->suppressions, lf->inst, lf->rule))
             continue;
         const df_instruction *in = &f->insts[lf->inst];
         src_pos at = source_position(&f->src, lf->off);
         src_pos to = source_position(&f->src, lf->end);
         bosun_finding out = {
-            .rule = lf->rule->info.id,
-            .severity = lf->rule->info.severity,
+            .rule = id,
+            .severity = config_severity_of(c->cfg, id, lf->rule->info.severity),
             .file = name,
             .message = lf->message,
             .line = in->line,
@@ -136,6 +152,7 @@ static void emit(lint_ctx *c, const char *name, bosun_report *r)
             .layer_index = -1,
             .deleted_in_layer = -1,
             .history_index = -1,
+            .source_line = line_text(c->a, &f->src, at.line),
         };
         report_add_finding(r, &out);
     }
@@ -175,7 +192,10 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
         goto out;
     }
 
-    lint_ctx c = {.a = &a, .cfg = cfg, .file = f, .model = m};
+    lint_suppressions suppressions;
+    lint_parse_suppressions(&a, f, &suppressions);
+    lint_ctx c = {.a = &a, .cfg = cfg, .file = f, .model = m,
+                  .suppressions = &suppressions};
     c.nproblems = df_validate(&a, f, (df_problem **)&c.problems);
     build_scripts(&c);
     build_workdirs(&c);

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 void jw_init(jsonw *w, FILE *out)
 {
     w->out = out;
@@ -90,37 +92,6 @@ void jw_object_end(jsonw *w) { container_close(w, '}'); }
 void jw_array_begin(jsonw *w) { container_open(w, '['); }
 void jw_array_end(jsonw *w) { container_close(w, ']'); }
 
-/* Length of a valid UTF-8 sequence at p, 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
-
 /* Bytes that can be copied as they are: printable ASCII but '"' and '\\'. */
 static bool plain_byte(unsigned char c)
 {
@@ -133,12 +104,12 @@ static const unsigned char *escape_one(jsonw *w, const unsigned char *p,
 {
     unsigned char c = *p;
     if (c >= 0x80) {
-        size_t k = utf8_len(p, (size_t)(end - p));
+        size_t k = utf8_valid_len((const char *)p, (size_t)(end - p));
         if (k) {
             put(w, (const char *)p, k);
             return p + k;
         }
-        puts_(w, "\xEF\xBF\xBD"); /* U+FFFD for a bad byte */
+        puts_(w, UTF8_REPLACEMENT); /* for a bad byte */
         return p + 1;
     }
     switch (c) {

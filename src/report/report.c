@@ -89,6 +89,14 @@ void report_add_finding(bosun_report *r, const bosun_finding *f)
     d->stage = keep(r, f->stage);
     d->layer_digest = keep(r, f->layer_digest);
     d->path = keep(r, f->path);
+    d->source_line = keep(r, f->source_line);
+}
+
+const char *report_path(const char *file)
+{
+    while (file[0] == '.' && file[1] == '/' && file[2])
+        file += 2;
+    return file;
 }
 
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
@@ -144,28 +152,51 @@ int bosun_report_max_severity(const bosun_report *r)
     return max;
 }
 
+static bool write_tty(const bosun_report *r, FILE *out)
+{
+    return report_write_plain(r, out, true);
+}
+
+static bool write_plain(const bosun_report *r, FILE *out)
+{
+    return report_write_plain(r, out, false);
+}
+
+static const struct {
+    const char *name;
+    bosun_format format;
+    bool (*write)(const bosun_report *r, FILE *out);
+} formats[] = {
+    {"tty", BOSUN_FORMAT_TTY, write_tty},
+    {"plain", BOSUN_FORMAT_PLAIN, write_plain},
+    {"json", BOSUN_FORMAT_JSON, report_write_json},
+    {"sarif", BOSUN_FORMAT_SARIF, report_write_sarif},
+    {"checkstyle", BOSUN_FORMAT_CHECKSTYLE, report_write_checkstyle},
+    {"gitlab", BOSUN_FORMAT_GITLAB, report_write_gitlab},
+    {"github", BOSUN_FORMAT_GITHUB, report_write_github},
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
 bool bosun_format_parse(const char *s, bosun_format *out)
 {
-    if (strcmp(s, "plain") == 0)
-        *out = BOSUN_FORMAT_PLAIN;
-    else if (strcmp(s, "tty") == 0)
-        *out = BOSUN_FORMAT_TTY;
-    else if (strcmp(s, "json") == 0)
-        *out = BOSUN_FORMAT_JSON;
-    else
-        return false;
-    return true;
+    for (size_t i = 0; i < NFORMATS; i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *out = formats[i].format;
+            return true;
+        }
+    return false;
+}
+
+const char *bosun_format_names(void)
+{
+    return "tty, plain, json, sarif, checkstyle, gitlab, github";
 }
 
 bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out)
 {
-    switch (format) {
-    case BOSUN_FORMAT_JSON:
-        return report_write_json(r, out);
-    case BOSUN_FORMAT_TTY:
-        return report_write_plain(r, out, true);
-    case BOSUN_FORMAT_PLAIN:
-        break;
-    }
-    return report_write_plain(r, out, false);
+    for (size_t i = 0; i < NFORMATS; i++)
+        if (formats[i].format == format)
+            return formats[i].write(r, out);
+    return write_plain(r, out);
 }

@@ -66,3 +66,27 @@ const char *lint_quote_url(lint_ctx *c, const char *s, size_t len)
         (int)(len - (size_t)(at - s)), at);
     return lint_quote(c, shown, strlen(shown));
 }
+
+bool lint_glob_match(const char *pattern, const char *s)
+{
+    /* Iterative, with one backtracking point (the last '*'): linear in
+     * practice, never exponential, whatever the pattern. */
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*pattern == '*') {
+            star = pattern++;
+            resume = s;
+        } else if (*pattern == *s) {
+            pattern++;
+            s++;
+        } else if (star) {
+            pattern = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pattern == '*')
+        pattern++;
+    return !*pattern;
+}

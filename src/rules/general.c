@@ -1,4 +1,8 @@
-/* Checks that belong to no principle: what `docker build` would reject. */
+/* Checks that belong to no principle: what `docker build` would reject,
+ * and suppression comments that suppress nothing. */
+#include <string.h>
+
+#include "lint/suppress.h"
 #include "rules/rule.h"
 
 static void check_invalid_instruction(lint_ctx *c)
@@ -29,4 +33,100 @@ const rule_def rule_invalid_instruction = {
                "reference lists each instruction's flags and forms.",
     },
     .check = check_invalid_instruction,
+};
+
+/* Edit distance between two short ids, capped: enough to say "did you
+ * mean ...?" for a typo. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { MAX = 64 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= MAX || lb >= MAX)
+        return MAX;
+    size_t row[MAX + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The rule id closest to `id`, or NULL when none is close. */
+static const char *closest_rule(const char *id)
+{
+    const char *best = NULL;
+    size_t best_d = 3; /* more edits than that is not a typo */
+    for (size_t i = 0; i < rules_count(); i++) {
+        size_t d = edit_distance(id, rules_at(i)->info.id);
+        if (d < best_d) {
+            best_d = d;
+            best = rules_at(i)->info.id;
+        }
+    }
+    return best;
+}
+
+static void check_invalid_suppression(lint_ctx *c)
+{
+    const lint_suppressions *s = c->suppressions;
+    for (size_t i = 0; s && i < s->n; i++) {
+        const lint_pragma *p = &s->pragmas[i];
+        if (p->problem) {
+            lint_report(c, "invalid-suppression", p->inst, p->off, p->end,
+                        "malformed suppression comment, it suppresses "
+                        "nothing: %s", p->problem);
+            continue;
+        }
+        for (size_t k = 0; k < p->nids; k++) {
+            const lint_pragma_id *id = &p->ids[k];
+            if (id->rule)
+                continue;
+            const char *near = closest_rule(id->id);
+            lint_report(c, "invalid-suppression", p->inst, id->off, id->end,
+                        "%s is not a rule id, so this suppression does "
+                        "nothing; %s%s%s",
+                        lint_quote(c, id->id, strlen(id->id)),
+                        near ? "did you mean " : "use an id from `bosun rules`",
+                        near ? near : "", near ? "?" : "");
+        }
+    }
+}
+
+const rule_def rule_invalid_suppression = {
+    .info = {
+        .id = "invalid-suppression",
+        .severity = BOSUN_WARNING,
+        .principle = 0,
+        .scope = "dockerfile",
+        .summary = "a `# bosun ignore=` comment that names no rule or is "
+                   "malformed",
+        .rationale =
+            "A suppression comment is a promise that a finding was looked "
+            "at. When it names a rule that does not exist (a typo, or a "
+            "rule id from another tool), it silences nothing, and the "
+            "reader of the Dockerfile believes something was reviewed that "
+            "was not. bosun reads `# bosun ignore=rule-a,rule-b` before an "
+            "instruction (or among the comment lines of a continued one) "
+            "and `# bosun global ignore=rule-a` for the whole file; a "
+            "reason may follow after another `#`.",
+        .bad = "# bosun ignore=root-usr\nFROM debian:12.5",
+        .good = "# bosun ignore=root-user  # runs as root by design\n"
+                "FROM debian:12.5",
+        .fix = "Spell the rule id as `bosun rules` lists it and separate "
+               "several ids with commas; put any explanation after a second "
+               "`#`.",
+    },
+    .check = check_invalid_suppression,
 };

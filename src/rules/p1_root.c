@@ -5,11 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lint/config.h"
 #include "rules/download.h"
 #include "rules/perms.h"
 #include "rules/rule.h"
 
-/* Known non-root base images (built in; config adds more later):
+/* Known non-root base images (nonroot-bases in the configuration adds more):
  * distroless' nonroot tags, and Windows Nano Server, whose default user is
  * ContainerUser (Server Core's is ContainerAdministrator). */
 static const char *const nonroot_base_globs[] = {
@@ -23,28 +24,28 @@ static const char *const nonroot_base_globs[] = {
     NULL,
 };
 
-static bool glob_simple(const char *pat, const char *s)
+static bool matches_any(const char *const *globs, size_t n, const char *image)
 {
-    /* '*' matches any run of characters (including '/'). */
-    if (!*pat)
-        return !*s;
-    if (*pat == '*') {
-        for (;; s++) {
-            if (glob_simple(pat + 1, s))
-                return true;
-            if (!*s)
-                return false;
-        }
-    }
-    return *s && *pat == *s && glob_simple(pat + 1, s + 1);
-}
-
-static bool is_nonroot_base(const char *image)
-{
-    for (const char *const *g = nonroot_base_globs; *g; g++)
-        if (glob_simple(*g, image))
+    for (size_t i = 0; i < n; i++)
+        if (lint_glob_match(globs[i], image))
             return true;
     return false;
+}
+
+/* A base known to run as non-root: built in, or listed in the
+ * configuration's nonroot-bases. A digest does not change the user, so
+ * `image:tag@sha256:...` is matched without it too. */
+static bool is_nonroot_base(const lint_ctx *c, const char *image)
+{
+    const char *at = strchr(image, '@');
+    const char *name = at ? arena_strndup(c->a, image, (size_t)(at - image))
+                          : image;
+    size_t nbuiltin = sizeof(nonroot_base_globs) / sizeof(char *) - 1;
+    const config_list *extra = &c->cfg->nonroot_bases;
+    return matches_any(nonroot_base_globs, nbuiltin, image) ||
+           matches_any(nonroot_base_globs, nbuiltin, name) ||
+           matches_any((const char *const *)extra->items, extra->n, image) ||
+           matches_any((const char *const *)extra->items, extra->n, name);
 }
 
 /* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
@@ -133,7 +134,7 @@ static void check_root_user(lint_ctx *c)
     const df_stage *root = fu.root;
     if (!root->from)
         return; /* a snippet: its base is unknown */
-    if (!root->base.unknown && is_nonroot_base(root->base.s))
+    if (!root->base.unknown && is_nonroot_base(c, root->base.s))
         return;
     const df_instruction *from = target->from;
     const char *where = target->name ? target->name : "";

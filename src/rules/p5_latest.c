@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dockerfile/reference.h"
+#include "lint/config.h"
 #include "rules/rule.h"
 
 /* Does an unknown part of the value reach into [from, end)? */
@@ -134,4 +135,114 @@ const rule_def rule_from_not_pinned = {
                "readability; let Renovate or Dependabot keep it current.",
     },
     .check = check_from_not_pinned,
+};
+
+/* Does an unknown part of the value reach into [0, end)? */
+static bool unknown_before(const df_value *v, size_t end)
+{
+    for (size_t i = 0; i < v->nunknown; i++)
+        if (v->unknown_spans[i].off < end)
+            return true;
+    return false;
+}
+
+/*
+ * Is the image's registry trusted? An entry without '/' is a registry
+ * host glob (`quay.io`, `*.example.com`); an entry with one names a
+ * repository prefix (`ghcr.io/acme` trusts `ghcr.io/acme/...`).
+ */
+static bool registry_trusted(lint_ctx *c, const image_ref *ref)
+{
+    const config_list *trusted = &c->cfg->trusted_registries;
+    const char *repo = arena_printf(c->a, "%s/%s", ref->registry, ref->path);
+    for (size_t i = 0; i < trusted->n; i++) {
+        const char *glob = trusted->items[i];
+        if (!strchr(glob, '/')) {
+            if (lint_glob_match(glob, ref->registry))
+                return true;
+        } else if (lint_glob_match(glob, repo) ||
+                   lint_glob_match(arena_printf(c->a, "%s/*", glob), repo)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The configured list, for messages. */
+static const char *trusted_list(lint_ctx *c)
+{
+    const config_list *trusted = &c->cfg->trusted_registries;
+    if (trusted->n == 0)
+        return "none";
+    const char *s = trusted->items[0];
+    for (size_t i = 1; i < trusted->n && i < 4; i++)
+        s = arena_printf(c->a, "%s, %s", s, trusted->items[i]);
+    return trusted->n > 4 ? arena_printf(c->a, "%s, ...", s) : s;
+}
+
+static void check_untrusted_registry(lint_ctx *c)
+{
+    if (!c->cfg->registries_restricted)
+        return; /* a policy rule: silent until a policy is configured */
+    const df_model *m = c->model;
+    for (size_t s = 0; s < m->nstages; s++) {
+        const df_stage *st = &m->stages[s];
+        if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
+            st->scratch || st->base.error || st->base.len == 0)
+            continue;
+        image_ref ref;
+        if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref))
+            continue;
+        /* Not an image name at all (FROM BASEIMAGE, a template). */
+        if (!ref.valid && !st->base.unknown)
+            continue;
+        /* "${REGISTRY}/app", "${IMAGE}:1": the registry is not known;
+         * "debian:${TAG}" is decidable. */
+        const char *slash = memchr(st->base.s, '/', st->base.len);
+        size_t first = slash ? (size_t)(slash - st->base.s)
+                             : strcspn(st->base.s, ":@");
+        if (st->base.unknown &&
+            (st->base.nunknown == 0 || unknown_before(&st->base, first + 1)))
+            continue;
+        if (registry_trusted(c, &ref))
+            continue;
+        const df_text *img = &st->from->args[0];
+        lint_report(c, "untrusted-registry", st->first, img->off, img->end,
+                    "FROM %s pulls from %s, which is not a trusted registry "
+                    "(trusted-registries: %s); use an image from a trusted "
+                    "registry, or mirror this one there",
+                    lint_quote(c, st->base.s, st->base.len), ref.registry,
+                    trusted_list(c));
+    }
+}
+
+const rule_def rule_untrusted_registry = {
+    .info = {
+        .id = "untrusted-registry",
+        .severity = BOSUN_WARNING,
+        .principle = 5,
+        .scope = "dockerfile",
+        .summary = "FROM an image from a registry outside the trusted list",
+        .rationale =
+            "A team that mirrors and scans its base images in its own "
+            "registries only benefits when builds pull from them. An image "
+            "pulled straight from a public registry skips that review, and "
+            "a look-alike name on a public registry is an easy way to slip "
+            "in a malicious base. This rule is a policy: it checks nothing "
+            "until `trusted-registries` is set in the configuration. Docker "
+            "Hub is `docker.io`, also for images written without a registry "
+            "(`debian` is `docker.io/library/debian`). Stage names, "
+            "`scratch` and registries that come from a build argument bosun "
+            "cannot know are not reported.",
+        .bad = "# .bosun.yaml: trusted-registries: [registry.example.com]\n"
+               "FROM debian:12.5",
+        .good = "# .bosun.yaml: trusted-registries: [registry.example.com]\n"
+                "FROM registry.example.com/mirror/debian:12.5",
+        .fix = "Pull the base from a registry in `trusted-registries` "
+               "(mirror the image there first), or add the registry to the "
+               "list if the team trusts it. Entries are host globs such as "
+               "`*.example.com`, or repository prefixes such as "
+               "`ghcr.io/acme`.",
+    },
+    .check = check_untrusted_registry,
 };

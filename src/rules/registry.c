@@ -16,6 +16,7 @@ extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
 extern const rule_def rule_from_not_pinned;
+extern const rule_def rule_untrusted_registry;
 extern const rule_def rule_unpinned_apt;
 extern const rule_def rule_unpinned_apk;
 extern const rule_def rule_unpinned_rpm;
@@ -26,6 +27,7 @@ extern const rule_def rule_unpinned_go;
 extern const rule_def rule_unpinned_cargo;
 extern const rule_def rule_unpinned_git;
 extern const rule_def rule_latest_url;
+extern const rule_def rule_invalid_suppression;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -37,6 +39,7 @@ static const rule_def *const all_rules[] = {
     &rule_pipe_to_shell,
     &rule_from_latest,
     &rule_from_not_pinned,
+    &rule_untrusted_registry,
     &rule_unpinned_apt,
     &rule_unpinned_apk,
     &rule_unpinned_rpm,
@@ -48,6 +51,7 @@ static const rule_def *const all_rules[] = {
     &rule_unpinned_git,
     &rule_latest_url,
     &rule_invalid_instruction,
+    &rule_invalid_suppression,
 };
 
 size_t rules_count(void)

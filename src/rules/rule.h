@@ -20,6 +20,7 @@
 #include "shell/shell.h"
 
 typedef struct lint_ctx lint_ctx;
+typedef struct lint_suppressions lint_suppressions;
 
 typedef struct rule_def {
     bosun_rule_info info;
@@ -61,6 +62,9 @@ struct lint_ctx {
     /* The package-manager command lines of the scripts, parsed once for
      * all the rules that read them (pkgmgr.c); NULL until first used. */
     struct pkg_memo *pkg_memo;
+
+    /* `# bosun ignore=` comments (lint/suppress.h). */
+    const lint_suppressions *suppressions;
 };
 
 /* Report a finding of `rule_id` on instruction `inst`, at the source span
@@ -84,6 +88,10 @@ const char *lint_quote(lint_ctx *c, const char *s, size_t len);
 /* The same for a word that may hold a URL: credentials in its user-info
  * part (https://user:token@host/...) are redacted. */
 const char *lint_quote_url(lint_ctx *c, const char *s, size_t len);
+
+/* Does `s` match `pattern`, where '*' matches any run of characters
+ * (including '/')? Used for image and registry globs. */
+bool lint_glob_match(const char *pattern, const char *s);
 
 /* The registry (registry.c). */
 size_t rules_count(void);

@@ -31,8 +31,57 @@ expect_contains "$TMP/err" "does-not-exist: No such file or directory"
 : >"$TMP/empty"
 expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/empty"
 expect_contains "$TMP/err" "empty:1: file with no instructions"
-expect_status 2 "$BOSUN_BIN" lint --no-config "$DATA"
-expect_contains "$TMP/err" "is a directory"
+# A directory is searched for Dockerfiles; one that holds none is an error.
+mkdir "$TMP/nothing"
+expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/nothing"
+expect_contains "$TMP/err" "nothing: no Dockerfile in this directory"
+
+# Mixed inputs: the worst outcome decides, and every file is reported.
+expect_status 1 "$BOSUN_BIN" lint --no-config --format json "$DATA/clean.Dockerfile" "$DATA/warning.Dockerfile"
+json_check "$TMP/out" 'len({f["file"] for f in d["findings"] if f["severity"] != "info"}) == 1'
+cp "$DATA/clean.Dockerfile" "$TMP/clean2.Dockerfile"
+expect_status 0 "$BOSUN_BIN" lint --no-config "$DATA/clean.Dockerfile" "$TMP/clean2.Dockerfile"
+expect_status 2 "$BOSUN_BIN" lint --no-config --format json "$DATA/clean.Dockerfile" "$DATA/unterminated.Dockerfile"
+json_check "$TMP/out" 'all(f["severity"] == "info" for f in d["findings"])' 'len(d["errors"]) == 1'
+expect_status 2 "$BOSUN_BIN" lint --no-config --format json "$DATA/errors.Dockerfile" "$DATA/does-not-exist" "$DATA/warning.Dockerfile"
+json_check "$TMP/out" \
+    'sorted({f["file"].rsplit("/", 1)[1] for f in d["findings"]}) == ["errors.Dockerfile", "warning.Dockerfile"]' \
+    '[e["file"].rsplit("/", 1)[1] for e in d["errors"]] == ["does-not-exist"]'
+
+# Directories: every Dockerfile below, sorted; a bad one does not stop
+# the others.
+mkdir -p "$TMP/tree/a/.git" "$TMP/tree/b/c" "$TMP/tree/d"
+cp "$DATA/warning.Dockerfile" "$TMP/tree/Dockerfile"
+cp "$DATA/errors.Dockerfile" "$TMP/tree/b/c/Containerfile.dev"
+cp "$DATA/unterminated.Dockerfile" "$TMP/tree/b/web.dockerfile"
+cp "$DATA/errors.Dockerfile" "$TMP/tree/a/.git/Dockerfile"
+cp "$DATA/errors.Dockerfile" "$TMP/tree/d/app.Dockerfile"
+printf 'node_modules\n' >"$TMP/tree/Dockerfile.dockerignore"
+cp "$DATA/errors.Dockerfile" "$TMP/tree/Dockerfile~"
+printf 'not a Dockerfile\n' >"$TMP/tree/README"
+ln -s .. "$TMP/tree/d/loop"
+(cd "$TMP/tree" && "$BOSUN_BIN" lint --no-config --format json .) >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 2 ] || fail "a tree with an unparseable Dockerfile: want exit 2"
+json_check "$TMP/out" \
+    'sorted({f["file"] for f in d["findings"]}) == ["Dockerfile", "b/c/Containerfile.dev", "d/app.Dockerfile"]' \
+    '[e["file"] for e in d["errors"]] == ["b/web.dockerfile"]'
+expect_contains "$TMP/err" "b/web.dockerfile:2: unterminated heredoc"
+rm "$TMP/tree/b/web.dockerfile"
+expect_status 1 "$BOSUN_BIN" lint --no-config --format plain "$TMP/tree/"
+expect_contains "$TMP/out" "$TMP/tree/b/c/Containerfile.dev:2:"
+expect_not_contains "$TMP/out" "$TMP/tree//"
+expect_status 0 "$BOSUN_BIN" lint --no-config --failure-threshold none "$TMP/tree"
+
+# Standard input once per run.
+expect_status 2 sh -c "\"$BOSUN_BIN\" lint --no-config - - < \"$DATA/clean.Dockerfile\""
+expect_contains "$TMP/err" "<stdin>: standard input is given twice"
+
+# A report that cannot be written is a failure, not a clean run.
+if [ -w /dev/full ]; then
+    "$BOSUN_BIN" lint --no-config --format json "$DATA/clean.Dockerfile" >/dev/full 2>"$TMP/err"
+    [ $? -eq 2 ] || fail "writing to a full device: want exit 2"
+    expect_contains "$TMP/err" "error writing the report"
+fi
 
 # Usage errors.
 expect_status 2 "$BOSUN_BIN" lint --no-config

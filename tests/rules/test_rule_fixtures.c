@@ -4,6 +4,7 @@
  * A fixture is a Dockerfile annotated with comments:
  *   # expect: RULE[@LINE:COL] [, RULE...]   findings on the next instruction
  *   # bosun-test: build-arg NAME=VALUE | target STAGE | ignore RULE
+ *                 | trusted-registry GLOB | nonroot-base GLOB
  * The runner lints each file and compares, for the directory's rule and
  * every rule named in an `expect`, the findings with the expectations:
  * each expected finding must be there (on the instruction's first line,
@@ -127,6 +128,10 @@ static bool read_fixture(const char *data, size_t len, fixture *fx,
                 bosun_config_set_target(cfg, value);
             } else if (!strcmp(key, "ignore")) {
                 bosun_config_ignore(cfg, value);
+            } else if (!strcmp(key, "trusted-registry")) {
+                bosun_config_add_trusted_registry(cfg, value);
+            } else if (!strcmp(key, "nonroot-base")) {
+                bosun_config_add_nonroot_base(cfg, value);
             } else {
                 fprintf(stderr, "%s:%u: unknown bosun-test key %s\n", path,
                         line, key);

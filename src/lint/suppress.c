@@ -1,0 +1,205 @@
+#include "lint/suppress.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct cursor {
+    const char *s;     /* the comment line, from its '#' */
+    size_t i, n;
+    uint32_t base;     /* source offset of s[0] */
+} cursor;
+
+static void skip_blanks(cursor *c)
+{
+    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t'))
+        c->i++;
+}
+
+/* Consumes `word` (case-insensitive) when it is followed by a non-letter. */
+static bool take_word(cursor *c, const char *word)
+{
+    size_t k = strlen(word);
+    if (c->n - c->i < k || strncasecmp(c->s + c->i, word, k) != 0)
+        return false;
+    char next = c->i + k < c->n ? c->s[c->i + k] : ' ';
+    if ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
+        next == '-')
+        return false;
+    c->i += k;
+    return true;
+}
+
+static bool is_id_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+}
+
+/* Records what is wrong, from the cursor to the end of the line; true,
+ * since a malformed pragma is still a pragma (and is reported). */
+static bool malformed(lint_pragma *p, const cursor *c, const char *problem)
+{
+    p->problem = problem;
+    p->off = c->base + (uint32_t)c->i;
+    p->end = c->base + (uint32_t)(c->i < c->n ? c->n : c->i + 1);
+    return true;
+}
+
+/* Reads the comma-separated rule ids after `ignore=`. */
+static void parse_ids(arena *a, cursor *c, lint_pragma *p)
+{
+    size_t cap = 0;
+    for (;;) {
+        skip_blanks(c);
+        size_t start = c->i;
+        while (c->i < c->n && is_id_char(c->s[c->i]))
+            c->i++;
+        if (c->i == start) {
+            malformed(p, c, "expected a rule id after `ignore=`");
+            return;
+        }
+        lint_pragma_id *id = ARENA_PUSH(a, p->ids, p->nids, cap);
+        id->id = arena_strndup(a, c->s + start, c->i - start);
+        id->rule = rules_find(id->id);
+        id->off = c->base + (uint32_t)start;
+        id->end = c->base + (uint32_t)c->i;
+        skip_blanks(c);
+        if (c->i < c->n && c->s[c->i] == ',') {
+            c->i++;
+            continue;
+        }
+        if (c->i < c->n && c->s[c->i] != '#') /* else the end, or a reason */
+            malformed(p, c, "unexpected text after the rule ids: separate ids "
+                            "with commas and put a reason after a second `#`");
+        return;
+    }
+}
+
+/*
+ * Parses the comment at `off` (its '#'). Returns false when it is no
+ * pragma at all: a comment that merely starts with "bosun" followed by
+ * something other than `ignore` or `global` is prose.
+ */
+static bool parse_pragma(arena *a, const df_file *f, const df_comment *cm,
+                         lint_pragma *p)
+{
+    size_t len;
+    const char *line = source_line_text(&f->src, cm->line, &len);
+    size_t at = cm->off - (size_t)(line - f->src.data);
+    if (at >= len)
+        return false;
+    cursor c = {.s = line + at, .i = 1, .n = len - at, .base = cm->off};
+    if (c.n && c.s[c.n - 1] == '\r')
+        c.n--;
+    skip_blanks(&c);
+    if (!take_word(&c, "bosun"))
+        return false;
+    if (c.i < c.n && c.s[c.i] != ' ' && c.s[c.i] != '\t')
+        return false; /* "bosun:", "bosun's": prose */
+    skip_blanks(&c);
+    memset(p, 0, sizeof(*p));
+    if (take_word(&c, "global")) {
+        p->global = true;
+        skip_blanks(&c);
+        if (!take_word(&c, "ignore"))
+            return malformed(p, &c, "expected `global ignore=rule-a,rule-b`");
+    } else if (!take_word(&c, "ignore")) {
+        return false;
+    }
+    skip_blanks(&c);
+    if (c.i >= c.n || c.s[c.i] != '=')
+        return malformed(p, &c, "expected `ignore=rule-a,rule-b`");
+    c.i++;
+    parse_ids(a, &c, p);
+    return true;
+}
+
+/* The first instruction that starts after `line`, or the last one. */
+static size_t next_instruction(const df_file *f, uint32_t line)
+{
+    size_t lo = 0, hi = f->ninsts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->insts[mid].line <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->ninsts ? lo : (f->ninsts ? f->ninsts - 1 : 0);
+}
+
+static void add_global(arena *a, lint_suppressions *s, const rule_def *r,
+                       size_t *cap)
+{
+    for (size_t i = 0; i < s->nglobal; i++)
+        if (s->global[i] == r)
+            return;
+    *ARENA_PUSH(a, s->global, s->nglobal, *cap) = r;
+}
+
+static int compare_inst(const void *pa, const void *pb)
+{
+    const lint_pragma *a = pa, *b = pb;
+    if (a->inst != b->inst)
+        return a->inst < b->inst ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out)
+{
+    memset(out, 0, sizeof(*out));
+    lint_pragma *pragmas = NULL;
+    size_t n = 0, cap = 0, global_cap = 0;
+    for (size_t i = 0; i < f->ncomments; i++) {
+        const df_comment *cm = &f->comments[i];
+        if (cm->kind == DF_COMMENT_DIRECTIVE || f->ninsts == 0)
+            continue;
+        lint_pragma p;
+        if (!parse_pragma(a, f, cm, &p))
+            continue;
+        p.inst = cm->kind == DF_COMMENT_CONTINUATION && cm->instruction >= 0
+                     ? (size_t)cm->instruction
+                     : next_instruction(f, cm->line);
+        if (p.inst >= f->ninsts)
+            p.inst = f->ninsts - 1;
+        if (p.global && !p.problem)
+            for (size_t k = 0; k < p.nids; k++)
+                if (p.ids[k].rule)
+                    add_global(a, out, p.ids[k].rule, &global_cap);
+        *ARENA_PUSH(a, pragmas, n, cap) = p;
+    }
+    out->pragmas = pragmas;
+    out->n = n;
+    if (!n)
+        return;
+    /* Index them by instruction. Comments come in source order, so this
+     * sort rarely moves anything. */
+    qsort(pragmas, n, sizeof(*pragmas), compare_inst);
+    out->first = ARENA_ARRAY(a, size_t, f->ninsts + 1);
+    size_t k = 0;
+    for (size_t inst = 0; inst <= f->ninsts; inst++) {
+        while (k < n && pragmas[k].inst < inst)
+            k++;
+        out->first[inst] = k;
+    }
+}
+
+bool lint_is_suppressed(const lint_suppressions *s, size_t inst,
+                        const rule_def *rule)
+{
+    for (size_t i = 0; i < s->nglobal; i++)
+        if (s->global[i] == rule)
+            return true;
+    if (!s->first)
+        return false;
+    for (size_t i = s->first[inst]; i < s->first[inst + 1]; i++) {
+        const lint_pragma *p = &s->pragmas[i];
+        if (p->global || p->problem)
+            continue;
+        for (size_t k = 0; k < p->nids; k++)
+            if (p->ids[k].rule == rule)
+                return true;
+    }
+    return false;
+}

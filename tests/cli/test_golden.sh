@@ -1,0 +1,18 @@
+#!/bin/sh
+# One Dockerfile rendered in every format, compared byte for byte with
+# tests/report/golden/expected.<format>. After an intended change, rewrite
+# them with BOSUN_UPDATE_GOLDEN=1 and review the diff.
+. "$(dirname "$0")/lib.sh"
+golden=$BOSUN_TEST_DATA/report/golden
+# Paths in reports are as given: lint from the fixture's directory.
+cd "$golden" || exit 1
+for format in tty plain json sarif checkstyle gitlab github; do
+    expect_status 1 "$BOSUN_BIN" lint --no-config --format "$format" Dockerfile
+    [ -s "$TMP/err" ] && fail "$format: unexpected stderr: $(cat "$TMP/err")"
+    if [ -n "${BOSUN_UPDATE_GOLDEN:-}" ]; then
+        cp "$TMP/out" "expected.$format"
+    fi
+    cmp -s "$TMP/out" "expected.$format" ||
+        fail "$format output differs from expected.$format: $(diff "expected.$format" "$TMP/out" | head -20)"
+done
+finish

@@ -1,0 +1,212 @@
+/* `# bosun ignore=` and `# bosun global ignore=`: what they silence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bosun/bosun.h"
+
+/* The rules these tests use; other rules' findings are left out. */
+static bool watched(const char *rule)
+{
+    static const char *const rules[] = {
+        "from-latest", "root-user", "package-upgrade", "pipe-to-shell",
+        "invalid-suppression", NULL,
+    };
+    for (const char *const *r = rules; *r; r++)
+        if (strcmp(*r, rule) == 0)
+            return true;
+    return false;
+}
+
+/* The findings of `text` as "rule@line:col" lines. */
+static char *lint(const bosun_config *cfg, const char *text)
+{
+    bosun_report *r = bosun_report_new();
+    assert_true(bosun_lint_dockerfile(cfg, "Dockerfile", text, strlen(text), r));
+    bosun_report_sort(r);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    for (size_t i = 0; i < bosun_report_count(r); i++) {
+        const bosun_finding *f = bosun_report_finding(r, i);
+        if (watched(f->rule))
+            fprintf(out, "%s@%u:%u\n", f->rule, f->token_line, f->column);
+    }
+    fclose(out);
+    bosun_report_free(r);
+    return buf;
+}
+
+static void expect(const bosun_config *cfg, const char *text, const char *want)
+{
+    char *got = lint(cfg, text);
+    if (strcmp(got, want) != 0)
+        fail_msg("for:\n%s\ngot:\n%swant:\n%s", text, got, want);
+    free(got);
+}
+
+static void test_next_instruction(void **state)
+{
+    (void)state;
+    /* It silences the next instruction only, across blank lines and other
+     * comments, not the instruction before it. */
+    expect(NULL,
+           "FROM python AS a\n"
+           "# bosun ignore=from-latest\n"
+           "\n"
+           "# another comment\n"
+           "FROM debian AS b\n"
+           "FROM node AS c\n"
+           "USER 10001\n",
+           "from-latest@1:6\nfrom-latest@6:6\n");
+}
+
+static void test_several_ids_and_reason(void **state)
+{
+    (void)state;
+    expect(NULL,
+           "# bosun ignore=from-latest , root-user  # base image build\n"
+           "FROM debian\n",
+           "");
+    expect(NULL,
+           "# BOSUN Ignore=from-latest,root-user\n"
+           "FROM debian\n",
+           "");
+    expect(NULL,
+           "# bosun ignore=from-latest,root-user\r\n"
+           "FROM debian\r\n",
+           "");
+}
+
+static void test_continuation_comment(void **state)
+{
+    (void)state;
+    const char *text = "FROM debian:12.5\n"
+                       "USER 10001\n"
+                       "RUN apt-get update \\\n"
+                       "    # bosun ignore=package-upgrade\n"
+                       "    && apt-get -y upgrade\n"
+                       "RUN apt-get -y upgrade\n";
+    expect(NULL, text, "package-upgrade@6:16\n");
+}
+
+static void test_global(void **state)
+{
+    (void)state;
+    /* Anywhere in the file, even after the instructions. */
+    expect(NULL,
+           "FROM python AS a\n"
+           "FROM debian AS b\n"
+           "USER 10001\n"
+           "# bosun global ignore=from-latest\n",
+           "");
+}
+
+static void test_unknown_and_malformed(void **state)
+{
+    (void)state;
+    /* Known ids still apply next to an unknown one. */
+    expect(NULL,
+           "# bosun ignore=from-latest,nope\n"
+           "FROM debian\n"
+           "USER 10001\n",
+           "invalid-suppression@1:28\n");
+    /* A malformed pragma silences nothing. */
+    expect(NULL,
+           "# bosun ignore from-latest\n"
+           "FROM debian\n"
+           "USER 10001\n",
+           "from-latest@2:6\ninvalid-suppression@1:16\n");
+}
+
+static void test_not_pragmas(void **state)
+{
+    (void)state;
+    /* Heredoc bodies are script text, not comments; prose is prose. */
+    expect(NULL,
+           "FROM debian:12.5\n"
+           "USER 10001\n"
+           "# bosun checks this file\n"
+           "RUN <<EOF\n"
+           "# bosun ignore=nope\n"
+           "true\n"
+           "EOF\n",
+           "");
+}
+
+static void test_configuration_too(void **state)
+{
+    (void)state;
+    bosun_config *cfg = bosun_config_new();
+    assert_true(bosun_config_ignore(cfg, "root-user"));
+    assert_true(bosun_config_set_severity(cfg, "from-latest", BOSUN_INFO));
+    bosun_report *r = bosun_report_new();
+    const char *text = "FROM debian\n";
+    bosun_lint_dockerfile(cfg, "Dockerfile", text, strlen(text), r);
+    size_t seen = 0;
+    for (size_t i = 0; i < bosun_report_count(r); i++) {
+        const bosun_finding *f = bosun_report_finding(r, i);
+        assert_string_not_equal(f->rule, "root-user");
+        if (strcmp(f->rule, "from-latest") == 0) {
+            assert_int_equal(f->severity, BOSUN_INFO);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 1);
+    bosun_report_free(r);
+    bosun_config_free(cfg);
+}
+
+/* Many pragmas and many findings on one instruction stay cheap. */
+static void test_many(void **state)
+{
+    (void)state;
+    size_t n = 20000;
+    size_t cap = n * 96 + 64;
+    char *text = malloc(cap);
+    size_t len = 0;
+    len += (size_t)snprintf(text + len, cap - len, "FROM debian:12.5\nUSER 1\n"
+                                                   "RUN true \\\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "# bosun ignore=pipe-to-shell,x%zu\n"
+                                " && curl -s https://x | sh \\\n", i);
+    len += (size_t)snprintf(text + len, cap - len, " && true\n");
+    clock_t start = clock();
+    bosun_report *r = bosun_report_new();
+    assert_true(bosun_lint_dockerfile(NULL, "Dockerfile", text, len, r));
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    size_t pipes = 0, unknown = 0;
+    for (size_t i = 0; i < bosun_report_count(r); i++) {
+        const char *rule = bosun_report_finding(r, i)->rule;
+        pipes += !strcmp(rule, "pipe-to-shell");
+        unknown += !strcmp(rule, "invalid-suppression");
+    }
+    assert_int_equal(pipes, 0);
+    assert_int_equal(unknown, n); /* one per unknown id */
+    if (seconds > 20)
+        fail_msg("%.1f s for %zu pragmas", seconds, n);
+    bosun_report_free(r);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_next_instruction),
+        cmocka_unit_test(test_several_ids_and_reason),
+        cmocka_unit_test(test_continuation_comment),
+        cmocka_unit_test(test_global),
+        cmocka_unit_test(test_unknown_and_malformed),
+        cmocka_unit_test(test_not_pragmas),
+        cmocka_unit_test(test_configuration_too),
+        cmocka_unit_test(test_many),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
