@@ -4,10 +4,11 @@
 #   scripts/deps.sh [group...]     groups: build (default), test, fuzz, fixtures, bench
 #
 # As root, missing packages are installed with apt-get; otherwise the script
-# prints the command to run and fails. The SARIF schema test also needs
-# Node.js and npm, which it does not install (a distribution's npm package
-# conflicts with Node.js installed from elsewhere). Re-running it when everything is
-# present costs one dpkg-query.
+# prints the command to run and fails. The test group also needs the node
+# and npm commands (for the SARIF schema validator): Debian's nodejs and npm
+# are installed only when no node/npm is on the PATH, since those packages
+# conflict with a Node.js installed from elsewhere. Re-running the script
+# when everything is present costs one dpkg-query.
 set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
@@ -22,7 +23,11 @@ want=""
 for g in $groups; do
     case $g in
     build) want="$want $build" ;;
-    test) want="$want $build $test" ;;
+    test)
+        want="$want $build $test"
+        command -v node >/dev/null 2>&1 || want="$want nodejs"
+        command -v npm >/dev/null 2>&1 || want="$want npm"
+        ;;
     fuzz) want="$want $build $fuzz" ;;
     fixtures) want="$want $fixtures" ;;
     bench) want="$want $bench" ;;
