@@ -16,9 +16,18 @@ typedef struct download {
     const sh_word *url;      /* the first URL operand, or NULL */
     size_t nurls;
     bool to_stdout;          /* content written to standard output */
-    const char *output;      /* the file written, when known */
+    const char *output;      /* the first file written, when known */
     const sh_word *output_word;
     const sh_word *insecure; /* -k, --insecure, --no-check-certificate */
+    bool no_content;         /* -I/--head, --spider: nothing is fetched */
+    /* Every URL operand (nurls of them) and every file written (as
+     * written, relative to the command's directory; --output-dir and
+     * wget -P applied; `> file` counts), with the word that names it (the
+     * URL when the name comes from it). */
+    const sh_word **urls;
+    const char **files;
+    const sh_word **file_words;
+    size_t nfiles;
 } download;
 
 /* Fills *d when `c` is a download command. */

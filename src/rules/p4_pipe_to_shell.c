@@ -10,47 +10,10 @@
  *   - a file run unverified: curl -o i.sh URL && sh i.sh, or `ADD <url>`
  *     followed by a RUN that executes it.
  */
-#include <ctype.h>
 #include <string.h>
 
-#include "rules/download.h"
-#include "rules/exec.h"
+#include "rules/flow.h"
 #include "rules/rule.h"
-
-/* Commands that pass their input on (possibly transformed) to the next. */
-static bool passes_through(const sh_command *c)
-{
-    static const char *const always[] = {
-        "tee", "cat", "gunzip", "zcat", "bzcat", "bunzip2", "xzcat", "unxz",
-        "zstdcat", "unzstd", "sed", "tr", "dos2unix", "iconv", NULL,
-    };
-    static const char *const with_d[] = {"gzip", "bzip2", "xz", "zstd",
-                                         "base64", NULL};
-    const sh_word *args;
-    size_t n;
-    const char *name = command_name(c, &args, &n);
-    if (lint_name_in(name, always))
-        return true;
-    if (lint_name_in(name, with_d))
-        for (size_t i = 0; i < n; i++) {
-            const char *v = lint_word(&args[i]);
-            if (v[0] == '-' && v[1] != '-' && strchr(v, 'd'))
-                return true;
-            if (!strcmp(v, "--decompress") || !strcmp(v, "--decode"))
-                return true;
-        }
-    return false;
-}
-
-/* Does the output of `c` reach the end of its pipeline unchanged in kind
- * (through tee, cat, decompressors...)? */
-static bool reaches_pipeline_end(const sh_command *c)
-{
-    for (const sh_command *n = c->pipe_next; n; n = n->pipe_next)
-        if (!passes_through(n))
-            return false;
-    return true;
-}
 
 static const sh_word *name_word(const sh_command *c)
 {
@@ -86,91 +49,48 @@ static void report_at(lint_ctx *c, size_t inst, const sh_command *at,
                 fmt_what, d->tool, url);
 }
 
-/* What the rule needs to know about each command of a script, worked out
- * once: is it a download (and of what), does it verify something. */
-typedef struct script_facts {
-    download *downloads; /* downloads[i].cmd == NULL: not a download */
-    bool *verifies;
-} script_facts;
-
-static script_facts facts_of(lint_ctx *c, const sh_script *s)
+/* Every way the content of one download reaches an interpreter. */
+static void check_fetch(lint_ctx *c, size_t inst, const fetch *f)
 {
-    script_facts f;
-    f.downloads = ARENA_ARRAY(c->a, download, s->ncmds + 1);
-    f.verifies = ARENA_ARRAY(c->a, bool, s->ncmds + 1);
-    for (size_t i = 0; i < s->ncmds; i++) {
-        if (!download_parse(c, s->cmds[i], &f.downloads[i]))
-            f.downloads[i].cmd = NULL;
-        f.verifies[i] = exec_is_verification(s->cmds[i]);
+    char what[160];
+    if (f->runs_piped) {
+        const char *interp = f->runs_piped->name ? f->runs_piped->name
+                                                 : "a shell";
+        snprintf(what, sizeof(what), "piping into %s the output of", interp);
+        report_at(c, inst, f->runs_piped, what, &f->d);
     }
-    return f;
-}
-
-static void check_pipelines(lint_ctx *c, size_t inst, const sh_script *s,
-                            const script_facts *facts)
-{
-    for (size_t i = 0; i < s->ncmds; i++) {
-        const sh_command *cmd = s->cmds[i];
-        const download *dl = &facts->downloads[i];
-        if (!dl->cmd || !dl->to_stdout)
+    if (f->runs_subst) {
+        snprintf(what, sizeof(what), "%s runs the output of",
+                 f->runs_subst->name ? f->runs_subst->name : "the shell");
+        report_at(c, inst, f->runs_subst, what, &f->d);
+    }
+    for (size_t k = 0; k < f->nfiles; k++) {
+        const sh_command *run = f->files[k].run_by;
+        if (!run)
             continue;
-        download d = *dl;
-
-        /* curl ... | [tee|cat|gunzip...] | interpreter */
-        for (const sh_command *n = cmd->pipe_next; n; n = n->pipe_next) {
-            if (exec_reads_stdin_script(n)) {
-                const char *interp = n->name ? n->name : "a shell";
-                char what[96];
-                snprintf(what, sizeof(what), "piping into %s the output of",
-                         interp);
-                report_at(c, inst, n, what, &d);
-                break;
-            }
-            if (!passes_through(n))
-                break;
-        }
-
-        /* sh -c "$(curl ...)", eval "$(curl ...)", bash <(curl ...) */
-        const sh_command *p = cmd->parent;
-        if (p && (cmd->ctx & (SHC_CMDSUBST | SHC_PROCSUBST)) &&
-            !(cmd->ctx & SHC_HEREDOC) && cmd->parent_word >= 0 &&
-            (size_t)cmd->parent_word > p->cmd_index &&
-            reaches_pipeline_end(cmd) &&
-            exec_runs_word_as_script(p, (size_t)cmd->parent_word,
-                                     (cmd->ctx & SHC_PROCSUBST) != 0)) {
-            char what[96];
-            snprintf(what, sizeof(what), "%s runs the output of",
-                     p->name ? p->name : "the shell");
-            report_at(c, inst, p, what, &d);
-        }
+        const char *text = run_text(c, run);
+        snprintf(what, sizeof(what),
+                 "`%s` runs a file downloaded, unverified, by",
+                 lint_quote(c, text, strlen(text)));
+        report_at(c, inst, run, what, &f->d);
     }
 }
 
-/* A file written by a download in this RUN, then executed in it. */
-static void check_downloaded_files(lint_ctx *c, size_t inst,
-                                   const sh_script *s, const char *workdir,
-                                   const script_facts *facts)
+/* The first command of `s` that runs `path` before anything verifies it. */
+static const sh_command *runs_unverified(lint_ctx *c, const sh_script *s,
+                                         const char *const *cwd,
+                                         const char *path)
 {
-    for (size_t i = 0; i < s->ncmds; i++) {
-        const download *dl = &facts->downloads[i];
-        if (!dl->cmd || !dl->output)
-            continue;
-        download d = *dl;
-        const char *path = exec_absolute(c, workdir, d.output);
-        for (size_t k = i + 1; k < s->ncmds; k++) {
-            const sh_command *run = s->cmds[k];
-            if (facts->verifies[k])
-                break; /* checked before use: download-unverified's job */
-            if (exec_runs_file(c, run, workdir, path)) {
-                char what[128];
-                snprintf(what, sizeof(what), "`%s` runs a file downloaded, "
-                         "unverified, by", lint_quote(c, run_text(c, run),
-                                                      strlen(run_text(c, run))));
-                report_at(c, inst, run, what, &d);
-                break;
-            }
-        }
+    for (size_t j = 0; j < s->ncmds; j++) {
+        const sh_command *cmd = s->cmds[j];
+        verification v;
+        if (exec_verification(c, cmd, &v) &&
+            exec_verification_covers(c, &v, path))
+            return NULL;
+        if (exec_runs_file(c, cmd, cwd[j], path))
+            return cmd;
     }
+    return NULL;
 }
 
 /* An ADD of a URL without --checksum, remembered per stage. */
@@ -204,21 +124,12 @@ static void check_pipe_to_shell(lint_ctx *c)
     const df_model *m = c->model;
     added_url *added = NULL;
     size_t nadded = 0, cap = 0;
-    const char **workdirs = ARENA_ARRAY(c->a, const char *, m->nstages + 1);
+    const char **workdirs = exec_workdirs(c);
 
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *in = &f->insts[i];
         int stage = m->stage_of[i];
-        const df_stage *st = stage >= 0 ? &m->stages[stage] : NULL;
-        if (st && i == st->first)
-            workdirs[stage] = st->parent >= 0 ? workdirs[st->parent] : "/";
-        const char *workdir = stage >= 0 && workdirs[stage] ? workdirs[stage]
-                                                            : "/";
-        if (in->kind == DF_WORKDIR && in->nargs == 1 && stage >= 0) {
-            df_value v = df_expand(c->a, m, i, in->args[0].s, in->args[0].len);
-            if (!v.unknown && !v.error)
-                workdirs[stage] = exec_absolute(c, workdir, v.s);
-        }
+        const char *workdir = workdirs[i];
         if (in->kind == DF_ADD && in->nargs >= 2 &&
             !df_find_flag(in, "checksum")) {
             df_value dest = df_expand(c->a, m, i, in->args[in->nargs - 1].s,
@@ -239,11 +150,12 @@ static void check_pipe_to_shell(lint_ctx *c)
         const sh_script *s = c->scripts[i];
         if (!s)
             continue;
-        script_facts facts = facts_of(c, s);
-        check_pipelines(c, i, s, &facts);
-        check_downloaded_files(c, i, s, workdir, &facts);
+        const script_flow *flow = flow_of(c, s, workdir);
+        for (size_t k = 0; flow && k < flow->nfetches; k++)
+            check_fetch(c, i, &flow->fetches[k]);
 
         /* RUN executing what an earlier ADD fetched from a URL. */
+        const char **cwd = NULL;
         for (size_t k = 0; k < nadded; k++) {
             const added_url *a = &added[k];
             bool in_chain = false;
@@ -252,23 +164,21 @@ static void check_pipe_to_shell(lint_ctx *c)
                     in_chain = true;
             if (!in_chain)
                 continue;
-            for (size_t j = 0; j < s->ncmds; j++) {
-                const sh_command *run = s->cmds[j];
-                if (facts.verifies[j])
-                    break;
-                if (exec_runs_file(c, run, workdir, a->path)) {
-                    const sh_word *w = name_word(run);
-                    lint_report(c, "pipe-to-shell", i, w ? w->off : run->off,
-                                w ? w->end : run->end,
-                                "`%s` runs %s, fetched by `ADD %s` (line %u) "
-                                "without --checksum: it runs code nobody "
-                                "verified; add --checksum=sha256:... to the "
-                                "ADD or verify the file before running it",
-                                run_text(c, run), a->path, lint_quote(c, a->url, strlen(a->url)),
-                                f->insts[a->inst].line);
-                    break;
-                }
-            }
+            if (!cwd)
+                cwd = flow ? flow->cwd : exec_cwds(c, s, workdir);
+            const sh_command *run = runs_unverified(c, s, cwd, a->path);
+            if (!run)
+                continue;
+            const sh_word *w = name_word(run);
+            lint_report(c, "pipe-to-shell", i, w ? w->off : run->off,
+                        w ? w->end : run->end,
+                        "`%s` runs %s, fetched by `ADD %s` (line %u) "
+                        "without --checksum: it runs code nobody "
+                        "verified; add --checksum=sha256:... to the "
+                        "ADD or verify the file before running it",
+                        run_text(c, run), a->path,
+                        lint_quote(c, a->url, strlen(a->url)),
+                        f->insts[a->inst].line);
         }
     }
 }
