@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,7 @@ static const name_rule exact_names[] = {
     {"htpasswd", "htpasswd password file"},
     {".htpasswd", "htpasswd password file"},
     {".env", ".env file (application secrets)"},
+    {"kubeconfig", "Kubernetes credentials"},
     {".ssh", "SSH directory"},
     {".gnupg", "GnuPG directory (private keys)"},
     {".aws", "AWS credentials directory"},
@@ -105,6 +107,19 @@ static bool equals_ci(const char *s, size_t n, const char *word)
     return strlen(word) == n && strncasecmp(s, word, n) == 0;
 }
 
+/* Words that name an example or a template. Short ones ("ci", "test")
+ * only count as the whole suffix of a .env file (.env.ci). */
+static const char *const sample_words[] = {"example", "sample", "template",
+                                           "dist", "default", "tmpl", NULL};
+
+static bool has_sample_word(const char *s, size_t n)
+{
+    for (const char *const *w = sample_words; *w; w++)
+        if (contains_ci(s, n, *w))
+            return true;
+    return false;
+}
+
 /* .env, .env.local, .env.production; not .env.example and friends */
 static bool is_env_file(const char *b, size_t n)
 {
@@ -112,13 +127,16 @@ static bool is_env_file(const char *b, size_t n)
         return true;
     if (n < 6 || strncasecmp(b, ".env.", 5) != 0)
         return false;
-    static const char *const samples[] = {"example", "sample", "template",
-                                          "dist", "defaults", "default",
-                                          "test", "ci", "tmpl", NULL};
-    for (const char *const *s = samples; *s; s++)
-        if (contains_ci(b + 5, n - 5, *s))
-            return false;
-    return true;
+    return !has_sample_word(b + 5, n - 5) && !contains_ci(b + 5, n - 5, "test") &&
+           !equals_ci(b + 5, n - 5, "ci");
+}
+
+bool secret_file_sample(const char *path, size_t len)
+{
+    size_t b = len;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    return has_sample_word(path + b, len - b);
 }
 
 const char *secret_file_kind(const char *path, size_t len)
@@ -139,6 +157,8 @@ const char *secret_file_kind(const char *path, size_t len)
             return exact_names[i].kind;
     if (is_env_file(base, blen))
         return ".env file (application secrets)";
+    if (ends_with_ci(base, blen, ".kubeconfig"))
+        return "Kubernetes credentials";
 
     if (b > 0) {
         size_t d = b - 1;
@@ -171,6 +191,131 @@ const char *secret_file_kind(const char *path, size_t len)
         return key_extensions[i].kind;
     }
     return NULL;
+}
+
+/* ------------------------------------------------------ variable names */
+
+/* Words that make a variable name secret-looking, and longer words that
+ * contain them without meaning a secret. */
+static const char *const secret_words[] = {
+    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY",
+    "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", NULL,
+};
+static const char *const innocent_words[] = {"SECRETARY", "TOKENIZER",
+                                             NULL};
+
+/* Names that hold where or how a secret is, not the secret. */
+static const char *const innocent_suffixes[] = {
+    "_FILE", "_FILES", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT",
+    "_HOST", "_PORT", "_NAME", "_USER", "_USERNAME", "_TYPE", "_MODE",
+    "_LENGTH", "_LEN", "_SIZE", "_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRES",
+    "_ENABLED", "_REQUIRED", "_HEADER", "_VERSION", "_ALGORITHM", NULL,
+};
+
+/* Does `word` occur in name[0..n) at a position not covered by one of the
+ * innocent words? */
+static bool has_secret_word(const char *name, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    for (size_t i = 0; i + k <= n; i++) {
+        if (strncasecmp(name + i, word, k) != 0)
+            continue;
+        bool innocent = false;
+        for (const char *const *w = innocent_words; *w && !innocent; w++) {
+            size_t wl = strlen(*w);
+            innocent = i + wl <= n && strncasecmp(name + i, *w, wl) == 0;
+        }
+        if (!innocent)
+            return true;
+    }
+    return false;
+}
+
+const char *secret_var_name(const char *name, size_t len)
+{
+    for (const char *const *s = innocent_suffixes; *s; s++)
+        if (ends_with_ci(name, len, *s))
+            return NULL;
+    static const char *const nouns[] = {
+        "password", "password", "secret", "token", "API key", "API key",
+        "private key", "access key", "credential",
+    };
+    for (size_t i = 0; secret_words[i]; i++)
+        if (has_secret_word(name, len, secret_words[i]))
+            return nouns[i];
+    return NULL;
+}
+
+static bool all_digits(const char *v, size_t n)
+{
+    size_t i = (n > 0 && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+    if (i == n)
+        return false;
+    bool dot = false;
+    for (; i < n; i++) {
+        if (v[i] == '.' && !dot)
+            dot = true;
+        else if (!isdigit((unsigned char)v[i]))
+            return false;
+    }
+    return true;
+}
+
+/* xxxx, ****, 0000-0000: one character repeated, separators aside. */
+static bool one_char_repeated(const char *v, size_t n)
+{
+    char first = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '-' || v[i] == '_')
+            continue;
+        if (!first)
+            first = (char)tolower((unsigned char)v[i]);
+        else if (tolower((unsigned char)v[i]) != first)
+            return false;
+    }
+    return true;
+}
+
+bool secret_value_placeholder(const char *v, size_t n)
+{
+    static const char *const words[] = {
+        "**none**", "none", "null", "nil", "undefined", "unset", "notset",
+        "empty", "ignored", "example", "fake", "dummy", "tbd", "todo", "-",
+        "changeit", NULL,
+    };
+    while (n > 0 && (v[0] == '"' || v[0] == '\''))
+        v++, n--;
+    while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\''))
+        n--;
+    if (n == 0 || one_char_repeated(v, n))
+        return true;
+    for (const char *const *w = words; *w; w++)
+        if (equals_ci(v, n, *w))
+            return true;
+    if (v[0] == '<' && v[n - 1] == '>')
+        return true; /* <your-token> */
+    return contains_ci(v, n, "your") || contains_ci(v, n, "placeholder") ||
+           contains_ci(v, n, "replace");
+}
+
+bool secret_value_trivial(const char *v, size_t n)
+{
+    while (n > 0 && (v[0] == '"' || v[0] == '\''))
+        v++, n--;
+    while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\''))
+        n--;
+    static const char *const booleans[] = {"true", "false", "yes", "no",
+                                           "on", "off", NULL};
+    if (n == 0 || all_digits(v, n) || secret_value_placeholder(v, n))
+        return true;
+    for (const char *const *b = booleans; *b; b++)
+        if (equals_ci(v, n, *b))
+            return true;
+    /* A path to the secret, not the secret: /run/secrets/x, ./db.pass */
+    if (v[0] == '/' || (n > 1 && v[0] == '.' && v[1] == '/') ||
+        (n > 1 && v[0] == '~' && v[1] == '/'))
+        return true;
+    return secret_file_kind(v, n) != NULL;
 }
 
 /* ---------------------------------------------------------- credentials */
@@ -224,9 +369,14 @@ const char *secret_redact(arena *a, const char *s, size_t len)
 
 /* ------------------------------------------------------------- matcher */
 
+#define PATTERN_COUNT (sizeof(credential_patterns) / sizeof(credential_patterns[0]))
+_Static_assert(PATTERN_COUNT <= 64, "the keyword table is a 64-bit mask");
+
 struct credential_matcher {
     regex_t *compiled;  /* one per pattern, valid when state[i] == 1 */
     signed char *state; /* 0: not compiled yet, 1: ready, -1: failed */
+    /* For every byte, the patterns with a keyword starting with it. */
+    uint64_t first[256];
 };
 
 credential_matcher *credential_matcher_new(void)
@@ -234,6 +384,20 @@ credential_matcher *credential_matcher_new(void)
     credential_matcher *cm = xcalloc(1, sizeof(*cm));
     cm->compiled = xcalloc(credential_pattern_count, sizeof(regex_t));
     cm->state = xcalloc(credential_pattern_count, 1);
+    for (size_t i = 0; i < PATTERN_COUNT; i++) {
+        const credential_pattern *p = &credential_patterns[i];
+        for (const char *k = p->keywords; *k;) {
+            unsigned char b = (unsigned char)*k;
+            cm->first[b] |= UINT64_C(1) << i;
+            if (p->flags & CRED_CASELESS) {
+                cm->first[(unsigned char)tolower(b)] |= UINT64_C(1) << i;
+                cm->first[(unsigned char)toupper(b)] |= UINT64_C(1) << i;
+            }
+            k += strcspn(k, "|");
+            if (*k == '|')
+                k++;
+        }
+    }
     return cm;
 }
 
@@ -249,18 +413,15 @@ void credential_matcher_free(credential_matcher *cm)
     free(cm);
 }
 
-static bool has_keyword(const credential_pattern *p, const char *s, size_t n)
+/* Does one of p's keywords start at s[0..n)? */
+static bool keyword_at(const credential_pattern *p, const char *s, size_t n)
 {
-    const char *k = p->keywords;
-    while (*k) {
+    for (const char *k = p->keywords; *k;) {
         size_t klen = strcspn(k, "|");
-        for (size_t i = 0; i + klen <= n; i++) {
-            bool eq = (p->flags & CRED_CASELESS)
-                          ? strncasecmp(s + i, k, klen) == 0
-                          : memcmp(s + i, k, klen) == 0;
-            if (eq)
-                return true;
-        }
+        if (klen <= n && ((p->flags & CRED_CASELESS)
+                              ? strncasecmp(s, k, klen) == 0
+                              : memcmp(s, k, klen) == 0))
+            return true;
         k += klen;
         if (*k == '|')
             k++;
@@ -268,12 +429,82 @@ static bool has_keyword(const credential_pattern *p, const char *s, size_t n)
     return false;
 }
 
+/* The patterns one of whose keywords the text holds: one pass over it. */
+static uint64_t keywords_present(const credential_matcher *cm, const char *s,
+                                 size_t len)
+{
+    uint64_t present = 0;
+    for (size_t j = 0; j < len; j++) {
+        uint64_t cand = cm->first[(unsigned char)s[j]] & ~present;
+        while (cand) {
+            int i = __builtin_ctzll(cand);
+            cand &= cand - 1;
+            if (keyword_at(&credential_patterns[i], s + j, len - j))
+                present |= UINT64_C(1) << i;
+        }
+    }
+    return present;
+}
+
+/* scheme://user:password@ - one colon, a password of 3 or more
+ * characters, no variable. */
+static bool url_userinfo_with_password(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (memcmp(s + i, "://", 3) != 0)
+            continue;
+        size_t colon = 0, j = i + 3;
+        for (; j < n && !strchr("/ \t\r\n\"'@$", s[j]); j++)
+            if (s[j] == ':' && !colon)
+                colon = j;
+        if (j < n && s[j] == '@' && colon > i + 3 && j - colon > 3)
+            return true;
+    }
+    return false;
+}
+
+/* `prefix` followed by at least `count` letters or digits. */
+static bool token_after(const char *s, size_t n, const char *prefix,
+                        size_t count)
+{
+    size_t k = strlen(prefix);
+    for (size_t i = 0; i + k + count <= n; i++) {
+        if (memcmp(s + i, prefix, k) != 0)
+            continue;
+        size_t j = i + k;
+        while (j < n && isalnum((unsigned char)s[j]))
+            j++;
+        if (j - i - k >= count)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Cheap structural checks for patterns whose keywords are common in
+ * ordinary text ("://" in every URL, "secret" in /run/secrets, "npm_" in
+ * npm_config_*), so that most texts never compile or run their regex.
+ */
+static bool plausible(const credential_pattern *p, const char *s, size_t n)
+{
+    if (!strcmp(p->id, "url-password"))
+        return url_userinfo_with_password(s, n);
+    if (!strcmp(p->id, "aws-secret-access-key"))
+        return contains_ci(s, n, "aws");
+    if (!strcmp(p->id, "npm-token"))
+        return token_after(s, n, "npm_", 36);
+    return true;
+}
+
 bool credential_find(credential_matcher *cm, const char *s, size_t len,
                      credential_match *m)
 {
-    for (size_t i = 0; i < credential_pattern_count; i++) {
+    uint64_t present = keywords_present(cm, s, len);
+    while (present) {
+        int i = __builtin_ctzll(present);
+        present &= present - 1;
         const credential_pattern *p = &credential_patterns[i];
-        if (cm->state[i] < 0 || !has_keyword(p, s, len))
+        if (cm->state[i] < 0 || !plausible(p, s, len))
             continue;
         if (cm->state[i] == 0) {
             int flags = REG_EXTENDED | ((p->flags & CRED_CASELESS) ? REG_ICASE : 0);
