@@ -1,6 +1,10 @@
 #include "rules/download.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
+
+#include "rules/exec.h"
 
 const char *command_name(const sh_command *c, const sh_word **args,
                          size_t *nargs)
@@ -97,6 +101,79 @@ const char *download_url_basename(lint_ctx *ctx, const char *url)
     if (n == 0)
         return "index.html";
     return arena_strndup(ctx->a, last, n);
+}
+
+bool download_url_plaintext(const char *url)
+{
+    return strncasecmp(url, "http://", 7) == 0 ||
+           strncasecmp(url, "ftp://", 6) == 0;
+}
+
+bool download_url_is_local(const char *url)
+{
+    const char *host = strstr(url, "://");
+    if (!host)
+        return false;
+    host += 3;
+    size_t n = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', n);
+    if (at) {
+        n -= (size_t)(at + 1 - host);
+        host = at + 1;
+    }
+    if (n >= 5 && !strncmp(host, "[::1]", 5))
+        return true;
+    size_t hlen = strcspn(host, ":/?#");
+    if (hlen > n)
+        hlen = n;
+    static const char *const names[] = {"localhost", "0.0.0.0", NULL};
+    for (const char *const *nm = names; *nm; nm++)
+        if (hlen == strlen(*nm) && !strncasecmp(host, *nm, hlen))
+            return true;
+    return hlen >= 4 && !strncmp(host, "127.", 4);
+}
+
+/* user@host:path, git's scp-like syntax. */
+static bool scp_like(const char *s)
+{
+    const char *at = strchr(s, '@');
+    const char *colon = strchr(s, ':');
+    if (!at || !colon || colon < at || at == s)
+        return false;
+    for (const char *p = s; p < at; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+            return false;
+    return true;
+}
+
+/* BuildKit's reading of an ADD source as a git repository: git:// and
+ * ssh:// URLs, user@host:path, and http(s) URLs whose path ends in .git. */
+bool download_add_source_is_git(const char *s)
+{
+    if (!strncasecmp(s, "git://", 6) || !strncasecmp(s, "ssh://", 6))
+        return true;
+    if (!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8)) {
+        size_t path_end = strcspn(s, "?#");
+        return path_end >= 4 && !strncmp(s + path_end - 4, ".git", 4);
+    }
+    return !strstr(s, "://") && scp_like(s);
+}
+
+bool download_add_source_is_url(const char *s)
+{
+    return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8);
+}
+
+const char *download_add_destination(lint_ctx *ctx, const char *workdir,
+                                     const char *url, const char *dest)
+{
+    size_t n = strlen(dest);
+    bool dir = n == 0 || dest[n - 1] == '/' || !strcmp(dest, ".") ||
+               !strcmp(dest, "..");
+    const char *file = dir ? arena_printf(ctx->a, "%s/%s", dest,
+                                          download_url_basename(ctx, url))
+                           : dest;
+    return exec_absolute(ctx, workdir, file);
 }
 
 /* Reads a short-option group such as -fsSLo; *value is set when an option

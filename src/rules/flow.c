@@ -85,8 +85,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* Signatures, checksum lists, keys, certificates, repository lists. */
-static bool is_material(const char *path)
+bool flow_is_trust_material(const char *path)
 {
     static const char *const exts[] = {
         ".asc", ".sig", ".sign", ".gpg", ".pgp", ".pub", ".key", ".minisig",
@@ -118,7 +117,7 @@ static fetched_file *add_file(lint_ctx *ctx, fetch *f, size_t *cap,
     memset(ff, 0, sizeof(*ff));
     ff->path = exec_absolute(ctx, cwd, name);
     ff->word = word;
-    ff->material = is_material(ff->path);
+    ff->material = flow_is_trust_material(ff->path);
     return ff;
 }
 

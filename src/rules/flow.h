@@ -53,6 +53,10 @@ bool fetch_is_run(const fetch *f);
 /* It wrote files and every one of them was verified. */
 bool fetch_is_verified(const fetch *f);
 
+/* A file name or place that holds trust material: signatures, checksum
+ * lists, keys, certificates, package repository definitions. */
+bool flow_is_trust_material(const char *path);
+
 /* Commands that pass their input on, possibly transformed (tee, cat,
  * sed, gunzip, base64 -d...). */
 bool flow_passes_through(const sh_command *c);

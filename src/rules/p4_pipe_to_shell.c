@@ -101,18 +101,6 @@ typedef struct added_url {
     const char *url;
 } added_url;
 
-static const char *add_destination(lint_ctx *c, const char *workdir,
-                                   const char *url, const char *dest)
-{
-    size_t n = strlen(dest);
-    bool dir = n == 0 || dest[n - 1] == '/' || !strcmp(dest, ".") ||
-               !strcmp(dest, "..");
-    const char *file = dir ? arena_printf(c->a, "%s/%s", dest,
-                                          download_url_basename(c, url))
-                           : dest;
-    return exec_absolute(c, workdir, file);
-}
-
 static bool is_http_url(const char *s)
 {
     return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
@@ -143,7 +131,7 @@ static void check_pipe_to_shell(lint_ctx *c)
                 a->stage = stage;
                 a->inst = i;
                 a->url = src.s;
-                a->path = add_destination(c, workdir, src.s, dest.s);
+                a->path = download_add_destination(c, workdir, src.s, dest.s);
             }
         }
 
