@@ -11,12 +11,20 @@ extern const rule_def rule_root_user;
 extern const rule_def rule_package_upgrade;
 extern const rule_def rule_pipe_to_shell;
 extern const rule_def rule_from_latest;
+extern const rule_def rule_add_url_unverified;
+extern const rule_def rule_download_unverified;
+extern const rule_def rule_insecure_download;
+extern const rule_def rule_gpg_short_keyid;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
     &rule_package_upgrade,
     &rule_pipe_to_shell,
     &rule_from_latest,
+    &rule_add_url_unverified,
+    &rule_download_unverified,
+    &rule_insecure_download,
+    &rule_gpg_short_keyid,
     &rule_invalid_instruction,
 };
 
