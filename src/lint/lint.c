@@ -10,6 +10,7 @@
 #include "lint/scripts.h"
 #include "report/report.h"
 #include "rules/rule.h"
+#include "secrets/secrets.h"
 
 void lint_report(lint_ctx *c, const char *rule_id, size_t inst, uint32_t off,
                  uint32_t end, const char *fmt, ...)
@@ -147,6 +148,7 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
             rule->check(&c);
     }
     emit(&c, name, r);
+    credential_matcher_free(c.credentials);
     ok = true;
 out:
     arena_release(&a);

@@ -33,10 +33,23 @@ bool exec_is_interpreter(const char *name)
                                          "tclsh", "Rscript", NULL};
     if (!name)
         return false;
-    return is_shell(name) || versioned(name, "python") ||
-           versioned(name, "perl") || versioned(name, "ruby") ||
-           versioned(name, "php") || versioned(name, "lua") ||
-           lint_name_in(name, others);
+    /* Called for most commands of a script: reject by the first byte. */
+    switch (name[0]) {
+    case 'a': case 'b': case 'd': case 'h': case 'k': case 'm': case 's':
+    case 'y': case 'z':
+        return is_shell(name) || lint_name_in(name, others);
+    case 'p':
+        return versioned(name, "python") || versioned(name, "perl") ||
+               versioned(name, "php") || lint_name_in(name, others);
+    case 'r':
+        return versioned(name, "ruby");
+    case 'l':
+        return versioned(name, "lua");
+    case 'n': case 't': case 'R':
+        return lint_name_in(name, others);
+    default:
+        return false;
+    }
 }
 
 /* Shells: -c STRING, -s, `-` and `--`, options taking values (-o, -O). */
@@ -229,6 +242,17 @@ static bool word_is_path(lint_ctx *ctx, const sh_word *w, const char *workdir,
     return strcmp(exec_absolute(ctx, workdir, w->value), path) == 0;
 }
 
+bool exec_may_run_file(const sh_command *c)
+{
+    if (!c->argc)
+        return false;
+    const char *cmd = c->argv[c->cmd_index].value;
+    size_t w;
+    return (cmd && strchr(cmd, '/')) ||
+           (c->name && (!strcmp(c->name, "source") || !strcmp(c->name, "."))) ||
+           exec_script_source(c, &w) == SCRIPT_FILE;
+}
+
 bool exec_runs_file(lint_ctx *ctx, const sh_command *c, const char *workdir,
                     const char *path)
 {
@@ -269,6 +293,8 @@ const char *exec_basename(lint_ctx *ctx, const char *path)
 
 const char **exec_workdirs(lint_ctx *ctx)
 {
+    if (ctx->workdirs)
+        return ctx->workdirs;
     const df_file *f = ctx->file;
     const df_model *m = ctx->model;
     const char **at = ARENA_ARRAY(ctx->a, const char *, f->ninsts + 1);
@@ -289,8 +315,7 @@ const char **exec_workdirs(lint_ctx *ctx)
         }
         const df_instruction *in = &f->insts[i];
         if (in->kind == DF_WORKDIR && in->nargs == 1 && s >= 0) {
-            df_value v = df_expand(ctx->a, m, i, in->args[0].s,
-                                   in->args[0].len);
+            df_value v = lint_expand(ctx, i, &in->args[0]);
             if (v.error || v.unknown)
                 cur = v.s[0] == '/' && !v.unknown ? cur : EXEC_DIR_UNKNOWN;
             else
@@ -298,6 +323,7 @@ const char **exec_workdirs(lint_ctx *ctx)
         }
         at[i] = cur;
     }
+    ctx->workdirs = at;
     return at;
 }
 
@@ -414,10 +440,13 @@ static verify_tool tool_of(const sh_command *c, const sh_word **args,
     case 'o':
         return strcmp(name, "openssl") ? VT_NONE : VT_OPENSSL;
     case 'r':
-        return strcmp(name, "rpm") && strcmp(name, "rpmkeys") ? VT_NONE
-                                                              : VT_RPM;
-    default:
+        if (!strcmp(name, "rpm") || !strcmp(name, "rpmkeys"))
+            return VT_RPM;
+        break; /* ruby -e */
+    case 'n': case 'p': /* node -e, php -r, python -c, perl -e */
         break;
+    default:
+        return VT_NONE;
     }
     size_t w;
     if (exec_script_source(c, &w) == SCRIPT_INLINE && w < c->argc &&

@@ -30,6 +30,9 @@ bool exec_runs_word_as_script(const sh_command *c, size_t w, bool procsubst);
  * interpreter or `source`). */
 bool exec_runs_file(lint_ctx *ctx, const sh_command *c, const char *workdir,
                     const char *path);
+/* Could `c` run some file (a command with a path, source, an interpreter
+ * given a script)? A cheap test before exec_runs_file. */
+bool exec_may_run_file(const sh_command *c);
 /* `c` verifies a checksum or a signature (sha256sum -c, gpg --verify...). */
 bool exec_is_verification(const sh_command *c);
 

@@ -209,32 +209,41 @@ static bool names_file(lint_ctx *ctx, const sh_command *c, const char *base)
 static bool imported_as_key(lint_ctx *ctx, const sh_command *c,
                             const char *base)
 {
-    if (!imports_keys(c))
-        return false;
     return names_file(ctx, c, base) ||
            (c->pipe_prev && names_file(ctx, c->pipe_prev, base));
 }
 
+/* What each command of a script may do with a downloaded file, worked
+ * out once for all the files. */
+typedef struct command_role {
+    verification verify; /* .cmd is NULL when it verifies nothing */
+    bool may_run;        /* exec_may_run_file */
+    bool imports;        /* imports keys */
+} command_role;
+
 /* What the commands after the download do with one of its files: the
  * first verification covering it, or the first command running it. */
 static void follow_file(lint_ctx *ctx, const sh_script *s,
-                        const script_flow *flow, const verification *verifs,
+                        const script_flow *flow, const command_role *roles,
                         const fetch *f, fetched_file *ff)
 {
-    const char *base = exec_basename(ctx, ff->path);
+    const char *base = NULL;
     for (size_t k = f->index + 1; k < s->ncmds; k++) {
         const sh_command *c = s->cmds[k];
-        if (verifs[k].cmd && exec_verification_covers(ctx, &verifs[k],
-                                                      ff->path)) {
+        const command_role *r = &roles[k];
+        if (r->verify.cmd &&
+            exec_verification_covers(ctx, &r->verify, ff->path)) {
             ff->verified_by = c;
             return;
         }
-        if (exec_runs_file(ctx, c, flow->cwd[k], ff->path)) {
+        if (r->may_run && exec_runs_file(ctx, c, flow->cwd[k], ff->path)) {
             ff->run_by = c;
             return;
         }
-        if (!ff->material && imported_as_key(ctx, c, base))
-            ff->material = true;
+        if (r->imports && !ff->material) {
+            base = base ? base : exec_basename(ctx, ff->path);
+            ff->material = imported_as_key(ctx, c, base);
+        }
     }
 }
 
@@ -246,7 +255,8 @@ static bool maybe_download(const sh_command *c)
     return name && (name[0] == 'c' || name[0] == 'w' || name[0] == 'f');
 }
 
-script_flow *flow_of(lint_ctx *ctx, const sh_script *s, const char *workdir)
+static script_flow *build_flow(lint_ctx *ctx, const sh_script *s,
+                               const char *workdir)
 {
     script_flow *flow = NULL;
     size_t cap = 0;
@@ -266,10 +276,17 @@ script_flow *flow_of(lint_ctx *ctx, const sh_script *s, const char *workdir)
     if (!flow)
         return NULL;
 
-    verification *verifs = ARENA_ARRAY(ctx->a, verification, s->ncmds + 1);
-    for (size_t k = 0; k < s->ncmds; k++)
-        if (!exec_verification(ctx, s->cmds[k], &verifs[k]))
-            verifs[k].cmd = NULL;
+    bool files = false;
+    for (size_t i = 0; i < flow->nfetches && !files; i++)
+        files = flow->fetches[i].d.nfiles > 0 || flow->fetches[i].d.to_stdout;
+    command_role *roles = ARENA_ARRAY(ctx->a, command_role, s->ncmds + 1);
+    for (size_t k = 0; k < s->ncmds && files; k++) {
+        const sh_command *c = s->cmds[k];
+        if (!exec_verification(ctx, c, &roles[k].verify))
+            roles[k].verify.cmd = NULL;
+        roles[k].may_run = exec_may_run_file(c);
+        roles[k].imports = imports_keys(c);
+    }
 
     for (size_t i = 0; i < flow->nfetches; i++) {
         fetch *f = &flow->fetches[i];
@@ -282,9 +299,26 @@ script_flow *flow_of(lint_ctx *ctx, const sh_script *s, const char *workdir)
             f->runs_subst = substitution_runner(f->d.cmd);
         }
         for (size_t k = 0; k < f->nfiles; k++)
-            follow_file(ctx, s, flow, verifs, f, &f->files[k]);
+            follow_file(ctx, s, flow, roles, f, &f->files[k]);
     }
     return flow;
+}
+
+/* Marks an instruction whose script downloads nothing. */
+static const script_flow no_flow;
+
+const script_flow *flow_of(lint_ctx *ctx, size_t inst)
+{
+    const sh_script *s = ctx->scripts[inst];
+    if (!s)
+        return NULL;
+    if (!ctx->flows)
+        ctx->flows = ARENA_ARRAY(ctx->a, script_flow *, ctx->file->ninsts + 1);
+    if (!ctx->flows[inst]) {
+        script_flow *f = build_flow(ctx, s, exec_workdirs(ctx)[inst]);
+        ctx->flows[inst] = f ? f : (script_flow *)&no_flow;
+    }
+    return ctx->flows[inst] == &no_flow ? NULL : ctx->flows[inst];
 }
 
 bool fetch_is_run(const fetch *f)

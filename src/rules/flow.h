@@ -44,9 +44,10 @@ typedef struct script_flow {
     const char **cwd;              /* per command (exec_cwds) */
 } script_flow;
 
-/* The downloads of `s` (which starts in `workdir`) and what becomes of
- * them; NULL when the script downloads nothing. */
-script_flow *flow_of(lint_ctx *ctx, const sh_script *s, const char *workdir);
+/* The downloads of the script of instruction `inst` (a RUN or ONBUILD
+ * RUN) and what becomes of them; NULL when it downloads nothing. Worked
+ * out once per instruction and shared by the rules that ask. */
+const script_flow *flow_of(lint_ctx *ctx, size_t inst);
 
 /* An interpreter runs the content (pipe-to-shell's case). */
 bool fetch_is_run(const fetch *f);

@@ -3,8 +3,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "rules/download.h"
-#include "rules/exec.h"
+#include "rules/flow.h"
 
 /* Paths recorded per file: enough for any real Dockerfile, and a bound
  * on the work a hostile one can cause. */
@@ -76,11 +75,18 @@ static void add_word(builder *b, const char *cwd, const sh_word *w, bool tree,
     add_path(b, place(b, cwd, w), tree, w->off, w->end, how);
 }
 
-/* Does deleting `pattern` (rm's operand, maybe a glob) delete p? */
-static bool deletes(const char *pattern, bool glob, const layer_path *p)
+/* Does deleting `pattern` (rm's operand, maybe a glob) delete p? `fixed`
+ * is the length of the pattern's directory part without a glob. */
+static bool deletes(const char *pattern, bool glob, size_t fixed,
+                    const layer_path *p)
 {
     if (!glob)
         return within(p->path, pattern);
+    /* Cheap refusal: neither below the pattern's fixed directory nor an
+     * added directory holding it. */
+    if (strncmp(p->path, pattern, fixed) != 0 &&
+        !(p->tree && !strncmp(pattern, p->path, strlen(p->path))))
+        return false;
     if (fnmatch(pattern, p->path, FNM_PATHNAME | FNM_PERIOD) == 0)
         return true;
     /* A matched directory takes what is below it along. */
@@ -117,14 +123,20 @@ static void remove_path(builder *b, const char *path, const char *name,
 {
     if (!path || exec_path_unknown(path) || under_mount(b, path))
         return;
-    bool glob = strpbrk(path, "*?[") != NULL;
+    const char *g = strpbrk(path, "*?[");
+    bool glob = g != NULL;
+    size_t fixed = 0;
+    for (const char *q = path; g && q < g; q++)
+        if (*q == '/')
+            fixed = (size_t)(q - path) + 1;
     layers *l = b->l;
     size_t first = 0, count = 0;
     for (size_t i = 0; i < l->npaths; i++) {
         layer_path *p = &l->paths[i];
         if (p->gone || p->removed_by != LAYER_KEPT)
             continue;
-        if (name ? !find_deletes(path, name, p) : !deletes(path, glob, p))
+        if (name ? !find_deletes(path, name, p)
+                 : !deletes(path, glob, fixed, p))
             continue;
         if (p->inst == b->inst) {
             p->gone = true; /* created and deleted in one RUN */
@@ -341,23 +353,29 @@ static bool is_output_redirect(const sh_redir *r)
            r->op == SH_REDIR_APPEND_ERR;
 }
 
-static void run_command(builder *b, const sh_command *cmd, const char *cwd)
+/* The files a download wrote (flow.h has them, tee and `>` included). */
+static void add_fetched(builder *b, const fetch *f)
+{
+    for (size_t i = 0; i < f->nfiles; i++) {
+        const fetched_file *ff = &f->files[i];
+        if (!(ff->word->flags & SHW_DYNAMIC))
+            add_path(b, ff->path, false, ff->word->off, ff->word->end,
+                     f->d.tool);
+    }
+}
+
+/* `fetched`: the command is a download, whose files add_fetched added. */
+static void run_command(builder *b, const sh_command *cmd, const char *cwd,
+                        bool fetched)
 {
     const sh_word *args;
     size_t n;
     const char *name = command_name(cmd, &args, &n);
-    download d;
-    bool fetched = name && download_parse(b->c, cmd, &d);
-    for (size_t i = 0; fetched && i < d.nfiles; i++) {
-        const sh_word *w = d.file_words[i];
-        add_path(b, place_name(b, cwd, d.files[i], w->flags), false, w->off,
-                 w->end, d.tool);
-    }
     for (size_t r = 0; r < cmd->nredirs && !fetched; r++)
         if (is_output_redirect(&cmd->redirs[r]))
             add_word(b, cwd, &cmd->redirs[r].target, false, "a redirection");
-    if (!name)
-        return;
+    if (!name || !strchr("acfgimrtu", name[0]))
+        return; /* none of the commands below */
     if (!strcmp(name, "rm"))
         run_rm(b, cwd, args, n);
     else if (!strcmp(name, "cp") || !strcmp(name, "mv") ||
@@ -404,11 +422,20 @@ static void read_mounts(builder *b, const df_instruction *run,
 
 static void read_run(builder *b, const sh_script *s, const char *workdir)
 {
-    const char **cwd = exec_cwds(b->c, s, workdir);
+    const script_flow *flow = flow_of(b->c, b->inst);
+    const char **cwd = flow ? flow->cwd : exec_cwds(b->c, s, workdir);
+    size_t next = 0; /* the next download of the flow */
     for (size_t k = 0; k < s->ncmds; k++) {
         const sh_command *cmd = s->cmds[k];
-        if (!(cmd->ctx & SHC_FUNCTION)) /* runs only if called */
-            run_command(b, cmd, cwd[k]);
+        bool fetched = flow && next < flow->nfetches &&
+                       flow->fetches[next].index == k;
+        if (fetched)
+            next++;
+        if (cmd->ctx & SHC_FUNCTION)
+            continue; /* runs only if called */
+        if (fetched)
+            add_fetched(b, &flow->fetches[next - 1]);
+        run_command(b, cmd, cwd[k], fetched);
     }
 }
 
@@ -432,7 +459,7 @@ static void read_copy(builder *b, const df_instruction *in, const char *workdir)
 {
     lint_ctx *c = b->c;
     const df_text *last = &in->args[in->nargs - 1];
-    df_value dest = df_expand(c->a, c->model, b->inst, last->s, last->len);
+    df_value dest = lint_expand(c, b->inst, last);
     if (dest.unknown || dest.error || !*dest.s)
         return;
     const char *dir = exec_absolute(c, workdir, dest.s);
@@ -444,7 +471,7 @@ static void read_copy(builder *b, const df_instruction *in, const char *workdir)
         return;
     for (size_t k = 0; k + 1 < in->nargs; k++) {
         const df_text *t = &in->args[k];
-        df_value src = df_expand(c->a, c->model, b->inst, t->s, t->len);
+        df_value src = lint_expand(c, b->inst, t);
         if (src.unknown || src.error || !strncmp(t->s, "<<", 2))
             continue;
         const char *name = download_add_source_is_url(src.s)

@@ -138,7 +138,7 @@ static void check_pipe_to_shell(lint_ctx *c)
         const sh_script *s = c->scripts[i];
         if (!s)
             continue;
-        const script_flow *flow = flow_of(c, s, workdir);
+        const script_flow *flow = flow_of(c, i);
         for (size_t k = 0; flow && k < flow->nfetches; k++)
             check_fetch(c, i, &flow->fetches[k]);
 

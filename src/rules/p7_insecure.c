@@ -55,10 +55,29 @@ static bool plaintext_remote(const char *url)
 
 /* ------------------------------------------------ environment settings */
 
+/* Is NAME one of the variables insecure_setting() knows? */
+static bool setting_name(const char *name, size_t nlen)
+{
+    static const char *const names[] = {
+        "PYTHONHTTPSVERIFY", "NODE_TLS_REJECT_UNAUTHORIZED",
+        "GIT_SSL_NO_VERIFY", "NPM_CONFIG_STRICT_SSL", "PIP_TRUSTED_HOST",
+        "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS",
+        "NPM_CONFIG_REGISTRY", NULL,
+    };
+    if (nlen < 13 || !strchr("GNPgnp", name[0]))
+        return false;
+    for (const char *const *n = names; *n; n++)
+        if (strlen(*n) == nlen && !strncasecmp(name, *n, nlen))
+            return true;
+    return false;
+}
+
 /* What NAME=VALUE switches off, or NULL. */
 static const char *insecure_setting(const char *name, size_t nlen,
                                     const char *value, size_t vlen)
 {
+    if (!setting_name(name, nlen))
+        return NULL;
 #define NAME_IS(s) (nlen == sizeof(s) - 1 && !strncasecmp(name, s, nlen))
     if (NAME_IS("PYTHONHTTPSVERIFY") && vlen == 1 && value[0] == '0')
         return "PYTHONHTTPSVERIFY=0 turns off Python's HTTPS certificate "
@@ -107,6 +126,8 @@ static void check_env_settings(lint_ctx *c, size_t i, const df_instruction *in)
             raw_value = eq + 1;
             raw_len = key->len - nlen - 1;
         }
+        if (!setting_name(name, nlen))
+            continue;
         df_value v = df_expand(c->a, c->model, i, raw_value, raw_len);
         if (v.unknown || v.error)
             continue;
@@ -145,7 +166,7 @@ static void check_assignments(lint_ctx *c, size_t inst, const sh_command *cmd)
         check_assignment(c, inst, &cmd->argv[i]);
     static const char *const exporters[] = {"export", "declare", "typeset",
                                             NULL};
-    if (lint_name_in(cmd->name, exporters))
+    if (cmd->nargs && lint_name_in(cmd->name, exporters))
         for (size_t i = 0; i < cmd->nargs; i++)
             check_assignment(c, inst, &cmd->args[i]);
 }
@@ -451,6 +472,17 @@ static void check_rpm_tools(lint_ctx *c, size_t inst, const char *tool,
     }
 }
 
+static void check_apk(lint_ctx *c, size_t inst, const sh_word *args,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lint_word(&args[i]), "--allow-untrusted"))
+            lint_report(c, RULE, inst, args[i].off, args[i].end,
+                        "apk --allow-untrusted installs packages without "
+                        "checking their signatures; add the signing key to "
+                        "/etc/apk/keys instead");
+}
+
 /* conda config --set ssl_verify false */
 static void check_conda(lint_ctx *c, size_t inst, const char *tool,
                         const sh_word *args, size_t n)
@@ -464,39 +496,58 @@ static void check_conda(lint_ctx *c, size_t inst, const char *tool,
                         "checks for package downloads; remove it", tool);
 }
 
-static void check_switches(lint_ctx *c, size_t inst, const sh_command *cmd)
+static bool is_rpm_tool(const char *name)
 {
-    static const char *const apt[] = {"apt-get", "apt", "aptitude", NULL};
-    static const char *const rpm_tools[] = {
+    static const char *const tools[] = {
         "yum", "dnf", "dnf5", "microdnf", "tdnf", "zypper", "rpm", "rpmkeys",
         "yum-config-manager", "dnf-config-manager", NULL,
     };
+    return lint_name_in(name, tools);
+}
+
+static void check_switches(lint_ctx *c, size_t inst, const sh_command *cmd)
+{
+    static const char *const apt[] = {"apt-get", "apt", "aptitude", NULL};
     static const char *const npm[] = {"npm", "yarn", "pnpm", NULL};
     static const char *const conda[] = {"conda", "mamba", "micromamba", NULL};
     const sh_word *args;
     size_t n;
     const char *name = command_name(cmd, &args, &n);
-    if (!name)
+    if (!name || !n)
         return;
-    if (!strcmp(name, "git"))
-        check_git(c, inst, args, n);
-    else if (lint_name_in(name, apt))
-        check_apt(c, inst, name, args, n);
-    else if (!strcmp(name, "apk")) {
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(lint_word(&args[i]), "--allow-untrusted"))
-                lint_report(c, RULE, inst, args[i].off, args[i].end,
-                            "apk --allow-untrusted installs packages "
-                            "without checking their signatures; add the "
-                            "signing key to /etc/apk/keys instead");
-    } else if (lint_name_in(name, rpm_tools))
-        check_rpm_tools(c, inst, name, args, n);
-    else if (lint_name_in(name, npm))
-        check_npm(c, inst, name, args, n);
-    else if (lint_name_in(name, conda))
-        check_conda(c, inst, name, args, n);
-    else if (pip_args(cmd, &args, &n))
-        check_pip(c, inst, args, n);
+    /* Most commands are none of these: dispatch on the first byte. */
+    switch (name[0]) {
+    case 'a':
+        if (lint_name_in(name, apt))
+            check_apt(c, inst, name, args, n);
+        else if (!strcmp(name, "apk"))
+            check_apk(c, inst, args, n);
+        return;
+    case 'g':
+        if (!strcmp(name, "git"))
+            check_git(c, inst, args, n);
+        return;
+    case 'c': case 'm':
+        if (lint_name_in(name, conda))
+            check_conda(c, inst, name, args, n);
+        else if (is_rpm_tool(name))
+            check_rpm_tools(c, inst, name, args, n);
+        return;
+    case 'n': case 'p': case 'y':
+        if (lint_name_in(name, npm))
+            check_npm(c, inst, name, args, n);
+        else if (is_rpm_tool(name))
+            check_rpm_tools(c, inst, name, args, n);
+        else if (pip_args(cmd, &args, &n))
+            check_pip(c, inst, args, n);
+        return;
+    case 'd': case 'r': case 't': case 'z':
+        if (is_rpm_tool(name))
+            check_rpm_tools(c, inst, name, args, n);
+        return;
+    default:
+        return;
+    }
 }
 
 /* -------------------------------------------- configuration written */
@@ -517,8 +568,10 @@ static size_t find_ci(const char *s, size_t n, const char *needle,
                       size_t from)
 {
     size_t k = strlen(needle);
+    int first = tolower((unsigned char)needle[0]);
     for (size_t i = from; i + k <= n; i++)
-        if (!strncasecmp(s + i, needle, k))
+        if (tolower((unsigned char)s[i]) == first &&
+            !strncasecmp(s + i, needle, k))
             return i;
     return (size_t)-1;
 }
@@ -632,8 +685,8 @@ static void check_config_writes(lint_ctx *c, size_t inst,
     static const char *const repo_adders[] = {"add-apt-repository",
                                               "apt-add-repository", NULL};
     const char *name = cmd->name;
-    if (!name)
-        return;
+    if (!name || !strchr("acepst", name[0]))
+        return; /* none of the writers below */
     bool heredoc_writer = (!strcmp(name, "cat") &&
                            writes_stdout_to_file(cmd)) ||
                           (!strcmp(name, "tee") && cmd->nargs > 0);
@@ -685,7 +738,7 @@ static void check_add(lint_ctx *c, size_t i, const df_instruction *add)
         return;
     for (size_t k = 0; k + 1 < add->nargs; k++) {
         const df_text *t = &add->args[k];
-        df_value v = df_expand(c->a, c->model, i, t->s, t->len);
+        df_value v = lint_expand(c, i, t);
         if (v.error)
             continue;
         bool git = download_add_source_is_git(v.s);
@@ -705,7 +758,6 @@ static void check_add(lint_ctx *c, size_t i, const df_instruction *add)
 static void check_insecure_download(lint_ctx *c)
 {
     const df_file *f = c->file;
-    const char **workdirs = exec_workdirs(c);
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *in = &f->insts[i];
         if (in->kind == DF_ONBUILD && in->trigger)
@@ -723,7 +775,7 @@ static void check_insecure_download(lint_ctx *c)
             check_switches(c, i, cmd);
             check_config_writes(c, i, cmd);
         }
-        const script_flow *flow = flow_of(c, s, workdirs[i]);
+        const script_flow *flow = flow_of(c, i);
         for (size_t k = 0; flow && k < flow->nfetches; k++)
             check_fetch(c, i, &flow->fetches[k]);
     }

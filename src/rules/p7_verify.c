@@ -120,7 +120,7 @@ static bool verified_later(lint_ctx *c, size_t from, const char *path)
 static void check_add_source(lint_ctx *c, size_t i, const df_text *t,
                              const char *workdir, const df_value *dest)
 {
-    df_value v = df_expand(c->a, c->model, i, t->s, t->len);
+    df_value v = lint_expand(c, i, t);
     if (v.error)
         return;
     const char *shown = lint_quote(c, v.s, v.len);
@@ -156,7 +156,7 @@ static void check_add_url(lint_ctx *c)
         if (!workdirs)
             workdirs = exec_workdirs(c);
         const df_text *last = &add->args[add->nargs - 1];
-        df_value dest = df_expand(c->a, c->model, i, last->s, last->len);
+        df_value dest = lint_expand(c, i, last);
         for (size_t k = 0; k + 1 < add->nargs; k++)
             if (strncmp(add->args[k].s, "<<", 2) != 0) /* a here-document */
                 check_add_source(c, i, &add->args[k], workdirs[i], &dest);
@@ -256,12 +256,8 @@ static void check_fetch(lint_ctx *c, size_t inst, const fetch *f)
 
 static void check_download_unverified(lint_ctx *c)
 {
-    const char **workdirs = exec_workdirs(c);
     for (size_t i = 0; i < c->file->ninsts; i++) {
-        const sh_script *s = c->scripts[i];
-        if (!s)
-            continue;
-        const script_flow *flow = flow_of(c, s, workdirs[i]);
+        const script_flow *flow = flow_of(c, i);
         for (size_t k = 0; flow && k < flow->nfetches; k++)
             check_fetch(c, i, &flow->fetches[k]);
     }
@@ -367,7 +363,7 @@ static void check_recv(lint_ctx *c, size_t inst, const sh_command *cmd)
         "--options", "--trust-model", "--status-fd", "--logger-fd", NULL,
     };
     static const char *const tools[] = {"gpg", "gpg2", "apt-key", NULL};
-    if (!lint_name_in(cmd->name, tools))
+    if (!cmd->nargs || !lint_name_in(cmd->name, tools))
         return;
     bool receiving = false;
     for (size_t i = 0; i < cmd->nargs; i++) {

@@ -59,7 +59,7 @@ static void check_source(lint_ctx *c, size_t i, const df_instruction *cp,
                          const df_text *t, const copy_dest *dest,
                          bool ships, layers **l)
 {
-    df_value v = df_expand(c->a, c->model, i, t->s, t->len);
+    df_value v = lint_expand(c, i, t);
     if (v.unknown || v.error || !v.len || download_add_source_is_url(v.s) ||
         download_add_source_is_git(v.s))
         return; /* a URL is public; an unknown name cannot be judged */
@@ -100,7 +100,7 @@ static void check_secret_copied(lint_ctx *c)
         if (!workdirs)
             workdirs = exec_workdirs(c);
         const df_text *last = &cp->args[cp->nargs - 1];
-        df_value d = df_expand(c->a, c->model, i, last->s, last->len);
+        df_value d = lint_expand(c, i, last);
         if (d.unknown || d.error || !d.len)
             continue;
         copy_dest dest = {

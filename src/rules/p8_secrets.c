@@ -33,19 +33,18 @@ static const char *redacted(lint_ctx *c, const char *s, size_t n)
 /* --------------------------------------------------------- secret-env */
 
 /* The first known credential format in `s`, reported at [off, end). */
-static bool report_credential(lint_ctx *c, credential_matcher *cm,
-                              const char *rule, size_t inst, const char *what,
-                              const char *s, size_t n, uint32_t off,
-                              uint32_t end)
+static bool report_credential(lint_ctx *c, size_t inst, const char *keyword,
+                              const char *name, const char *s, size_t n,
+                              uint32_t off, uint32_t end)
 {
     credential_match m;
-    if (!credential_find(cm, s, n, &m))
+    if (!n || !credential_find(lint_credentials(c), s, n, &m))
         return false;
-    lint_report(c, rule, inst, off, end,
-                "%s holds what looks like a %s (%s): it is readable by "
+    lint_report(c, "secret-env", inst, off, end,
+                "%s %s holds what looks like a %s (%s): it is readable by "
                 "anyone with the Dockerfile or the image; revoke it, and "
                 "pass secrets with RUN --mount=type=secret instead",
-                what, m.pattern->name, redacted(c, s + m.off, m.len));
+                keyword, name, m.pattern->name, redacted(c, s + m.off, m.len));
     return true;
 }
 
@@ -86,30 +85,31 @@ static bool only_a_reference(const char *raw, size_t n)
            memchr(raw + 2, '}', n - 3) == NULL;
 }
 
-static void check_env_pair(lint_ctx *c, credential_matcher *cm, size_t i,
+static void check_env_pair(lint_ctx *c, size_t i,
                            const df_text *key, const df_text *value,
                            bool ships)
 {
-    df_value k = df_expand(c->a, c->model, i, key->s, key->len);
+    df_value k = lint_expand(c, i, key);
     const char *name = k.error || k.unknown ? key->s : k.s;
     while (*name == '"' || *name == '\'') /* ENV "KEY=value" */
         name++;
     size_t nlen = strlen(name);
-    const char *what = arena_printf(c->a, "ENV %s", name);
-    if (report_credential(c, cm, "secret-env", i, what, value->s, value->len,
+    if (report_credential(c, i, "ENV", name, value->s, value->len,
                           value->off, value->end) ||
         !ships)
         return;
-    df_value v = df_expand(c->a, c->model, i, value->s, value->len);
-    bool known = !v.unknown && !v.error;
+    const char *kind = secret_var_name(name, nlen);
     const char *arg = secret_arg_in(c, i, value->s);
+    if (!kind && !arg)
+        return;
+    df_value v = lint_expand(c, i, value);
+    bool known = !v.unknown && !v.error;
     /* ENV X=$Y with Y neither a secret argument nor known: the value comes
      * from the base image or is empty; nothing to judge. */
     bool trivial = secret_value_trivial(value->s, value->len) ||
                    (known && secret_value_trivial(v.s, v.len)) ||
                    (known && strlen(v.s) == nlen && !strcasecmp(v.s, name)) ||
                    (!known && !arg && only_a_reference(value->s, value->len));
-    const char *kind = secret_var_name(name, nlen);
     if (kind && !trivial) {
         lint_report(c, "secret-env", i, key->off, key->end,
                     "ENV %s stores a secret (its name says %s) in the image "
@@ -129,15 +129,14 @@ static void check_env_pair(lint_ctx *c, credential_matcher *cm, size_t i,
     }
 }
 
-static void check_arg_word(lint_ctx *c, credential_matcher *cm, size_t i,
+static void check_arg_word(lint_ctx *c, size_t i,
                            const df_text *w, bool ships)
 {
     const char *eq = memchr(w->s, '=', w->len);
     size_t nlen = eq ? (size_t)(eq - w->s) : w->len;
     const char *name = arena_strndup(c->a, w->s, nlen);
-    const char *what = arena_printf(c->a, "ARG %s", name);
-    if (eq && report_credential(c, cm, "secret-env", i, what, eq + 1,
-                                w->len - nlen - 1, w->off, w->end))
+    if (eq && report_credential(c, i, "ARG", name, eq + 1, w->len - nlen - 1,
+                                w->off, w->end))
         return;
     const char *kind = secret_var_name(name, nlen);
     if (!ships || !kind)
@@ -155,7 +154,6 @@ static void check_arg_word(lint_ctx *c, credential_matcher *cm, size_t i,
 
 static void check_secret_env(lint_ctx *c)
 {
-    credential_matcher *cm = credential_matcher_new();
     const df_file *f = c->file;
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *in = &f->insts[i];
@@ -166,13 +164,11 @@ static void check_secret_env(lint_ctx *c)
         bool ships = trigger || (st && st->ships);
         if (in->kind == DF_ENV)
             for (size_t k = 0; k + 1 < in->nargs; k += 2)
-                check_env_pair(c, cm, i, &in->args[k], &in->args[k + 1],
-                               ships);
+                check_env_pair(c, i, &in->args[k], &in->args[k + 1], ships);
         else if (in->kind == DF_ARG)
             for (size_t k = 0; k < in->nargs; k++)
-                check_arg_word(c, cm, i, &in->args[k], ships);
+                check_arg_word(c, i, &in->args[k], ships);
     }
-    credential_matcher_free(cm);
 }
 
 const rule_def rule_secret_env = {
@@ -435,7 +431,7 @@ static void check_assignments(run_check *rc, const sh_command *cmd)
     for (size_t i = 0; i < cmd->cmd_index && i < cmd->argc; i++)
         if (strchr(lint_word(&cmd->argv[i]), '='))
             check_assignment(rc, &cmd->argv[i]);
-    if (lint_name_in(cmd->name, exporters))
+    if (cmd->nargs && lint_name_in(cmd->name, exporters))
         for (size_t i = 0; i < cmd->nargs; i++)
             check_assignment(rc, &cmd->args[i]);
 }
@@ -454,6 +450,8 @@ static void check_command(run_check *rc, const sh_command *cmd)
     if (!name)
         return;
     check_password_options(rc, name, args, n);
+    if (!strchr("chmps", name[0]))
+        return; /* none of the tools below */
     if (lint_name_in(name, mysqls)) {
         check_short_password(rc, name, args, n, false);
         for (size_t i = 0; i + 1 < n; i++) /* mysqladmin password NEW */
@@ -501,7 +499,7 @@ static void scan_text(run_check *rc, credential_matcher *cm, const char *s,
 
 static void check_secret_in_run(lint_ctx *c)
 {
-    credential_matcher *cm = credential_matcher_new();
+    credential_matcher *cm = lint_credentials(c);
     for (size_t i = 0; i < c->file->ninsts; i++) {
         const df_instruction *in = lint_run_instruction(c, i);
         if (in->kind != DF_RUN)
@@ -515,7 +513,6 @@ static void check_secret_in_run(lint_ctx *c)
             scan_text(&rc, cm, in->heredocs[h].content, in->heredocs[h].len,
                       in, in->heredocs[h].content_off, false);
     }
-    credential_matcher_free(cm);
 }
 
 const rule_def rule_secret_in_run = {

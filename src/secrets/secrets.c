@@ -90,21 +90,30 @@ static const char *const public_markers[] = {
 static bool contains_ci(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
+    int first = tolower((unsigned char)needle[0]);
     for (size_t i = 0; i + k <= n; i++)
-        if (strncasecmp(s + i, needle, k) == 0)
+        if (tolower((unsigned char)s[i]) == first &&
+            strncasecmp(s + i, needle, k) == 0)
             return true;
     return false;
 }
 
+/* These run for every name checked: the last or first byte decides most
+ * cases before a call. */
 static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
-    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+    return n >= k && k > 0 &&
+           tolower((unsigned char)s[n - 1]) ==
+               tolower((unsigned char)suffix[k - 1]) &&
+           strncasecmp(s + n - k, suffix, k) == 0;
 }
 
 static bool equals_ci(const char *s, size_t n, const char *word)
 {
-    return strlen(word) == n && strncasecmp(s, word, n) == 0;
+    return n > 0 &&
+           tolower((unsigned char)s[0]) == tolower((unsigned char)word[0]) &&
+           strlen(word) == n && strncasecmp(s, word, n) == 0;
 }
 
 /* Words that name an example or a template. Short ones ("ci", "test")
@@ -218,7 +227,8 @@ static bool has_secret_word(const char *name, size_t n, const char *word)
 {
     size_t k = strlen(word);
     for (size_t i = 0; i + k <= n; i++) {
-        if (strncasecmp(name + i, word, k) != 0)
+        if (toupper((unsigned char)name[i]) != word[0] ||
+            strncasecmp(name + i, word, k) != 0)
             continue;
         bool innocent = false;
         for (const char *const *w = innocent_words; *w && !innocent; w++) {
@@ -233,16 +243,18 @@ static bool has_secret_word(const char *name, size_t n, const char *word)
 
 const char *secret_var_name(const char *name, size_t len)
 {
-    for (const char *const *s = innocent_suffixes; *s; s++)
-        if (ends_with_ci(name, len, *s))
-            return NULL;
     static const char *const nouns[] = {
         "password", "password", "secret", "token", "API key", "API key",
         "private key", "access key", "credential",
     };
-    for (size_t i = 0; secret_words[i]; i++)
-        if (has_secret_word(name, len, secret_words[i]))
-            return nouns[i];
+    for (size_t i = 0; secret_words[i]; i++) {
+        if (!has_secret_word(name, len, secret_words[i]))
+            continue;
+        for (const char *const *s = innocent_suffixes; *s; s++)
+            if (ends_with_ci(name, len, *s))
+                return NULL;
+        return nouns[i];
+    }
     return NULL;
 }
 
@@ -370,30 +382,80 @@ const char *secret_redact(arena *a, const char *s, size_t len)
 /* ------------------------------------------------------------- matcher */
 
 #define PATTERN_COUNT (sizeof(credential_patterns) / sizeof(credential_patterns[0]))
-_Static_assert(PATTERN_COUNT <= 64, "the keyword table is a 64-bit mask");
+_Static_assert(PATTERN_COUNT <= 32, "the keyword tables are 32-bit masks");
+#define PAIR_BITS 8192
 
 struct credential_matcher {
     regex_t *compiled;  /* one per pattern, valid when state[i] == 1 */
     signed char *state; /* 0: not compiled yet, 1: ready, -1: failed */
-    /* For every byte, the patterns with a keyword starting with it. */
-    uint64_t first[256];
+    /* For every byte, the patterns with a keyword starting with it; and
+     * one bit for every pair of bytes that starts a keyword: a cheap
+     * filter before comparing keywords. */
+    uint32_t first[256];
+    uint8_t pairs[PAIR_BITS / 8];
 };
+
+/* The length of the keyword at k, up to the next '|'. */
+static size_t keyword_len(const char *k)
+{
+    size_t n = 0;
+    while (k[n] && k[n] != '|')
+        n++;
+    return n;
+}
+
+/* Pairs of bytes hash into PAIR_BITS bits: a few false hits, and tables
+ * small enough to clear cheaply for every file. */
+
+static unsigned pair_bit(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a << 5 ^ b) & (PAIR_BITS - 1);
+}
+
+static void mark_pair(credential_matcher *cm, unsigned char a, unsigned char b)
+{
+    unsigned bit = pair_bit(a, b);
+    cm->pairs[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+static void add_keyword(credential_matcher *cm, size_t i, const char *k,
+                        size_t klen, bool caseless)
+{
+    unsigned char a = (unsigned char)k[0], b = (unsigned char)k[1];
+    cm->first[a] |= UINT32_C(1) << i;
+    if (klen == 1) { /* any byte may follow */
+        for (unsigned any = 0; any < 256; any++)
+            mark_pair(cm, a, (unsigned char)any);
+        return;
+    }
+    mark_pair(cm, a, b);
+    if (!caseless)
+        return;
+    unsigned char variants[2][2] = {
+        {(unsigned char)tolower(a), (unsigned char)toupper(a)},
+        {(unsigned char)tolower(b), (unsigned char)toupper(b)},
+    };
+    for (int x = 0; x < 2; x++) {
+        cm->first[variants[0][x]] |= UINT32_C(1) << i;
+        for (int y = 0; y < 2; y++)
+            mark_pair(cm, variants[0][x], variants[1][y]);
+    }
+}
 
 credential_matcher *credential_matcher_new(void)
 {
-    credential_matcher *cm = xcalloc(1, sizeof(*cm));
+    /* malloc and memset: glibc's calloc clears a block byte by byte. */
+    credential_matcher *cm = xmalloc(sizeof(*cm));
+    memset(cm, 0, sizeof(*cm));
     cm->compiled = xcalloc(credential_pattern_count, sizeof(regex_t));
     cm->state = xcalloc(credential_pattern_count, 1);
     for (size_t i = 0; i < PATTERN_COUNT; i++) {
         const credential_pattern *p = &credential_patterns[i];
         for (const char *k = p->keywords; *k;) {
-            unsigned char b = (unsigned char)*k;
-            cm->first[b] |= UINT64_C(1) << i;
-            if (p->flags & CRED_CASELESS) {
-                cm->first[(unsigned char)tolower(b)] |= UINT64_C(1) << i;
-                cm->first[(unsigned char)toupper(b)] |= UINT64_C(1) << i;
-            }
-            k += strcspn(k, "|");
+            size_t klen = keyword_len(k);
+            if (klen > 0)
+                add_keyword(cm, i, k, klen, (p->flags & CRED_CASELESS) != 0);
+            k += klen;
             if (*k == '|')
                 k++;
         }
@@ -417,7 +479,7 @@ void credential_matcher_free(credential_matcher *cm)
 static bool keyword_at(const credential_pattern *p, const char *s, size_t n)
 {
     for (const char *k = p->keywords; *k;) {
-        size_t klen = strcspn(k, "|");
+        size_t klen = keyword_len(k);
         if (klen <= n && ((p->flags & CRED_CASELESS)
                               ? strncasecmp(s, k, klen) == 0
                               : memcmp(s, k, klen) == 0))
@@ -430,17 +492,22 @@ static bool keyword_at(const credential_pattern *p, const char *s, size_t n)
 }
 
 /* The patterns one of whose keywords the text holds: one pass over it. */
-static uint64_t keywords_present(const credential_matcher *cm, const char *s,
+static uint32_t keywords_present(const credential_matcher *cm, const char *s,
                                  size_t len)
 {
-    uint64_t present = 0;
-    for (size_t j = 0; j < len; j++) {
-        uint64_t cand = cm->first[(unsigned char)s[j]] & ~present;
+    uint32_t present = 0;
+    for (size_t j = 0; j + 1 < len; j++) {
+        uint32_t cand = cm->first[(unsigned char)s[j]] & ~present;
+        if (!cand)
+            continue;
+        unsigned bit = pair_bit((unsigned char)s[j], (unsigned char)s[j + 1]);
+        if (!(cm->pairs[bit >> 3] & (1u << (bit & 7))))
+            continue;
         while (cand) {
-            int i = __builtin_ctzll(cand);
+            int i = __builtin_ctz(cand);
             cand &= cand - 1;
             if (keyword_at(&credential_patterns[i], s + j, len - j))
-                present |= UINT64_C(1) << i;
+                present |= UINT32_C(1) << i;
         }
     }
     return present;
@@ -450,8 +517,14 @@ static uint64_t keywords_present(const credential_matcher *cm, const char *s,
  * characters, no variable. */
 static bool url_userinfo_with_password(const char *s, size_t n)
 {
+    if (!memchr(s, '@', n))
+        return false;
     for (size_t i = 0; i + 3 <= n; i++) {
-        if (memcmp(s + i, "://", 3) != 0)
+        const char *scheme_end = memchr(s + i, ':', n - i);
+        if (!scheme_end)
+            return false;
+        i = (size_t)(scheme_end - s);
+        if (i + 3 > n || s[i + 1] != '/' || s[i + 2] != '/')
             continue;
         size_t colon = 0, j = i + 3;
         for (; j < n && !strchr("/ \t\r\n\"'@$", s[j]); j++)
@@ -499,9 +572,9 @@ static bool plausible(const credential_pattern *p, const char *s, size_t n)
 bool credential_find(credential_matcher *cm, const char *s, size_t len,
                      credential_match *m)
 {
-    uint64_t present = keywords_present(cm, s, len);
+    uint32_t present = keywords_present(cm, s, len);
     while (present) {
-        int i = __builtin_ctzll(present);
+        int i = __builtin_ctz(present);
         present &= present - 1;
         const credential_pattern *p = &credential_patterns[i];
         if (cm->state[i] < 0 || !plausible(p, s, len))
