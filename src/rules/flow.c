@@ -106,7 +106,8 @@ bool flow_is_trust_material(const char *path)
             return true;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    return contains_ci(base, "sums") || contains_ci(base, "checksum");
+    return contains_ci(base, "sums") || contains_ci(base, "checksum") ||
+           !strcmp(base, "authorized_keys");
 }
 
 static fetched_file *add_file(lint_ctx *ctx, fetch *f, size_t *cap,

@@ -1,5 +1,6 @@
 #include "rules/layers.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <string.h>
 
@@ -16,7 +17,54 @@ typedef struct builder {
     size_t inst;                 /* the instruction being read */
     const char **mounts;         /* its RUN --mount targets */
     size_t nmounts, mcap;
+    const char **assigned;       /* variables its script assigns */
+    size_t nassigned, acap;
 } builder;
+
+/* Does `raw` refer to a variable the script assigns? The shell model
+ * substitutes ENV and ARG values, which such an assignment overrides
+ * (export GOPATH="$(mktemp -d)" ... rm -rf "$GOPATH"). */
+static bool refers_to_assigned(const builder *b, const char *raw)
+{
+    for (const char *p = strchr(raw, '$'); p; p = strchr(p + 1, '$')) {
+        const char *name = p + 1 + (p[1] == '{');
+        size_t n = 0;
+        while (isalnum((unsigned char)name[n]) || name[n] == '_')
+            n++;
+        for (size_t i = 0; n && i < b->nassigned; i++)
+            if (strlen(b->assigned[i]) == n &&
+                !strncmp(b->assigned[i], name, n))
+                return true;
+    }
+    return false;
+}
+
+/* NAME=value words: assignments, and the arguments of export & co. */
+static void note_assignment(builder *b, const sh_word *w)
+{
+    const char *v = lint_word(w);
+    size_t n = strcspn(v, "=");
+    if (n && (v[n] == '=' || !strchr(v, '$')))
+        *ARENA_PUSH(b->c->a, b->assigned, b->nassigned, b->acap) =
+            arena_strndup(b->c->a, v, n);
+}
+
+static void find_assignments(builder *b, const sh_script *s)
+{
+    static const char *const exporters[] = {"export", "declare", "local",
+                                            "readonly", "typeset", "read",
+                                            NULL};
+    b->nassigned = 0;
+    for (size_t k = 0; k < s->ncmds; k++) {
+        const sh_command *c = s->cmds[k];
+        for (size_t i = 0; i < c->nassigns; i++)
+            note_assignment(b, &c->assigns[i]);
+        if (c->nargs && lint_name_in(c->name, exporters))
+            for (size_t i = 0; i < c->nargs; i++)
+                if (lint_word(&c->args[i])[0] != '-')
+                    note_assignment(b, &c->args[i]);
+    }
+}
 
 /* Is `path` equal to `dir` or below it? */
 static bool within(const char *path, const char *dir)
@@ -48,6 +96,8 @@ static const char *place_name(builder *b, const char *cwd, const char *v,
 
 static const char *place(builder *b, const char *cwd, const sh_word *w)
 {
+    if (refers_to_assigned(b, w->raw))
+        return NULL;
     return place_name(b, cwd, lint_word(w), w->flags);
 }
 
@@ -143,8 +193,11 @@ static void remove_path(builder *b, const char *path, const char *name,
             continue;
         }
         p->removed_by = b->inst;
-        /* Name the most precise path in the message. */
-        if (!count++ || strlen(p->path) > strlen(l->paths[first].path))
+        /* Name the path deleted itself, or else the most precise one. */
+        const char *best = l->paths[first].path;
+        if (!count++ || (strcmp(best, path) != 0 &&
+                         (!strcmp(p->path, path) ||
+                          strlen(p->path) > strlen(best))))
             first = i;
     }
     if (!count)
@@ -154,6 +207,7 @@ static void remove_path(builder *b, const char *path, const char *name,
     r->off = w->off;
     r->end = w->end;
     r->text = w->raw;
+    r->target = path;
     r->how = how;
     r->first = first;
     r->count = count;
@@ -165,7 +219,7 @@ static void remove_word(builder *b, const char *cwd, const sh_word *w,
 {
     const char *v = lint_word(w);
     if ((w->flags & (SHW_DYNAMIC | SHW_BRACE | SHW_TILDE)) || !*v ||
-        strstr(v, "{}"))
+        strstr(v, "{}") || refers_to_assigned(b, w->raw))
         return;
     remove_path(b, exec_absolute(b->c, cwd, v), NULL, w, how);
 }
@@ -219,6 +273,7 @@ static void run_copy(builder *b, const char *cwd, const char *name,
     for (size_t i = 0; i + 1 < n; i++)
         if (!strcmp(lint_word(&args[i]), "-t"))
             dst = &args[i + 1];
+    bool target_dir = dst != NULL;
     if (!dst && k >= 2)
         dst = ops[--k];
     if (!dst)
@@ -227,12 +282,15 @@ static void run_copy(builder *b, const char *cwd, const char *name,
     if (!dir)
         return;
     bool move = !strcmp(name, "mv");
+    /* DST/, -t DST or several sources: they land inside DST. */
+    const char *d = lint_word(dst);
+    bool inside = target_dir || k > 1 || d[strlen(d) - 1] == '/';
     add_path(b, dir, true, dst->off, dst->end, name);
     for (size_t i = 0; i < k; i++) {
         const char *src = lint_word(ops[i]);
         if (ops[i] == dst)
             continue;
-        if (!(ops[i]->flags & (SHW_DYNAMIC | SHW_GLOB)) && *src)
+        if (inside && !(ops[i]->flags & (SHW_DYNAMIC | SHW_GLOB)) && *src)
             add_path(b, exec_absolute(b->c, dir, exec_basename(b->c, src)),
                      true, dst->off, dst->end, name);
         if (move)
@@ -358,7 +416,8 @@ static void add_fetched(builder *b, const fetch *f)
 {
     for (size_t i = 0; i < f->nfiles; i++) {
         const fetched_file *ff = &f->files[i];
-        if (!(ff->word->flags & SHW_DYNAMIC))
+        if (!(ff->word->flags & SHW_DYNAMIC) &&
+            !refers_to_assigned(b, ff->word->raw))
             add_path(b, ff->path, false, ff->word->off, ff->word->end,
                      f->d.tool);
     }
@@ -422,6 +481,7 @@ static void read_mounts(builder *b, const df_instruction *run,
 
 static void read_run(builder *b, const sh_script *s, const char *workdir)
 {
+    find_assignments(b, s);
     const script_flow *flow = flow_of(b->c, b->inst);
     const char **cwd = flow ? flow->cwd : exec_cwds(b->c, s, workdir);
     size_t next = 0; /* the next download of the flow */

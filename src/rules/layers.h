@@ -36,6 +36,7 @@ typedef struct layer_removal {
     size_t inst;
     uint32_t off, end;    /* the word naming what is deleted */
     const char *text;     /* that word as written */
+    const char *target;   /* what it deletes, absolute (maybe a glob) */
     const char *how;      /* "rm", "find", "mv" */
     size_t first;         /* index in paths of the first one deleted */
     size_t count;

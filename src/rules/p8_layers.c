@@ -164,13 +164,17 @@ static void check_removed_later(lint_ctx *c)
             snprintf(more, sizeof(more), " (and %zu more paths added "
                                          "earlier)", r->count - 1);
         bool moved = !strcmp(r->how, "mv");
+        /* rm -rf /tmp/<star> after COPY . /tmp/: what COPY put there. */
+        bool contents = p->tree && strcmp(r->target, p->path) != 0 &&
+                        strncmp(r->target, p->path, strlen(p->path)) == 0;
         lint_report(c, "removed-later", r->inst, r->off, r->end,
-                    "`%s %s` %s %s, added at line %u by %s%s: it is still "
+                    "`%s %s` %s %s%s, added at line %u by %s%s: it is still "
                     "stored in the layer of line %u and ships with the "
                     "image; %s",
                     r->how, lint_quote(c, r->text, strlen(r->text)),
-                    moved ? "moves away" : "deletes", p->path, added, p->how,
-                    more, added,
+                    moved ? "moves away" : "deletes",
+                    contents ? "what was put in " : "", p->path, added,
+                    p->how, more, added,
                     moved ? "put it where it belongs in the instruction that "
                             "adds it"
                           : "create, use and delete it in one RUN (or build "
