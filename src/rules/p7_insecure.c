@@ -637,7 +637,8 @@ static const char *insecure_config(const char *s, size_t n, size_t *at,
          "gpgcheck=0 makes the rpm tools install packages without checking "
          "their signatures", false},
         {"sslverify", is_falsy, true,
-         "sslverify=false turns off TLS certificate checks for downloads", false},
+         "sslverify=false turns off TLS certificate checks for downloads",
+         false},
         {"AllowUnauthenticated", is_truthy, false,
          "AllowUnauthenticated makes apt install unsigned packages", false},
         {"AllowInsecureRepositories", is_truthy, false,
@@ -649,7 +650,8 @@ static const char *insecure_config(const char *s, size_t n, size_t *at,
         {"check_certificate", is_falsy, true,
          "check_certificate = off turns off wget's certificate checks", false},
         {"trusted-host", NULL, true,
-         "trusted-host makes pip accept a host without a valid certificate", false},
+         "trusted-host makes pip accept a host without a valid certificate",
+         false},
     };
     for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]); m++) {
         size_t k = strlen(marks[m].key);
@@ -721,7 +723,8 @@ static void check_config_writes(lint_ctx *c, size_t inst,
             bool in_place = false;
             for (size_t i = 0; i < cmd->nargs; i++) {
                 const char *v = lint_word(&cmd->args[i]);
-                in_place |= !strncmp(v, "-i", 2) || !strncmp(v, "--in-place", 10);
+                in_place |= !strncmp(v, "-i", 2) ||
+                            !strncmp(v, "--in-place", 10);
             }
             if (!in_place)
                 return;

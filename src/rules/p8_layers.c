@@ -207,8 +207,8 @@ const rule_def rule_removed_later = {
         .bad = "COPY app.tar.gz /tmp/\n"
                "RUN tar -xzf /tmp/app.tar.gz -C /opt\n"
                "RUN rm /tmp/app.tar.gz",
-        .good = "RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz "
-                "\\\n    tar -xzf /tmp/app.tar.gz -C /opt",
+        .good = "RUN --mount=type=bind,source=app.tar.gz,"
+                "target=/tmp/app.tar.gz \\\n    tar -xzf /tmp/app.tar.gz -C /opt",
         .fix = "Create, use and delete temporary files in one RUN; bring "
                "build inputs in with `RUN --mount=type=bind` or "
                "`--mount=type=cache` instead of COPY; or do the work in a "

@@ -59,7 +59,8 @@ static const char *secret_arg_in(lint_ctx *c, size_t inst, const char *raw)
             n++;
         if (!n)
             continue;
-        const df_var *v = df_scope_lookup(c->model->scope_before[inst], name, n);
+        const df_var *v = df_scope_lookup(c->model->scope_before[inst], name,
+                                          n);
         if (v && !v->is_env && secret_var_name(name, n))
             return arena_strndup(c->a, name, n);
     }
@@ -483,7 +484,8 @@ static void scan_text(run_check *rc, credential_matcher *cm, const char *s,
         if (!credential_find(cm, s + pos, len - pos, &m))
             return;
         size_t at = pos + m.off;
-        uint32_t off = mapped ? df_text_source_offset(in, at) : base + (uint32_t)at;
+        uint32_t off = mapped ? df_text_source_offset(in, at)
+                              : base + (uint32_t)at;
         uint32_t end = mapped ? df_text_source_offset(in, at + m.len - 1) + 1
                               : off + (uint32_t)m.len;
         pos = at + (m.len ? m.len : 1);

@@ -136,8 +136,8 @@ static bool is_env_file(const char *b, size_t n)
         return true;
     if (n < 6 || strncasecmp(b, ".env.", 5) != 0)
         return false;
-    return !has_sample_word(b + 5, n - 5) && !contains_ci(b + 5, n - 5, "test") &&
-           !equals_ci(b + 5, n - 5, "ci");
+    return !has_sample_word(b + 5, n - 5) &&
+           !contains_ci(b + 5, n - 5, "test") && !equals_ci(b + 5, n - 5, "ci");
 }
 
 bool secret_file_sample(const char *path, size_t len)
@@ -381,7 +381,8 @@ const char *secret_redact(arena *a, const char *s, size_t len)
 
 /* ------------------------------------------------------------- matcher */
 
-#define PATTERN_COUNT (sizeof(credential_patterns) / sizeof(credential_patterns[0]))
+#define PATTERN_COUNT \
+    (sizeof(credential_patterns) / sizeof(credential_patterns[0]))
 _Static_assert(PATTERN_COUNT <= 32, "the keyword tables are 32-bit masks");
 #define PAIR_BITS 8192
 
