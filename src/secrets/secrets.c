@@ -570,6 +570,29 @@ static bool plausible(const credential_pattern *p, const char *s, size_t n)
     return true;
 }
 
+/* regexec() on s[0..len): texts need not end with a NUL (a heredoc body
+ * inside the Dockerfile), and regexec may read up to one, so the text is
+ * copied when a pattern has to run, which is rare. */
+static bool regex_find(const regex_t *re, const char *s, size_t len,
+                       credential_match *m)
+{
+    char small[512];
+    char *text = len < sizeof(small) ? small : xmalloc(len + 1);
+    memcpy(text, s, len);
+    text[len] = '\0';
+    regmatch_t rm[1];
+    rm[0].rm_so = 0;
+    rm[0].rm_eo = (regoff_t)len;
+    bool found = regexec(re, text, 1, rm, REG_STARTEND) == 0;
+    if (found) {
+        m->off = (size_t)rm[0].rm_so;
+        m->len = (size_t)(rm[0].rm_eo - rm[0].rm_so);
+    }
+    if (text != small)
+        free(text);
+    return found;
+}
+
 bool credential_find(credential_matcher *cm, const char *s, size_t len,
                      credential_match *m)
 {
@@ -586,13 +609,8 @@ bool credential_find(credential_matcher *cm, const char *s, size_t len,
             if (cm->state[i] < 0)
                 continue;
         }
-        regmatch_t rm[1];
-        rm[0].rm_so = 0;
-        rm[0].rm_eo = (regoff_t)len;
-        if (regexec(&cm->compiled[i], s, 1, rm, REG_STARTEND) == 0) {
+        if (regex_find(&cm->compiled[i], s, len, m)) {
             m->pattern = p;
-            m->off = (size_t)rm[0].rm_so;
-            m->len = (size_t)(rm[0].rm_eo - rm[0].rm_so);
             return true;
         }
     }
