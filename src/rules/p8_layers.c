@@ -161,8 +161,9 @@ static void check_removed_later(lint_ctx *c)
         unsigned added = c->file->insts[p->inst].line;
         char more[64] = "";
         if (r->count > 1)
-            snprintf(more, sizeof(more), " (and %zu more paths added "
-                                         "earlier)", r->count - 1);
+            snprintf(more, sizeof(more), " (and %zu more path%s added "
+                                         "earlier)",
+                     r->count - 1, r->count > 2 ? "s" : "");
         bool moved = !strcmp(r->how, "mv");
         /* rm -rf /tmp/<star> after COPY . /tmp/: what COPY put there. */
         bool contents = p->tree && strcmp(r->target, p->path) != 0 &&
