@@ -22,6 +22,7 @@ typedef struct fetched_file {
      * definition: trust material that verifies or configures, rather
      * than content that needs a checksum of its own. */
     bool material;
+    bool unknown;              /* not followed: too much work in one RUN */
 } fetched_file;
 
 typedef struct fetch {

@@ -6,9 +6,11 @@
 
 #include "rules/flow.h"
 
-/* Paths recorded per file: enough for any real Dockerfile, and a bound
- * on the work a hostile one can cause. */
+/* Paths recorded per file, and comparisons of a deleted path with them:
+ * enough for any real Dockerfile, and a bound on the work a hostile one
+ * can cause. */
 #define MAX_PATHS 4096
+#define MAX_COMPARISONS (1u << 22)
 
 typedef struct builder {
     lint_ctx *c;
@@ -19,6 +21,7 @@ typedef struct builder {
     size_t nmounts, mcap;
     const char **assigned;       /* variables its script assigns */
     size_t nassigned, acap;
+    size_t comparisons;          /* of deletions with paths, so far */
 } builder;
 
 /* Does `raw` refer to a variable the script assigns? The shell model
@@ -171,8 +174,10 @@ static bool find_deletes(const char *dir, const char *name,
 static void remove_path(builder *b, const char *path, const char *name,
                         const sh_word *w, const char *how)
 {
-    if (!path || exec_path_unknown(path) || under_mount(b, path))
+    if (!path || exec_path_unknown(path) || under_mount(b, path) ||
+        b->comparisons > MAX_COMPARISONS)
         return;
+    b->comparisons += b->l->npaths;
     const char *g = strpbrk(path, "*?[");
     bool glob = g != NULL;
     size_t fixed = 0;

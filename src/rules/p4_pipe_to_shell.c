@@ -76,22 +76,52 @@ static void check_fetch(lint_ctx *c, size_t inst, const fetch *f)
     }
 }
 
-/* The first command of `s` that runs `path` before anything verifies it. */
+/* A command of a script that verifies something or may run a file: all
+ * that matters to a file an ADD fetched. */
+typedef struct file_user {
+    size_t index;
+    bool verifies;
+    verification v;
+} file_user;
+
+static size_t file_users(lint_ctx *c, const sh_script *s, file_user **out)
+{
+    file_user *users = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t j = 0; j < s->ncmds; j++) {
+        verification v;
+        bool verifies = exec_verification(c, s->cmds[j], &v);
+        if (!verifies && !exec_may_run_file(s->cmds[j]))
+            continue;
+        file_user *u = ARENA_PUSH(c->a, users, n, cap);
+        u->index = j;
+        u->verifies = verifies;
+        u->v = v;
+    }
+    *out = users;
+    return n;
+}
+
+/* The first command that runs `path` before anything verifies it. */
 static const sh_command *runs_unverified(lint_ctx *c, const sh_script *s,
                                          const char *const *cwd,
+                                         const file_user *users, size_t n,
                                          const char *path)
 {
-    for (size_t j = 0; j < s->ncmds; j++) {
-        const sh_command *cmd = s->cmds[j];
-        verification v;
-        if (exec_verification(c, cmd, &v) &&
-            exec_verification_covers(c, &v, path))
+    for (size_t k = 0; k < n; k++) {
+        const sh_command *cmd = s->cmds[users[k].index];
+        if (users[k].verifies &&
+            exec_verification_covers(c, &users[k].v, path))
             return NULL;
-        if (exec_runs_file(c, cmd, cwd[j], path))
+        if (exec_runs_file(c, cmd, cwd[users[k].index], path))
             return cmd;
     }
     return NULL;
 }
+
+/* ADDs of URLs remembered: a bound on the work of a hostile file (each
+ * RUN is searched for each of them). */
+#define MAX_ADDED_URLS 256
 
 /* An ADD of a URL without --checksum, remembered per stage. */
 typedef struct added_url {
@@ -125,7 +155,8 @@ static void check_pipe_to_shell(lint_ctx *c)
             for (size_t k = 0; k + 1 < in->nargs && !dest.unknown; k++) {
                 df_value src = df_expand(c->a, m, i, in->args[k].s,
                                          in->args[k].len);
-                if (src.unknown || !is_http_url(src.s))
+                if (src.unknown || !is_http_url(src.s) ||
+                    nadded >= MAX_ADDED_URLS)
                     continue;
                 added_url *a = ARENA_PUSH(c->a, added, nadded, cap);
                 a->stage = stage;
@@ -144,6 +175,8 @@ static void check_pipe_to_shell(lint_ctx *c)
 
         /* RUN executing what an earlier ADD fetched from a URL. */
         const char **cwd = NULL;
+        file_user *users = NULL;
+        size_t nusers = 0;
         for (size_t k = 0; k < nadded; k++) {
             const added_url *a = &added[k];
             bool in_chain = false;
@@ -152,9 +185,12 @@ static void check_pipe_to_shell(lint_ctx *c)
                     in_chain = true;
             if (!in_chain)
                 continue;
-            if (!cwd)
+            if (!cwd) {
                 cwd = flow ? flow->cwd : exec_cwds(c, s, workdir);
-            const sh_command *run = runs_unverified(c, s, cwd, a->path);
+                nusers = file_users(c, s, &users);
+            }
+            const sh_command *run = runs_unverified(c, s, cwd, users, nusers,
+                                                    a->path);
             if (!run)
                 continue;
             const sh_word *w = name_word(run);

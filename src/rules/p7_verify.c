@@ -98,15 +98,22 @@ static bool stage_descends(const df_model *m, int s, int ancestor)
     return false;
 }
 
+/* Commands examined for all the ADDs of a file: a bound on the work of
+ * a hostile file with many ADDs and many commands. */
+#define MAX_EXAMINED (1u << 22)
+
 /* Does a RUN after instruction `from`, in its stage or a stage built on
  * it, verify the file at `path` (ADD x; ADD x.asc; RUN gpg --verify)? */
-static bool verified_later(lint_ctx *c, size_t from, const char *path)
+static bool verified_later(lint_ctx *c, size_t from, const char *path,
+                           size_t *examined)
 {
     const df_model *m = c->model;
     for (size_t i = from + 1; i < c->file->ninsts; i++) {
         const sh_script *s = c->scripts[i];
         if (!s || !stage_descends(m, m->stage_of[i], m->stage_of[from]))
             continue;
+        if ((*examined += s->ncmds) > MAX_EXAMINED)
+            return false;
         for (size_t k = 0; k < s->ncmds; k++) {
             verification v;
             if (exec_verification(c, s->cmds[k], &v) &&
@@ -118,7 +125,8 @@ static bool verified_later(lint_ctx *c, size_t from, const char *path)
 }
 
 static void check_add_source(lint_ctx *c, size_t i, const df_text *t,
-                             const char *workdir, const df_value *dest)
+                             const char *workdir, const df_value *dest,
+                             size_t *examined)
 {
     df_value v = lint_expand(c, i, t);
     if (v.error)
@@ -140,7 +148,7 @@ static void check_add_source(lint_ctx *c, size_t i, const df_text *t,
     if (!strncasecmp(v.s, "https://api.github.com/", 23))
         return;
     const char *path = download_add_destination(c, workdir, v.s, dest->s);
-    if (flow_is_trust_material(path) || verified_later(c, i, path))
+    if (flow_is_trust_material(path) || verified_later(c, i, path, examined))
         return;
     lint_report(c, "add-url-unverified", i, t->off, t->end,
                 "ADD fetches %s without --checksum: the build takes "
@@ -153,6 +161,7 @@ static void check_add_url(lint_ctx *c)
 {
     const df_file *f = c->file;
     const char **workdirs = NULL;
+    size_t examined = 0;
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *add = add_of(&f->insts[i]);
         if (!add || add->nargs < 2 || df_find_flag(add, "checksum"))
@@ -163,7 +172,8 @@ static void check_add_url(lint_ctx *c)
         df_value dest = lint_expand(c, i, last);
         for (size_t k = 0; k + 1 < add->nargs; k++)
             if (strncmp(add->args[k].s, "<<", 2) != 0) /* a here-document */
-                check_add_source(c, i, &add->args[k], workdirs[i], &dest);
+                check_add_source(c, i, &add->args[k], workdirs[i], &dest,
+                                 &examined);
     }
 }
 
@@ -225,7 +235,8 @@ static void report_fetch(lint_ctx *c, size_t inst, const fetch *f,
 static const fetched_file *unverified_file(const fetch *f)
 {
     for (size_t k = 0; k < f->nfiles; k++)
-        if (!f->files[k].verified_by && !f->files[k].material)
+        if (!f->files[k].verified_by && !f->files[k].material &&
+            !f->files[k].unknown)
             return &f->files[k];
     return NULL;
 }

@@ -11,6 +11,7 @@
  * redacted.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -215,19 +216,40 @@ typedef struct run_check {
     size_t nspans, cap;
 } run_check;
 
+/* Was a word holding `off` reported by the checks of the commands? Their
+ * spans are sorted (sort_spans) before the text is scanned. */
 static bool reported_at(const run_check *rc, uint32_t off)
 {
-    for (size_t i = 0; i + 1 < rc->nspans; i += 2)
-        if (off >= rc->spans[i] && off < rc->spans[i + 1])
+    size_t lo = 0, hi = rc->nspans / 2;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (off < rc->spans[2 * mid])
+            hi = mid;
+        else if (off >= rc->spans[2 * mid + 1])
+            lo = mid + 1;
+        else
             return true;
+    }
     return false;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void sort_spans(run_check *rc)
+{
+    qsort(rc->spans, rc->nspans / 2, 2 * sizeof(uint32_t), cmp_span);
 }
 
 static void report_secret(run_check *rc, const sh_word *w, const char *what,
                           const char *noun, const char *secret)
 {
     lint_ctx *c = rc->c;
-    if (reported_at(rc, w->off))
+    /* One word, one finding: checks of one command run in a row. */
+    if (rc->nspans && rc->spans[rc->nspans - 2] == w->off)
         return;
     *ARENA_PUSH(c->a, rc->spans, rc->nspans, rc->cap) = w->off;
     *ARENA_PUSH(c->a, rc->spans, rc->nspans, rc->cap) = w->end;
@@ -510,6 +532,7 @@ static void check_secret_in_run(lint_ctx *c)
         const sh_script *s = c->scripts[i];
         for (size_t k = 0; s && k < s->ncmds; k++)
             check_command(&rc, s->cmds[k]);
+        sort_spans(&rc);
         scan_text(&rc, cm, in->text, in->text_len, in, 0, true);
         for (size_t h = 0; h < in->nheredocs; h++)
             scan_text(&rc, cm, in->heredocs[h].content, in->heredocs[h].len,
