@@ -241,7 +241,8 @@ static int cmp_span(const void *a, const void *b)
 
 static void sort_spans(run_check *rc)
 {
-    qsort(rc->spans, rc->nspans / 2, 2 * sizeof(uint32_t), cmp_span);
+    if (rc->nspans > 2)
+        qsort(rc->spans, rc->nspans / 2, 2 * sizeof(uint32_t), cmp_span);
 }
 
 static void report_secret(run_check *rc, const sh_word *w, const char *what,
