@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "rules/exec.h"
 #include "rules/rule.h"
+#include "secrets/secrets.h"
 
 void lint_report(lint_ctx *c, const char *rule_id, size_t inst, uint32_t off,
                  uint32_t end, const char *fmt, ...)
@@ -66,42 +67,6 @@ static void build_scripts(lint_ctx *c)
             .resolve_ctx = (void *)c->model->scope_before[i],
         };
         c->scripts[i] = lint_build_script(c->a, run, c->shells[i], &opts);
-    }
-}
-
-/* WORKDIR as the build applies it: relative paths join the current one.
- * A stage starts from its parent's, from "/" for scratch, and from an
- * unknown directory for an external base image (which may set its own). */
-static void build_workdirs(lint_ctx *c)
-{
-    const df_file *f = c->file;
-    const df_model *m = c->model;
-    c->workdirs = ARENA_ARRAY(c->a, const char *, f->ninsts + 1);
-    const char **stage_end = ARENA_ARRAY(c->a, const char *, m->nstages + 1);
-    const char *cur = "/";
-    int32_t stage = -1;
-    for (size_t i = 0; i < f->ninsts; i++) {
-        const df_instruction *in = &f->insts[i];
-        if (m->stage_of[i] != stage) {
-            stage = m->stage_of[i];
-            const df_stage *st = stage >= 0 ? &m->stages[stage] : NULL;
-            if (st && st->parent >= 0)
-                cur = stage_end[st->parent];
-            else if (st && st->from && !st->scratch)
-                cur = NULL;
-            else
-                cur = "/";
-        }
-        if (in->kind == DF_WORKDIR && in->nargs == 1) {
-            df_value v = df_expand(c->a, m, i, in->args[0].s, in->args[0].len);
-            if (v.unknown || v.error)
-                cur = NULL;
-            else if (v.s[0] == '/' || cur)
-                cur = exec_absolute(c, cur, v.s);
-        }
-        c->workdirs[i] = cur;
-        if (stage >= 0)
-            stage_end[stage] = cur;
     }
 }
 
@@ -198,13 +163,13 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
                   .suppressions = &suppressions};
     c.nproblems = df_validate(&a, f, (df_problem **)&c.problems);
     build_scripts(&c);
-    build_workdirs(&c);
     for (size_t i = 0; i < rules_count(); i++) {
         const rule_def *rule = rules_at(i);
         if (rule->check && !config_is_ignored(cfg, rule->info.id))
             rule->check(&c);
     }
     emit(&c, name, r);
+    credential_matcher_free(c.credentials);
     ok = true;
 out:
     arena_release(&a);

@@ -18,8 +18,9 @@ bool lint_name_in(const char *name, const char *const *names)
 {
     if (!name)
         return false;
+    /* Most names differ in the first byte: compare it before calling. */
     for (; *names; names++)
-        if (strcmp(name, *names) == 0)
+        if ((*names)[0] == name[0] && strcmp(name, *names) == 0)
             return true;
     return false;
 }
@@ -89,4 +90,22 @@ bool lint_glob_match(const char *pattern, const char *s)
     while (*pattern == '*')
         pattern++;
     return !*pattern;
+}
+
+df_value lint_expand(lint_ctx *c, size_t inst, const df_text *t)
+{
+    for (size_t i = 0; i < t->len; i++) {
+        char ch = t->s[i];
+        if (ch == '$' || ch == '"' || ch == '\'' || ch == c->file->escape)
+            return df_expand(c->a, c->model, inst, t->s, t->len);
+    }
+    df_value v = {.s = t->s, .len = t->len};
+    return v;
+}
+
+credential_matcher *lint_credentials(lint_ctx *c)
+{
+    if (!c->credentials)
+        c->credentials = credential_matcher_new();
+    return c->credentials;
 }

@@ -14,10 +14,9 @@ static const char *account_file(lint_ctx *c, size_t inst, const sh_word *w,
 {
     if ((w->flags & SHW_DYNAMIC) || !w->value || !*w->value)
         return NULL;
-    const char *workdir = c->workdirs[inst];
-    if (w->value[0] != '/' && !workdir)
-        return NULL; /* relative to a directory a build argument picks */
-    const char *p = exec_absolute(c, workdir, w->value);
+    /* A path relative to a directory bosun cannot know stays under
+     * EXEC_DIR_UNKNOWN and matches nothing below. */
+    const char *p = exec_absolute(c, exec_workdirs(c)[inst], w->value);
     if (!strcmp(p, "/etc/passwd") || !strcmp(p, "/etc/group"))
         return p;
     if (recursive && (!strcmp(p, "/etc") || !strcmp(p, "/")))

@@ -10,47 +10,10 @@
  *   - a file run unverified: curl -o i.sh URL && sh i.sh, or `ADD <url>`
  *     followed by a RUN that executes it.
  */
-#include <ctype.h>
 #include <string.h>
 
-#include "rules/download.h"
-#include "rules/exec.h"
+#include "rules/flow.h"
 #include "rules/rule.h"
-
-/* Commands that pass their input on (possibly transformed) to the next. */
-static bool passes_through(const sh_command *c)
-{
-    static const char *const always[] = {
-        "tee", "cat", "gunzip", "zcat", "bzcat", "bunzip2", "xzcat", "unxz",
-        "zstdcat", "unzstd", "sed", "tr", "dos2unix", "iconv", NULL,
-    };
-    static const char *const with_d[] = {"gzip", "bzip2", "xz", "zstd",
-                                         "base64", NULL};
-    const sh_word *args;
-    size_t n;
-    const char *name = command_name(c, &args, &n);
-    if (lint_name_in(name, always))
-        return true;
-    if (lint_name_in(name, with_d))
-        for (size_t i = 0; i < n; i++) {
-            const char *v = lint_word(&args[i]);
-            if (v[0] == '-' && v[1] != '-' && strchr(v, 'd'))
-                return true;
-            if (!strcmp(v, "--decompress") || !strcmp(v, "--decode"))
-                return true;
-        }
-    return false;
-}
-
-/* Does the output of `c` reach the end of its pipeline unchanged in kind
- * (through tee, cat, decompressors...)? */
-static bool reaches_pipeline_end(const sh_command *c)
-{
-    for (const sh_command *n = c->pipe_next; n; n = n->pipe_next)
-        if (!passes_through(n))
-            return false;
-    return true;
-}
 
 static const sh_word *name_word(const sh_command *c)
 {
@@ -86,92 +49,79 @@ static void report_at(lint_ctx *c, size_t inst, const sh_command *at,
                 fmt_what, d->tool, url);
 }
 
-/* What the rule needs to know about each command of a script, worked out
- * once: is it a download (and of what), does it verify something. */
-typedef struct script_facts {
-    download *downloads; /* downloads[i].cmd == NULL: not a download */
-    bool *verifies;
-} script_facts;
-
-static script_facts facts_of(lint_ctx *c, const sh_script *s)
+/* Every way the content of one download reaches an interpreter. */
+static void check_fetch(lint_ctx *c, size_t inst, const fetch *f)
 {
-    script_facts f;
-    f.downloads = ARENA_ARRAY(c->a, download, s->ncmds + 1);
-    f.verifies = ARENA_ARRAY(c->a, bool, s->ncmds + 1);
-    for (size_t i = 0; i < s->ncmds; i++) {
-        if (!download_parse(c, s->cmds[i], &f.downloads[i]))
-            f.downloads[i].cmd = NULL;
-        f.verifies[i] = exec_is_verification(s->cmds[i]);
+    char what[160];
+    if (f->runs_piped) {
+        const char *interp = f->runs_piped->name ? f->runs_piped->name
+                                                 : "a shell";
+        snprintf(what, sizeof(what), "piping into %s the output of", interp);
+        report_at(c, inst, f->runs_piped, what, &f->d);
     }
-    return f;
-}
-
-static void check_pipelines(lint_ctx *c, size_t inst, const sh_script *s,
-                            const script_facts *facts)
-{
-    for (size_t i = 0; i < s->ncmds; i++) {
-        const sh_command *cmd = s->cmds[i];
-        const download *dl = &facts->downloads[i];
-        if (!dl->cmd || !dl->to_stdout)
+    if (f->runs_subst) {
+        snprintf(what, sizeof(what), "%s runs the output of",
+                 f->runs_subst->name ? f->runs_subst->name : "the shell");
+        report_at(c, inst, f->runs_subst, what, &f->d);
+    }
+    for (size_t k = 0; k < f->nfiles; k++) {
+        const sh_command *run = f->files[k].run_by;
+        if (!run)
             continue;
-        download d = *dl;
-
-        /* curl ... | [tee|cat|gunzip...] | interpreter */
-        for (const sh_command *n = cmd->pipe_next; n; n = n->pipe_next) {
-            if (exec_reads_stdin_script(n)) {
-                const char *interp = n->name ? n->name : "a shell";
-                char what[96];
-                snprintf(what, sizeof(what), "piping into %s the output of",
-                         interp);
-                report_at(c, inst, n, what, &d);
-                break;
-            }
-            if (!passes_through(n))
-                break;
-        }
-
-        /* sh -c "$(curl ...)", eval "$(curl ...)", bash <(curl ...) */
-        const sh_command *p = cmd->parent;
-        if (p && (cmd->ctx & (SHC_CMDSUBST | SHC_PROCSUBST)) &&
-            !(cmd->ctx & SHC_HEREDOC) && cmd->parent_word >= 0 &&
-            (size_t)cmd->parent_word > p->cmd_index &&
-            reaches_pipeline_end(cmd) &&
-            exec_runs_word_as_script(p, (size_t)cmd->parent_word,
-                                     (cmd->ctx & SHC_PROCSUBST) != 0)) {
-            char what[96];
-            snprintf(what, sizeof(what), "%s runs the output of",
-                     p->name ? p->name : "the shell");
-            report_at(c, inst, p, what, &d);
-        }
+        const char *text = run_text(c, run);
+        snprintf(what, sizeof(what),
+                 "`%s` runs a file downloaded, unverified, by",
+                 lint_quote(c, text, strlen(text)));
+        report_at(c, inst, run, what, &f->d);
     }
 }
 
-/* A file written by a download in this RUN, then executed in it. */
-static void check_downloaded_files(lint_ctx *c, size_t inst,
-                                   const sh_script *s, const char *workdir,
-                                   const script_facts *facts)
+/* A command of a script that verifies something or may run a file: all
+ * that matters to a file an ADD fetched. */
+typedef struct file_user {
+    size_t index;
+    bool verifies;
+    verification v;
+} file_user;
+
+static size_t file_users(lint_ctx *c, const sh_script *s, file_user **out)
 {
-    for (size_t i = 0; i < s->ncmds; i++) {
-        const download *dl = &facts->downloads[i];
-        if (!dl->cmd || !dl->output)
+    file_user *users = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t j = 0; j < s->ncmds; j++) {
+        verification v;
+        bool verifies = exec_verification(c, s->cmds[j], &v);
+        if (!verifies && !exec_may_run_file(s->cmds[j]))
             continue;
-        download d = *dl;
-        const char *path = exec_absolute(c, workdir, d.output);
-        for (size_t k = i + 1; k < s->ncmds; k++) {
-            const sh_command *run = s->cmds[k];
-            if (facts->verifies[k])
-                break; /* checked before use: download-unverified's job */
-            if (exec_runs_file(c, run, workdir, path)) {
-                char what[128];
-                snprintf(what, sizeof(what), "`%s` runs a file downloaded, "
-                         "unverified, by", lint_quote(c, run_text(c, run),
-                                                      strlen(run_text(c, run))));
-                report_at(c, inst, run, what, &d);
-                break;
-            }
-        }
+        file_user *u = ARENA_PUSH(c->a, users, n, cap);
+        u->index = j;
+        u->verifies = verifies;
+        u->v = v;
     }
+    *out = users;
+    return n;
 }
+
+/* The first command that runs `path` before anything verifies it. */
+static const sh_command *runs_unverified(lint_ctx *c, const sh_script *s,
+                                         const char *const *cwd,
+                                         const file_user *users, size_t n,
+                                         const char *path)
+{
+    for (size_t k = 0; k < n; k++) {
+        const sh_command *cmd = s->cmds[users[k].index];
+        if (users[k].verifies &&
+            exec_verification_covers(c, &users[k].v, path))
+            return NULL;
+        if (exec_runs_file(c, cmd, cwd[users[k].index], path))
+            return cmd;
+    }
+    return NULL;
+}
+
+/* ADDs of URLs remembered: a bound on the work of a hostile file (each
+ * RUN is searched for each of them). */
+#define MAX_ADDED_URLS 256
 
 /* An ADD of a URL without --checksum, remembered per stage. */
 typedef struct added_url {
@@ -180,18 +130,6 @@ typedef struct added_url {
     const char *path; /* absolute destination file */
     const char *url;
 } added_url;
-
-static const char *add_destination(lint_ctx *c, const char *workdir,
-                                   const char *url, const char *dest)
-{
-    size_t n = strlen(dest);
-    bool dir = n == 0 || dest[n - 1] == '/' || !strcmp(dest, ".") ||
-               !strcmp(dest, "..");
-    const char *file = dir ? arena_printf(c->a, "%s/%s", dest,
-                                          download_url_basename(c, url))
-                           : dest;
-    return exec_absolute(c, workdir, file);
-}
 
 static bool is_http_url(const char *s)
 {
@@ -204,13 +142,12 @@ static void check_pipe_to_shell(lint_ctx *c)
     const df_model *m = c->model;
     added_url *added = NULL;
     size_t nadded = 0, cap = 0;
+    const char **workdirs = exec_workdirs(c);
 
     for (size_t i = 0; i < f->ninsts; i++) {
         const df_instruction *in = &f->insts[i];
         int stage = m->stage_of[i];
-        /* Relative paths cannot be placed when a build argument decides
-         * the working directory; absolute ones still can. */
-        const char *workdir = c->workdirs[i] ? c->workdirs[i] : "/";
+        const char *workdir = workdirs[i];
         if (in->kind == DF_ADD && in->nargs >= 2 &&
             !df_find_flag(in, "checksum")) {
             df_value dest = df_expand(c->a, m, i, in->args[in->nargs - 1].s,
@@ -218,24 +155,28 @@ static void check_pipe_to_shell(lint_ctx *c)
             for (size_t k = 0; k + 1 < in->nargs && !dest.unknown; k++) {
                 df_value src = df_expand(c->a, m, i, in->args[k].s,
                                          in->args[k].len);
-                if (src.unknown || !is_http_url(src.s))
+                if (src.unknown || !is_http_url(src.s) ||
+                    nadded >= MAX_ADDED_URLS)
                     continue;
                 added_url *a = ARENA_PUSH(c->a, added, nadded, cap);
                 a->stage = stage;
                 a->inst = i;
                 a->url = src.s;
-                a->path = add_destination(c, workdir, src.s, dest.s);
+                a->path = download_add_destination(c, workdir, src.s, dest.s);
             }
         }
 
         const sh_script *s = c->scripts[i];
         if (!s)
             continue;
-        script_facts facts = facts_of(c, s);
-        check_pipelines(c, i, s, &facts);
-        check_downloaded_files(c, i, s, workdir, &facts);
+        const script_flow *flow = flow_of(c, i);
+        for (size_t k = 0; flow && k < flow->nfetches; k++)
+            check_fetch(c, i, &flow->fetches[k]);
 
         /* RUN executing what an earlier ADD fetched from a URL. */
+        const char **cwd = NULL;
+        file_user *users = NULL;
+        size_t nusers = 0;
         for (size_t k = 0; k < nadded; k++) {
             const added_url *a = &added[k];
             bool in_chain = false;
@@ -244,23 +185,24 @@ static void check_pipe_to_shell(lint_ctx *c)
                     in_chain = true;
             if (!in_chain)
                 continue;
-            for (size_t j = 0; j < s->ncmds; j++) {
-                const sh_command *run = s->cmds[j];
-                if (facts.verifies[j])
-                    break;
-                if (exec_runs_file(c, run, workdir, a->path)) {
-                    const sh_word *w = name_word(run);
-                    lint_report(c, "pipe-to-shell", i, w ? w->off : run->off,
-                                w ? w->end : run->end,
-                                "`%s` runs %s, fetched by `ADD %s` (line %u) "
-                                "without --checksum: it runs code nobody "
-                                "verified; add --checksum=sha256:... to the "
-                                "ADD or verify the file before running it",
-                                run_text(c, run), a->path, lint_quote(c, a->url, strlen(a->url)),
-                                f->insts[a->inst].line);
-                    break;
-                }
+            if (!cwd) {
+                cwd = flow ? flow->cwd : exec_cwds(c, s, workdir);
+                nusers = file_users(c, s, &users);
             }
+            const sh_command *run = runs_unverified(c, s, cwd, users, nusers,
+                                                    a->path);
+            if (!run)
+                continue;
+            const sh_word *w = name_word(run);
+            lint_report(c, "pipe-to-shell", i, w ? w->off : run->off,
+                        w ? w->end : run->end,
+                        "`%s` runs %s, fetched by `ADD %s` (line %u) "
+                        "without --checksum: it runs code nobody "
+                        "verified; add --checksum=sha256:... to the "
+                        "ADD or verify the file before running it",
+                        run_text(c, run), a->path,
+                        lint_quote(c, a->url, strlen(a->url)),
+                        f->insts[a->inst].line);
         }
     }
 }

@@ -28,6 +28,14 @@ extern const rule_def rule_unpinned_cargo;
 extern const rule_def rule_unpinned_git;
 extern const rule_def rule_latest_url;
 extern const rule_def rule_invalid_suppression;
+extern const rule_def rule_add_url_unverified;
+extern const rule_def rule_download_unverified;
+extern const rule_def rule_insecure_download;
+extern const rule_def rule_gpg_short_keyid;
+extern const rule_def rule_secret_copied;
+extern const rule_def rule_secret_env;
+extern const rule_def rule_secret_in_run;
+extern const rule_def rule_removed_later;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -50,6 +58,14 @@ static const rule_def *const all_rules[] = {
     &rule_unpinned_cargo,
     &rule_unpinned_git,
     &rule_latest_url,
+    &rule_add_url_unverified,
+    &rule_download_unverified,
+    &rule_insecure_download,
+    &rule_gpg_short_keyid,
+    &rule_secret_copied,
+    &rule_secret_env,
+    &rule_secret_in_run,
+    &rule_removed_later,
     &rule_invalid_instruction,
     &rule_invalid_suppression,
 };

@@ -51,9 +51,8 @@ struct lint_ctx {
      * trigger), NULL otherwise or when its shell is not POSIX. */
     sh_script **scripts;
     lint_shell *shells;
-    /* Per instruction: the absolute working directory it runs in (WORKDIR
-     * expanded and resolved, inherited through FROM <stage>), or NULL when
-     * a build argument decides it. */
+    /* Per instruction: the absolute working directory it runs in
+     * (exec_workdirs() computes it on first use); NULL until then. */
     const char **workdirs;
 
     lint_finding *findings;
@@ -65,6 +64,11 @@ struct lint_ctx {
 
     /* `# bosun ignore=` comments (lint/suppress.h). */
     const lint_suppressions *suppressions;
+
+    /* Analyses several rules share, computed by the first rule that needs
+     * them (flow_of); NULL until then. */
+    struct script_flow **flows;
+    struct credential_matcher *credentials; /* lint_credentials() */
 };
 
 /* Report a finding of `rule_id` on instruction `inst`, at the source span
@@ -82,6 +86,14 @@ const char *lint_word(const sh_word *w);           /* value, "" if NULL */
 bool lint_word_is_option(const sh_word *w);        /* starts with '-' */
 /* Is `name` one of the NULL-terminated `names`? */
 bool lint_name_in(const char *name, const char *const *names);
+
+/* The credential matcher of this lint (secrets/secrets.h), created on
+ * first use and freed by the engine. */
+struct credential_matcher *lint_credentials(lint_ctx *c);
+
+/* df_expand() of an instruction's word, without the lexer when the word
+ * has nothing to expand (no $, quote or escape character). */
+df_value lint_expand(lint_ctx *c, size_t inst, const df_text *t);
 
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);

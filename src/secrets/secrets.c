@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,7 @@ static const name_rule exact_names[] = {
     {"htpasswd", "htpasswd password file"},
     {".htpasswd", "htpasswd password file"},
     {".env", ".env file (application secrets)"},
+    {"kubeconfig", "Kubernetes credentials"},
     {".ssh", "SSH directory"},
     {".gnupg", "GnuPG directory (private keys)"},
     {".aws", "AWS credentials directory"},
@@ -88,21 +90,43 @@ static const char *const public_markers[] = {
 static bool contains_ci(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
+    int first = tolower((unsigned char)needle[0]);
     for (size_t i = 0; i + k <= n; i++)
-        if (strncasecmp(s + i, needle, k) == 0)
+        if (tolower((unsigned char)s[i]) == first &&
+            strncasecmp(s + i, needle, k) == 0)
             return true;
     return false;
 }
 
+/* These run for every name checked: the last or first byte decides most
+ * cases before a call. */
 static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
-    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+    return n >= k && k > 0 &&
+           tolower((unsigned char)s[n - 1]) ==
+               tolower((unsigned char)suffix[k - 1]) &&
+           strncasecmp(s + n - k, suffix, k) == 0;
 }
 
 static bool equals_ci(const char *s, size_t n, const char *word)
 {
-    return strlen(word) == n && strncasecmp(s, word, n) == 0;
+    return n > 0 &&
+           tolower((unsigned char)s[0]) == tolower((unsigned char)word[0]) &&
+           strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+/* Words that name an example or a template. Short ones ("ci", "test")
+ * only count as the whole suffix of a .env file (.env.ci). */
+static const char *const sample_words[] = {"example", "sample", "template",
+                                           "dist", "default", "tmpl", NULL};
+
+static bool has_sample_word(const char *s, size_t n)
+{
+    for (const char *const *w = sample_words; *w; w++)
+        if (contains_ci(s, n, *w))
+            return true;
+    return false;
 }
 
 /* .env, .env.local, .env.production; not .env.example and friends */
@@ -112,13 +136,16 @@ static bool is_env_file(const char *b, size_t n)
         return true;
     if (n < 6 || strncasecmp(b, ".env.", 5) != 0)
         return false;
-    static const char *const samples[] = {"example", "sample", "template",
-                                          "dist", "defaults", "default",
-                                          "test", "ci", "tmpl", NULL};
-    for (const char *const *s = samples; *s; s++)
-        if (contains_ci(b + 5, n - 5, *s))
-            return false;
-    return true;
+    return !has_sample_word(b + 5, n - 5) &&
+           !contains_ci(b + 5, n - 5, "test") && !equals_ci(b + 5, n - 5, "ci");
+}
+
+bool secret_file_sample(const char *path, size_t len)
+{
+    size_t b = len;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    return has_sample_word(path + b, len - b);
 }
 
 const char *secret_file_kind(const char *path, size_t len)
@@ -139,6 +166,8 @@ const char *secret_file_kind(const char *path, size_t len)
             return exact_names[i].kind;
     if (is_env_file(base, blen))
         return ".env file (application secrets)";
+    if (ends_with_ci(base, blen, ".kubeconfig"))
+        return "Kubernetes credentials";
 
     if (b > 0) {
         size_t d = b - 1;
@@ -171,6 +200,134 @@ const char *secret_file_kind(const char *path, size_t len)
         return key_extensions[i].kind;
     }
     return NULL;
+}
+
+/* ------------------------------------------------------ variable names */
+
+/* Words that make a variable name secret-looking, and longer words that
+ * contain them without meaning a secret. */
+static const char *const secret_words[] = {
+    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY",
+    "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", NULL,
+};
+static const char *const innocent_words[] = {"SECRETARY", "TOKENIZER",
+                                             NULL};
+
+/* Names that hold where or how a secret is, not the secret. */
+static const char *const innocent_suffixes[] = {
+    "_FILE", "_FILES", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT",
+    "_HOST", "_PORT", "_NAME", "_USER", "_USERNAME", "_TYPE", "_MODE",
+    "_LENGTH", "_LEN", "_SIZE", "_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRES",
+    "_ENABLED", "_REQUIRED", "_HEADER", "_VERSION", "_ALGORITHM", NULL,
+};
+
+/* Does `word` occur in name[0..n) at a position not covered by one of the
+ * innocent words? */
+static bool has_secret_word(const char *name, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    for (size_t i = 0; i + k <= n; i++) {
+        if (toupper((unsigned char)name[i]) != word[0] ||
+            strncasecmp(name + i, word, k) != 0)
+            continue;
+        bool innocent = false;
+        for (const char *const *w = innocent_words; *w && !innocent; w++) {
+            size_t wl = strlen(*w);
+            innocent = i + wl <= n && strncasecmp(name + i, *w, wl) == 0;
+        }
+        if (!innocent)
+            return true;
+    }
+    return false;
+}
+
+const char *secret_var_name(const char *name, size_t len)
+{
+    static const char *const nouns[] = {
+        "password", "password", "secret", "token", "API key", "API key",
+        "private key", "access key", "credential",
+    };
+    for (size_t i = 0; secret_words[i]; i++) {
+        if (!has_secret_word(name, len, secret_words[i]))
+            continue;
+        for (const char *const *s = innocent_suffixes; *s; s++)
+            if (ends_with_ci(name, len, *s))
+                return NULL;
+        return nouns[i];
+    }
+    return NULL;
+}
+
+static bool all_digits(const char *v, size_t n)
+{
+    size_t i = (n > 0 && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+    if (i == n)
+        return false;
+    bool dot = false;
+    for (; i < n; i++) {
+        if (v[i] == '.' && !dot)
+            dot = true;
+        else if (!isdigit((unsigned char)v[i]))
+            return false;
+    }
+    return true;
+}
+
+/* xxxx, ****, 0000-0000: one character repeated, separators aside. */
+static bool one_char_repeated(const char *v, size_t n)
+{
+    char first = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '-' || v[i] == '_')
+            continue;
+        if (!first)
+            first = (char)tolower((unsigned char)v[i]);
+        else if (tolower((unsigned char)v[i]) != first)
+            return false;
+    }
+    return true;
+}
+
+bool secret_value_placeholder(const char *v, size_t n)
+{
+    static const char *const words[] = {
+        "**none**", "none", "null", "nil", "undefined", "unset", "notset",
+        "empty", "ignored", "example", "fake", "dummy", "tbd", "todo", "-",
+        "changeit", NULL,
+    };
+    while (n > 0 && (v[0] == '"' || v[0] == '\''))
+        v++, n--;
+    while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\''))
+        n--;
+    if (n == 0 || one_char_repeated(v, n))
+        return true;
+    for (const char *const *w = words; *w; w++)
+        if (equals_ci(v, n, *w))
+            return true;
+    if (v[0] == '<' && v[n - 1] == '>')
+        return true; /* <your-token> */
+    return contains_ci(v, n, "your") || contains_ci(v, n, "placeholder") ||
+           contains_ci(v, n, "replace");
+}
+
+bool secret_value_trivial(const char *v, size_t n)
+{
+    while (n > 0 && (v[0] == '"' || v[0] == '\''))
+        v++, n--;
+    while (n > 0 && (v[n - 1] == '"' || v[n - 1] == '\''))
+        n--;
+    static const char *const booleans[] = {"true", "false", "yes", "no",
+                                           "on", "off", NULL};
+    if (n == 0 || all_digits(v, n) || secret_value_placeholder(v, n))
+        return true;
+    for (const char *const *b = booleans; *b; b++)
+        if (equals_ci(v, n, *b))
+            return true;
+    /* A path to the secret, not the secret: /run/secrets/x, ./db.pass */
+    if (v[0] == '/' || (n > 1 && v[0] == '.' && v[1] == '/') ||
+        (n > 1 && v[0] == '~' && v[1] == '/'))
+        return true;
+    return secret_file_kind(v, n) != NULL;
 }
 
 /* ---------------------------------------------------------- credentials */
@@ -224,16 +381,86 @@ const char *secret_redact(arena *a, const char *s, size_t len)
 
 /* ------------------------------------------------------------- matcher */
 
+#define PATTERN_COUNT \
+    (sizeof(credential_patterns) / sizeof(credential_patterns[0]))
+_Static_assert(PATTERN_COUNT <= 32, "the keyword tables are 32-bit masks");
+#define PAIR_BITS 8192
+
 struct credential_matcher {
     regex_t *compiled;  /* one per pattern, valid when state[i] == 1 */
     signed char *state; /* 0: not compiled yet, 1: ready, -1: failed */
+    /* For every byte, the patterns with a keyword starting with it; and
+     * one bit for every pair of bytes that starts a keyword: a cheap
+     * filter before comparing keywords. */
+    uint32_t first[256];
+    uint8_t pairs[PAIR_BITS / 8];
 };
+
+/* The length of the keyword at k, up to the next '|'. */
+static size_t keyword_len(const char *k)
+{
+    size_t n = 0;
+    while (k[n] && k[n] != '|')
+        n++;
+    return n;
+}
+
+/* Pairs of bytes hash into PAIR_BITS bits: a few false hits, and tables
+ * small enough to clear cheaply for every file. */
+
+static unsigned pair_bit(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a << 5 ^ b) & (PAIR_BITS - 1);
+}
+
+static void mark_pair(credential_matcher *cm, unsigned char a, unsigned char b)
+{
+    unsigned bit = pair_bit(a, b);
+    cm->pairs[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+static void add_keyword(credential_matcher *cm, size_t i, const char *k,
+                        size_t klen, bool caseless)
+{
+    unsigned char a = (unsigned char)k[0], b = (unsigned char)k[1];
+    cm->first[a] |= UINT32_C(1) << i;
+    if (klen == 1) { /* any byte may follow */
+        for (unsigned any = 0; any < 256; any++)
+            mark_pair(cm, a, (unsigned char)any);
+        return;
+    }
+    mark_pair(cm, a, b);
+    if (!caseless)
+        return;
+    unsigned char variants[2][2] = {
+        {(unsigned char)tolower(a), (unsigned char)toupper(a)},
+        {(unsigned char)tolower(b), (unsigned char)toupper(b)},
+    };
+    for (int x = 0; x < 2; x++) {
+        cm->first[variants[0][x]] |= UINT32_C(1) << i;
+        for (int y = 0; y < 2; y++)
+            mark_pair(cm, variants[0][x], variants[1][y]);
+    }
+}
 
 credential_matcher *credential_matcher_new(void)
 {
-    credential_matcher *cm = xcalloc(1, sizeof(*cm));
+    /* malloc and memset: glibc's calloc clears a block byte by byte. */
+    credential_matcher *cm = xmalloc(sizeof(*cm));
+    memset(cm, 0, sizeof(*cm));
     cm->compiled = xcalloc(credential_pattern_count, sizeof(regex_t));
     cm->state = xcalloc(credential_pattern_count, 1);
+    for (size_t i = 0; i < PATTERN_COUNT; i++) {
+        const credential_pattern *p = &credential_patterns[i];
+        for (const char *k = p->keywords; *k;) {
+            size_t klen = keyword_len(k);
+            if (klen > 0)
+                add_keyword(cm, i, k, klen, (p->flags & CRED_CASELESS) != 0);
+            k += klen;
+            if (*k == '|')
+                k++;
+        }
+    }
     return cm;
 }
 
@@ -249,18 +476,15 @@ void credential_matcher_free(credential_matcher *cm)
     free(cm);
 }
 
-static bool has_keyword(const credential_pattern *p, const char *s, size_t n)
+/* Does one of p's keywords start at s[0..n)? */
+static bool keyword_at(const credential_pattern *p, const char *s, size_t n)
 {
-    const char *k = p->keywords;
-    while (*k) {
-        size_t klen = strcspn(k, "|");
-        for (size_t i = 0; i + klen <= n; i++) {
-            bool eq = (p->flags & CRED_CASELESS)
-                          ? strncasecmp(s + i, k, klen) == 0
-                          : memcmp(s + i, k, klen) == 0;
-            if (eq)
-                return true;
-        }
+    for (const char *k = p->keywords; *k;) {
+        size_t klen = keyword_len(k);
+        if (klen <= n && ((p->flags & CRED_CASELESS)
+                              ? strncasecmp(s, k, klen) == 0
+                              : memcmp(s, k, klen) == 0))
+            return true;
         k += klen;
         if (*k == '|')
             k++;
@@ -268,12 +492,116 @@ static bool has_keyword(const credential_pattern *p, const char *s, size_t n)
     return false;
 }
 
+/* The patterns one of whose keywords the text holds: one pass over it. */
+static uint32_t keywords_present(const credential_matcher *cm, const char *s,
+                                 size_t len)
+{
+    uint32_t present = 0;
+    for (size_t j = 0; j + 1 < len; j++) {
+        uint32_t cand = cm->first[(unsigned char)s[j]] & ~present;
+        if (!cand)
+            continue;
+        unsigned bit = pair_bit((unsigned char)s[j], (unsigned char)s[j + 1]);
+        if (!(cm->pairs[bit >> 3] & (1u << (bit & 7))))
+            continue;
+        while (cand) {
+            int i = __builtin_ctz(cand);
+            cand &= cand - 1;
+            if (keyword_at(&credential_patterns[i], s + j, len - j))
+                present |= UINT32_C(1) << i;
+        }
+    }
+    return present;
+}
+
+/* scheme://user:password@ - one colon, a password of 3 or more
+ * characters, no variable. */
+static bool url_userinfo_with_password(const char *s, size_t n)
+{
+    if (!memchr(s, '@', n))
+        return false;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        const char *scheme_end = memchr(s + i, ':', n - i);
+        if (!scheme_end)
+            return false;
+        i = (size_t)(scheme_end - s);
+        if (i + 3 > n || s[i + 1] != '/' || s[i + 2] != '/')
+            continue;
+        size_t colon = 0, j = i + 3;
+        for (; j < n && !strchr("/ \t\r\n\"'@$", s[j]); j++)
+            if (s[j] == ':' && !colon)
+                colon = j;
+        if (j < n && s[j] == '@' && colon > i + 3 && j - colon > 3)
+            return true;
+    }
+    return false;
+}
+
+/* `prefix` followed by at least `count` letters or digits. */
+static bool token_after(const char *s, size_t n, const char *prefix,
+                        size_t count)
+{
+    size_t k = strlen(prefix);
+    for (size_t i = 0; i + k + count <= n; i++) {
+        if (memcmp(s + i, prefix, k) != 0)
+            continue;
+        size_t j = i + k;
+        while (j < n && isalnum((unsigned char)s[j]))
+            j++;
+        if (j - i - k >= count)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Cheap structural checks for patterns whose keywords are common in
+ * ordinary text ("://" in every URL, "secret" in /run/secrets, "npm_" in
+ * npm_config_*), so that most texts never compile or run their regex.
+ */
+static bool plausible(const credential_pattern *p, const char *s, size_t n)
+{
+    if (!strcmp(p->id, "url-password"))
+        return url_userinfo_with_password(s, n);
+    if (!strcmp(p->id, "aws-secret-access-key"))
+        return contains_ci(s, n, "aws");
+    if (!strcmp(p->id, "npm-token"))
+        return token_after(s, n, "npm_", 36);
+    return true;
+}
+
+/* regexec() on s[0..len): texts need not end with a NUL (a heredoc body
+ * inside the Dockerfile), and regexec may read up to one, so the text is
+ * copied when a pattern has to run, which is rare. */
+static bool regex_find(const regex_t *re, const char *s, size_t len,
+                       credential_match *m)
+{
+    char small[512];
+    char *text = len < sizeof(small) ? small : xmalloc(len + 1);
+    memcpy(text, s, len);
+    text[len] = '\0';
+    regmatch_t rm[1];
+    rm[0].rm_so = 0;
+    rm[0].rm_eo = (regoff_t)len;
+    bool found = regexec(re, text, 1, rm, REG_STARTEND) == 0;
+    if (found) {
+        m->off = (size_t)rm[0].rm_so;
+        m->len = (size_t)(rm[0].rm_eo - rm[0].rm_so);
+    }
+    if (text != small)
+        free(text);
+    return found;
+}
+
 bool credential_find(credential_matcher *cm, const char *s, size_t len,
                      credential_match *m)
 {
-    for (size_t i = 0; i < credential_pattern_count; i++) {
+    uint32_t present = keywords_present(cm, s, len);
+    while (present) {
+        int i = __builtin_ctz(present);
+        present &= present - 1;
         const credential_pattern *p = &credential_patterns[i];
-        if (cm->state[i] < 0 || !has_keyword(p, s, len))
+        if (cm->state[i] < 0 || !plausible(p, s, len))
             continue;
         if (cm->state[i] == 0) {
             int flags = REG_EXTENDED | ((p->flags & CRED_CASELESS) ? REG_ICASE : 0);
@@ -281,13 +609,8 @@ bool credential_find(credential_matcher *cm, const char *s, size_t len,
             if (cm->state[i] < 0)
                 continue;
         }
-        regmatch_t rm[1];
-        rm[0].rm_so = 0;
-        rm[0].rm_eo = (regoff_t)len;
-        if (regexec(&cm->compiled[i], s, 1, rm, REG_STARTEND) == 0) {
+        if (regex_find(&cm->compiled[i], s, len, m)) {
             m->pattern = p;
-            m->off = (size_t)rm[0].rm_so;
-            m->len = (size_t)(rm[0].rm_eo - rm[0].rm_so);
             return true;
         }
     }

@@ -24,6 +24,28 @@
  * .aws/credentials, at the parent directory. */
 const char *secret_file_kind(const char *path, size_t len);
 
+/* The file name says it is an example or template, not the real thing
+ * (.env.example, npmrc.sample, id_rsa.test). */
+bool secret_file_sample(const char *path, size_t len);
+
+/* ------------------------------------------------------ variable names */
+
+/*
+ * What an environment variable or build argument named `name` holds when
+ * the name says it is a secret: "PASSWORD", "SECRET", "TOKEN", "API_KEY",
+ * "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL" (matched anywhere in the name,
+ * without case: PGPASSWORD, my_token), or NULL. Names that say where or
+ * how a secret is kept (DB_PASSWORD_FILE, TOKEN_URL, SECRET_NAME,
+ * PASSWORD_MIN_LENGTH) and words such as SECRETARY are not secrets.
+ */
+const char *secret_var_name(const char *name, size_t len);
+
+/* A value that cannot be a secret: empty, numeric, boolean, a path or a
+ * secret file's name, or a placeholder (see below). Quotes are ignored. */
+bool secret_value_trivial(const char *value, size_t len);
+/* A placeholder: "**None**", "changeit", "<your-token>", "xxxx", "-". */
+bool secret_value_placeholder(const char *value, size_t len);
+
 /* ---------------------------------------------------------- credentials */
 
 enum credential_flags {

@@ -26,7 +26,7 @@ static void test_secret_file_names(void **state)
         ".docker/config.json", ".env", "config/.env.production", ".env.local",
         "credentials.json", "htpasswd", "server.key", "tls/private.pem",
         "cert/client.p12", "keystore.jks", "/root/.ssh", ".ssh/", "deploy_key.ppk",
-        ".kube/config", ".ssh/my_deploy_key",
+        ".kube/config", ".ssh/my_deploy_key", "prod.kubeconfig", "kubeconfig",
     };
     for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
         if (!kind(secret[i]))
@@ -128,12 +128,85 @@ static void test_match_offsets_and_redaction(void **state)
     credential_matcher_free(cm);
 }
 
+static const char *var(const char *name)
+{
+    return secret_var_name(name, strlen(name));
+}
+
+static void test_secret_variable_names(void **state)
+{
+    (void)state;
+    static const char *const secret[] = {
+        "PASSWORD", "MYSQL_ROOT_PASSWORD", "PGPASSWORD", "my_password",
+        "DB_PASSWD", "GITHUB_TOKEN", "NPM_TOKEN", "API_KEY", "OPENAI_APIKEY",
+        "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "SSH_PRIVATE_KEY",
+        "GOOGLE_APPLICATION_CREDENTIALS_JSON", "client_secret",
+    };
+    for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+        if (!var(secret[i]))
+            fail_msg("%s should look secret", secret[i]);
+    static const char *const fine[] = {
+        "PATH", "GPG_KEY", "DB_PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME",
+        "PASSWORD_MIN_LENGTH", "SECRETARY_VERSION", "TOKENIZERS_PARALLELISM",
+        "VAULT_SECRET_PATH", "SECRETS_DIR", "KEY", "",
+    };
+    for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+        if (var(fine[i]))
+            fail_msg("%s should not look secret", fine[i]);
+    assert_string_equal(var("db_passwd"), "password");
+    assert_string_equal(var("OPENAI_API_KEY"), "API key");
+}
+
+static bool trivial(const char *v)
+{
+    return secret_value_trivial(v, strlen(v));
+}
+
+static void test_trivial_values(void **state)
+{
+    (void)state;
+    static const char *const trivial_values[] = {
+        "", "\"\"", "12", "-1", "3.5", "true", "False", "yes", "off",
+        "**None**", "xxxxxxxx", "00000000-0000-0000-0000-000000000000",
+        "<your-token>", "get-your-api-key-here", "/run/secrets/db",
+        "./db.pass", "~/.netrc", "data/.htpasswd", "changeit",
+    };
+    for (size_t i = 0; i < sizeof(trivial_values) / sizeof(trivial_values[0]);
+         i++)
+        if (!trivial(trivial_values[i]))
+            fail_msg("'%s' should be trivial", trivial_values[i]);
+    static const char *const real[] = {"hunter2", "p@ssw0rd", "admintoken",
+                                       "root:Docker!", "${DB_PASSWORD}",
+                                       "postgres"};
+    for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++)
+        if (trivial(real[i]))
+            fail_msg("'%s' should not be trivial", real[i]);
+}
+
+/* A URL keyword alone does not cost a regular expression; a password in a
+ * URL is still found. */
+static void test_prefilters(void **state)
+{
+    (void)state;
+    credential_matcher *cm = credential_matcher_new();
+    assert_null(find_id(cm, "curl -fsSL https://example.com/a:b/c@d"));
+    assert_null(find_id(cm, "cat /run/secrets/npm && npm_config_loglevel=warn"));
+    assert_string_equal(find_id(cm, "mysql://root:rootpw@db:3306/app"),
+                        "url-password");
+    char b[64];
+    assert_string_equal(find_id(cm, token(b, "np" "m_", 'e', 36)), "npm-token");
+    credential_matcher_free(cm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secret_file_names),
         cmocka_unit_test(test_credential_patterns),
         cmocka_unit_test(test_match_offsets_and_redaction),
+        cmocka_unit_test(test_secret_variable_names),
+        cmocka_unit_test(test_trivial_values),
+        cmocka_unit_test(test_prefilters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
