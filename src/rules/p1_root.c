@@ -245,27 +245,43 @@ static bool is_sudo_word(const sh_word *w)
     return !strcmp(b, "sudo") || !strcmp(b, "doas");
 }
 
+/* The word that runs sudo in `cmd`: argv[0] or a later wrapper
+ * (env X=1 sudo ...), or NULL. */
+static const sh_word *sudo_word(const sh_command *cmd)
+{
+    for (size_t w = 0; w < cmd->argc && w <= cmd->cmd_index; w++)
+        if (is_sudo_word(&cmd->argv[w]))
+            return &cmd->argv[w];
+    return NULL;
+}
+
+/* One finding per RUN, on its first sudo: a script full of `sudo` has one
+ * problem (the step runs as the wrong USER), not one per command. */
 static void check_sudo(lint_ctx *c)
 {
     for (size_t i = 0; i < c->file->ninsts; i++) {
         const sh_script *s = c->scripts[i];
         if (!s)
             continue;
+        const sh_word *first = NULL;
+        size_t more = 0;
         for (size_t k = 0; k < s->ncmds; k++) {
-            const sh_command *cmd = s->cmds[k];
-            /* sudo is argv[0] or a later wrapper (env X=1 sudo ...). */
-            for (size_t w = 0; w < cmd->argc && w <= cmd->cmd_index; w++) {
-                if (!is_sudo_word(&cmd->argv[w]))
-                    continue;
-                lint_report(c, "sudo", i, cmd->argv[w].off, cmd->argv[w].end,
-                            "`%s` in a RUN: build steps already run as the "
-                            "current USER, and sudo in an image invites "
-                            "privilege escalation at run time; run the step "
-                            "before switching to the unprivileged USER",
-                            cmd->argv[w].value);
-                break;
-            }
+            const sh_word *w = sudo_word(s->cmds[k]);
+            if (w && !first)
+                first = w;
+            else if (w)
+                more++;
         }
+        if (!first)
+            continue;
+        lint_report(c, "sudo", i, first->off, first->end,
+                    "`%s` in a RUN%s: build steps already run as the current "
+                    "USER, and sudo in an image invites privilege escalation "
+                    "at run time; run the step before switching to the "
+                    "unprivileged USER", first->value,
+                    more ? arena_printf(c->a, " (and %zu more use%s in it)",
+                                        more, more == 1 ? "" : "s")
+                         : "");
     }
 }
 
