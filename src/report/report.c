@@ -82,9 +82,14 @@ void report_add_finding(bosun_report *r, const bosun_finding *f)
                                     sizeof(*r->findings));
     }
     bosun_finding *d = &r->findings[r->nfindings++];
+    const bosun_finding *prev = r->nfindings > 1 ? d - 1 : NULL;
     *d = *f;
     d->rule = keep(r, f->rule);
-    d->file = keep(r, f->file);
+    /* Findings come file by file: share the previous one's copy of the
+     * name, which also lets the sort skip comparing equal names. */
+    d->file = prev && f->file && prev->file && !strcmp(prev->file, f->file)
+                  ? prev->file
+                  : keep(r, f->file);
     d->message = keep(r, f->message);
     d->stage = keep(r, f->stage);
     d->layer_digest = keep(r, f->layer_digest);
@@ -115,7 +120,7 @@ void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
 static int compare_findings(const void *pa, const void *pb)
 {
     const bosun_finding *a = pa, *b = pb;
-    int c = strcmp(a->file, b->file);
+    int c = a->file == b->file ? 0 : strcmp(a->file, b->file);
     if (c)
         return c;
     if (a->line != b->line)
