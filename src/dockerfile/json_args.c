@@ -11,6 +11,7 @@
 
 #include "util/strbuf.h"
 #include "util/utf8.h"
+#include "util/text.h"
 
 #define JSON_MAX_DEPTH 10000
 
@@ -29,16 +30,6 @@ static void skip_ws(jreader *r)
     }
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static bool read_hex4(jreader *r, unsigned *out)
 {
@@ -46,7 +37,7 @@ static bool read_hex4(jreader *r, unsigned *out)
         return false;
     unsigned v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hexval(r->s[r->i + (size_t)k]);
+        int h = text_hex_value(r->s[r->i + (size_t)k]);
         if (h < 0)
             return false;
         v = v * 16 + (unsigned)h;

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "util/strbuf.h"
+#include "util/text.h"
 
 typedef enum flag_type { FLAG_BOOL, FLAG_STRING, FLAG_STRINGS } flag_type;
 
@@ -69,35 +70,6 @@ static void report(checker *c, uint32_t off, const char *msg)
 
 /* ------------------------------------------------------- suggestions */
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 32 || lb > 32)
-        return 99;
-    size_t row[33];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) ==
-                                  tolower((unsigned char)b[j - 1])
-                              ? 0
-                              : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The closest of `options` to `word`, if close enough to be a typo. */
 static const char *suggest(const char *word, const char *const *options,
                            size_t n)
@@ -106,7 +78,7 @@ static const char *suggest(const char *word, const char *const *options,
     size_t best_d = 3;
     size_t len = strlen(word);
     for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance(word, options[i]);
+        size_t d = text_edit_distance(word, options[i], true);
         if (d < best_d && d <= (len + 1) / 2) {
             best_d = d;
             best = options[i];

@@ -4,6 +4,7 @@
 
 #include "lint/suppress.h"
 #include "rules/rule.h"
+#include "util/text.h"
 
 static void check_invalid_instruction(lint_ctx *c)
 {
@@ -35,41 +36,13 @@ const rule_def rule_invalid_instruction = {
     .check = check_invalid_instruction,
 };
 
-/* Edit distance between two short ids, capped: enough to say "did you
- * mean ...?" for a typo. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    enum { MAX = 64 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= MAX || lb >= MAX)
-        return MAX;
-    size_t row[MAX + 1];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The rule id closest to `id`, or NULL when none is close. */
 static const char *closest_rule(const char *id)
 {
     const char *best = NULL;
     size_t best_d = 3; /* more edits than that is not a typo */
     for (size_t i = 0; i < rules_count(); i++) {
-        size_t d = edit_distance(id, rules_at(i)->info.id);
+        size_t d = text_edit_distance(id, rules_at(i)->info.id, false);
         if (d < best_d) {
             best_d = d;
             best = rules_at(i)->info.id;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "shell/shell_internal.h"
+#include "util/text.h"
 
 /* ---------------------------------------------------------- bookkeeping */
 
@@ -264,16 +265,6 @@ static void lex_dquote(sh_parser *P, word_state *ws)
     sh_leave(P);
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* UTF-8 encoding of a code point; returns its length (0 if invalid). */
 static size_t utf8_encode(uint32_t cp, char out[4])
@@ -335,8 +326,8 @@ static size_t decode_ansi_escape(sh_parser *P, char out[4])
         int max = c == 'x' ? 2 : c == 'u' ? 4 : 8;
         uint32_t v = 0;
         int n = 0;
-        while (n < max && hex_value(sh_peek(P, 0)) >= 0) {
-            v = v * 16 + (uint32_t)hex_value(sh_peek(P, 0));
+        while (n < max && text_hex_value(sh_peek(P, 0)) >= 0) {
+            v = v * 16 + (uint32_t)text_hex_value(sh_peek(P, 0));
             P->pos++;
             n++;
         }
