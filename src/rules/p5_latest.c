@@ -16,16 +16,23 @@ static bool unknown_after(const df_value *v, size_t from)
     return false;
 }
 
+/* Does stage `st` build on an image from a registry (not a stage, not
+ * scratch, a base that expands)? Then `ref` is its parsed reference. */
+static bool registry_base(lint_ctx *c, const df_stage *st, image_ref *ref)
+{
+    if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
+        st->scratch || st->base.error || st->base.len == 0)
+        return false;
+    return image_ref_parse(c->a, st->base.s, st->base.len, ref);
+}
+
 static void check_from_latest(lint_ctx *c)
 {
     const df_model *m = c->model;
     for (size_t s = 0; s < m->nstages; s++) {
         const df_stage *st = &m->stages[s];
-        if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
-            st->scratch || st->base.error || st->base.len == 0)
-            continue;
         image_ref ref;
-        if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref))
+        if (!registry_base(c, st, &ref))
             continue;
         if (ref.digest)
             continue;
@@ -95,12 +102,8 @@ static void check_from_not_pinned(lint_ctx *c)
     const df_model *m = c->model;
     for (size_t s = 0; s < m->nstages; s++) {
         const df_stage *st = &m->stages[s];
-        if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
-            st->scratch || st->base.error || st->base.len == 0)
-            continue;
         image_ref ref;
-        if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref) ||
-            ref.digest || !ref.valid)
+        if (!registry_base(c, st, &ref) || ref.digest || !ref.valid)
             continue;
         /* A digest could still come from a build argument at the end. */
         if (st->base.unknown)
@@ -187,11 +190,8 @@ static void check_untrusted_registry(lint_ctx *c)
     const df_model *m = c->model;
     for (size_t s = 0; s < m->nstages; s++) {
         const df_stage *st = &m->stages[s];
-        if (!st->from || st->from->nargs == 0 || st->parent >= 0 ||
-            st->scratch || st->base.error || st->base.len == 0)
-            continue;
         image_ref ref;
-        if (!image_ref_parse(c->a, st->base.s, st->base.len, &ref))
+        if (!registry_base(c, st, &ref))
             continue;
         /* Not an image name at all (FROM BASEIMAGE, a template). */
         if (!ref.valid && !st->base.unknown)
