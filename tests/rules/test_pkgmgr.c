@@ -11,21 +11,7 @@
 #include "shell/shell.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
-
-static int setup(void **state)
-{
-    arena *a = test_malloc(sizeof(arena));
-    arena_init(a);
-    *state = a;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    arena_release(*state);
-    test_free(*state);
-    return 0;
-}
+#include "test_arena.h"
 
 /* ARG/ENV values a Dockerfile would provide. */
 static const char *resolve(void *ctx, const char *name, size_t len,

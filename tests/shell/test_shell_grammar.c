@@ -8,21 +8,7 @@
 
 #include "shell/shell.h"
 #include "util/arena.h"
-
-static int setup(void **state)
-{
-    arena *a = test_malloc(sizeof(arena));
-    arena_init(a);
-    *state = a;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    arena_release(*state);
-    test_free(*state);
-    return 0;
-}
+#include "test_arena.h"
 
 static sh_script *parse(void **state, const char *text)
 {
