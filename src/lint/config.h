@@ -15,6 +15,9 @@ struct bosun_config {
     char *target;
     char **ignored;             /* rule ids */
     size_t nignored;
+    /* Linting the instructions rebuilt from an image's history: rules
+     * marked dockerfile_only do not run. */
+    bool image_history;
 };
 
 bool config_is_ignored(const bosun_config *c, const char *rule_id);

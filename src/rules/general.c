@@ -29,4 +29,5 @@ const rule_def rule_invalid_instruction = {
                "reference lists each instruction's flags and forms.",
     },
     .check = check_invalid_instruction,
+    .dockerfile_only = true,
 };

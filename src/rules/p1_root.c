@@ -45,8 +45,7 @@ static bool is_nonroot_base(const char *image)
     return false;
 }
 
-/* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
-static bool user_is_root(const char *user)
+bool rules_user_is_root(const char *user)
 {
     size_t n = strcspn(user, ":");
     if (n == 4 && strncmp(user, "root", 4) == 0)
@@ -93,7 +92,7 @@ static void check_root_user(lint_ctx *c)
                                in->args[0].len);
         if (v.error || v.unknown)
             return; /* decided by a build argument */
-        if (user_is_root(v.s)) {
+        if (rules_user_is_root(v.s)) {
             bool expanded = strcmp(v.s, in->args[0].s) != 0;
             lint_report(c, "root-user", (size_t)u, in->args[0].off,
                         in->args[0].end,
@@ -149,4 +148,5 @@ const rule_def rule_root_user = {
                "process writes to owned by group 0 and group-writable.",
     },
     .check = check_root_user,
+    .dockerfile_only = true,
 };

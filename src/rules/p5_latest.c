@@ -81,4 +81,5 @@ const rule_def rule_from_latest = {
                "deliberately, e.g. with a dependency bot.",
     },
     .check = check_from_latest,
+    .dockerfile_only = true,
 };

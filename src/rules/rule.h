@@ -24,6 +24,10 @@ typedef struct lint_ctx lint_ctx;
 typedef struct rule_def {
     bosun_rule_info info;
     void (*check)(lint_ctx *ctx); /* NULL for rules checked elsewhere */
+    /* Judges a Dockerfile as written (its FROMs, its last USER, its
+     * syntax): not run on the instructions rebuilt from an image's
+     * history, where image rules take its place. */
+    bool dockerfile_only;
 } rule_def;
 
 /* The shell a stage runs shell-form RUNs with. */
@@ -70,6 +74,9 @@ const char *lint_word(const sh_word *w);           /* value, "" if NULL */
 bool lint_word_is_option(const sh_word *w);        /* starts with '-' */
 /* Is `name` one of the NULL-terminated `names`? */
 bool lint_name_in(const char *name, const char *const *names);
+
+/* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
+bool rules_user_is_root(const char *user);
 
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);
