@@ -13,6 +13,7 @@ static void usage(FILE *out)
           "\n"
           "commands:\n"
           "  lint FILE...      check Dockerfiles (`-` reads stdin)\n"
+          "  image IMAGE...    check built images layer by layer\n"
           "  rules             list the rules\n"
           "  explain RULE      describe a rule: why, and how to fix it\n"
           "\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "lint"))
         return cmd_lint(argc - 1, argv + 1);
+    if (!strcmp(cmd, "image"))
+        return cmd_image(argc - 1, argv + 1);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain"))

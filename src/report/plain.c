@@ -25,6 +25,8 @@ bool report_write_plain(const bosun_report *r, FILE *out, bool color)
             fprintf(out, ":%u:%u", f->token_line, f->column);
         else if (f->layer_index >= 0)
             fprintf(out, ":layer %d", f->layer_index);
+        else if (f->history_index >= 0)
+            fprintf(out, ":history %d", f->history_index);
         if (f->path)
             fprintf(out, ":%s", f->path);
         fputs(":", out);
