@@ -472,8 +472,10 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
     archive_read_support_format_tar(ar);
     if (archive_read_open2(ar, bs, NULL, read_callback, NULL, NULL) !=
         ARCHIVE_OK) {
-        c->res->error = arena_strdup(&c->res->a, bs->error ? bs->error
-                                     : archive_error_string(ar));
+        const char *why = archive_error_string(ar);
+        c->res->error = bs->error ? arena_strdup(&c->res->a, bs->error)
+                        : arena_printf(&c->res->a, "unreadable tar: %s",
+                                       why ? why : "unknown error");
         archive_read_free(ar);
         return;
     }
@@ -483,8 +485,10 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN || !scan_entry(c, ae)) {
-            const char *why = bs->error ? bs->error : archive_error_string(ar);
-            c->res->error = arena_strdup(&c->res->a, why ? why : "unreadable tar");
+            const char *why = archive_error_string(ar);
+            c->res->error = bs->error ? arena_strdup(&c->res->a, bs->error)
+                            : arena_printf(&c->res->a, "unreadable tar: %s",
+                                           why ? why : "unknown error");
             break;
         }
     }
