@@ -16,6 +16,7 @@
 #include "image/history.h"
 #include "image/image.h"
 #include "image/layer.h"
+#include "image/scan.h"
 #include "lint/config.h"
 #include "report/report.h"
 #include "rules/rule.h"
@@ -318,32 +319,14 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(run.order);
 }
 
-bool bosun_scan_image(const bosun_config *cfg, const char *input,
-                      const bosun_image_options *o, bosun_report *r)
+bool image_scan(const bosun_config *cfg, const char *input,
+                const bosun_image_options *o, const content_db *db,
+                bosun_report *r)
 {
-    static const bosun_config no_config;
-    static const bosun_image_options no_options;
-    if (!cfg)
-        cfg = &no_config;
-    if (!o)
-        o = &no_options;
     arena a;
     arena_init(&a);
     img_sink sink = {.report = r, .name = input};
     findings_init(&sink.findings, &a, cfg);
-
-    content_db *db = NULL;
-    if (findings_wanted(&sink.findings, "image-secret-content")) {
-        char *err;
-        db = content_db_new(o->patterns_file, &err);
-        if (!db) {
-            bosun_report_add_error(r, o->patterns_file ? o->patterns_file
-                                                       : input, 0, err);
-            free(err);
-            arena_release(&a);
-            return false;
-        }
-    }
     img_select sel = {
         .platform = o->platform,
         .ref = o->ref,
@@ -365,7 +348,31 @@ bool bosun_scan_image(const bosun_config *cfg, const char *input,
             emit(&a, &sink, &img, NULL, 0, &sink.findings.items[i], r);
     }
     image_close(&img);
-    content_db_free(db);
     arena_release(&a);
     return !sink.failed;
+}
+
+bool bosun_scan_image(const bosun_config *cfg, const char *input,
+                      const bosun_image_options *o, bosun_report *r)
+{
+    static const bosun_config no_config;
+    static const bosun_image_options no_options;
+    if (!cfg)
+        cfg = &no_config;
+    if (!o)
+        o = &no_options;
+    content_db *db = NULL;
+    if (!config_is_ignored(cfg, "image-secret-content")) {
+        char *err;
+        db = content_db_new(o->patterns_file, &err);
+        if (!db) {
+            bosun_report_add_error(r, o->patterns_file ? o->patterns_file
+                                                       : input, 0, err);
+            free(err);
+            return false;
+        }
+    }
+    bool ok = image_scan(cfg, input, o, db, r);
+    content_db_free(db);
+    return ok;
 }
