@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "image/accounts.h"
+#include "image/pipeline.h"
 #include "secrets/secrets.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -71,6 +72,8 @@ typedef struct blob_stream {
     bool ended;              /* the compressed stream is complete */
     const char *error;
     char errbuf[256];
+    layer_help *help;        /* where a helper thread may offer to decode */
+    pipeline *pipe;          /* decoding by a helper thread, once offered */
 } blob_stream;
 
 static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
@@ -87,25 +90,82 @@ static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
     return -1;
 }
 
-/* Read the next piece of the blob into w->raw (hashing it). */
-static ssize_t read_raw(blob_stream *bs)
+/* Read the next piece of the blob into buf (hashing it). */
+static ssize_t read_blob(blob_stream *bs, uint8_t *buf, size_t cap)
 {
     const blob_loc *loc = &bs->ly->loc;
     uint64_t left = loc->len - bs->pos;
-    size_t want = left < LAYER_READ_CHUNK ? (size_t)left : LAYER_READ_CHUNK;
-    bs->raw_len = bs->raw_off = 0;
+    size_t want = left < cap ? (size_t)left : cap;
     if (want == 0)
         return 0;
-    ssize_t n = read_at(loc->fd, bs->w->raw, want, loc->off + bs->pos);
+    ssize_t n = read_at(loc->fd, buf, want, loc->off + bs->pos);
     if (n < 0)
         return stream_fail(bs, "read error: %s", strerror(errno));
     if ((size_t)n < want)
         return stream_fail(bs, "the blob file is shorter than expected");
     if (bs->blob)
-        hasher_update(bs->blob, bs->w->raw, (size_t)n);
+        hasher_update(bs->blob, buf, (size_t)n);
     bs->pos += (uint64_t)n;
-    bs->raw_len = (size_t)n;
+    if (bs->help)
+        atomic_store_explicit(&bs->help->remaining, loc->len - bs->pos,
+                              memory_order_relaxed);
     return n;
+}
+
+/* Read the next piece of the blob into w->raw. */
+static ssize_t read_raw(blob_stream *bs)
+{
+    bs->raw_len = bs->raw_off = 0;
+    ssize_t n = read_blob(bs, bs->w->raw, LAYER_READ_CHUNK);
+    if (n > 0)
+        bs->raw_len = (size_t)n;
+    return n;
+}
+
+/* What the pipeline's helper decodes: the blob, read by this thread. */
+static ssize_t feed_pipeline(void *ctx, uint8_t *buf, size_t cap, bool *eof,
+                             const char **err)
+{
+    blob_stream *bs = ctx;
+    ssize_t n = read_blob(bs, buf, cap);
+    *eof = bs->pos == bs->ly->loc.len;
+    if (n < 0)
+        *err = bs->error;
+    return n;
+}
+
+/* A helper thread offers to decode: hand it the decoder as it stands. */
+static void start_pipeline(blob_stream *bs)
+{
+    pipeline_start st = {
+        .dec = bs->w->dec,
+        .plain = bs->plain,
+        .max_ratio = bs->w->opt.max_ratio,
+        .bomb_floor = LAYER_BOMB_FLOOR,
+        .raw_used = bs->pos - (bs->raw_len - bs->raw_off),
+        .plain_bytes = bs->plain_bytes,
+        .pending = bs->w->raw + bs->raw_off,
+        .pending_len = bs->raw_len - bs->raw_off,
+        .raw_eof = bs->pos == bs->ly->loc.len,
+    };
+    bs->pipe = pipeline_new(&st);
+    bs->raw_off = bs->raw_len;
+    pthread_mutex_lock(bs->help->lock);
+    bs->help->pipe = bs->pipe;
+    pthread_cond_broadcast(bs->help->cond);
+    pthread_mutex_unlock(bs->help->lock);
+}
+
+/* Take back the decoder from the helper. */
+static void stop_pipeline(blob_stream *bs)
+{
+    if (!bs->pipe)
+        return;
+    pipeline_stop(bs->pipe);
+    bs->plain_bytes = pipeline_plain_bytes(bs->pipe);
+    pipeline_free(bs->pipe);
+    bs->pipe = NULL;
+    bs->ended = true;
 }
 
 static bool bomb(blob_stream *bs)
@@ -128,6 +188,16 @@ static ssize_t stream_next(blob_stream *bs, const void **buf)
             bs->plain_bytes += (uint64_t)n;
             *buf = bs->w->raw;
         }
+        return n;
+    }
+    if (!bs->pipe && !bs->ended && bs->help &&
+        atomic_load(&bs->help->helper_waiting))
+        start_pipeline(bs);
+    if (bs->pipe) {
+        const char *why = NULL;
+        ssize_t n = pipeline_next(bs->pipe, feed_pipeline, bs, buf, &why);
+        if (n < 0)
+            return stream_fail(bs, "%s", why ? why : "decoding failed");
         return n;
     }
     for (;;) {
@@ -168,16 +238,16 @@ static ssize_t stream_next(blob_stream *bs, const void **buf)
     }
 }
 
-/* After the tar ends: the rest of the blob still counts for its digest. */
+/* After the tar ends: the rest of the blob still counts for its digest
+ * (and the rest of the stream for a digest of the tar). */
 static void stream_drain(blob_stream *bs)
 {
-    if (bs->error)
-        return;
-    if (bs->plain) {
+    if (!bs->error && bs->plain) {
         const void *buf;
         while (stream_next(bs, &buf) > 0)
             ;
     }
+    stop_pipeline(bs);
     while (!bs->error && bs->pos < bs->ly->loc.len)
         if (read_raw(bs) <= 0)
             break;
@@ -498,9 +568,10 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
 
 /* ---------------------------------------------------------------- layer */
 
-void layer_scan(layer_worker *w, const img_layer *ly, layer_result *out)
+void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
+                layer_result *out)
 {
-    blob_stream bs = {.w = w, .ly = ly};
+    blob_stream bs = {.w = w, .ly = ly, .help = help};
     bool verify = w->opt.verify && ly->digest;
     if (verify)
         bs.blob = hasher_new(ly->digest);
@@ -524,6 +595,7 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_result *out)
     walk_tar(&c, &bs);
     if (!out->error)
         stream_drain(&bs);
+    stop_pipeline(&bs);
     if (bs.error && !out->error)
         out->error = arena_strdup(&out->a, bs.error);
     out->blob_bytes = bs.pos;

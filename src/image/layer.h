@@ -16,6 +16,7 @@
 #include "image/digest.h"
 #include "image/findings.h"
 #include "image/image.h"
+#include "image/pipeline.h"
 #include "image/whiteout.h"
 
 typedef struct scan_options {
@@ -55,7 +56,9 @@ typedef struct layer_result {
 void layer_result_init(layer_result *r, const bosun_config *cfg);
 void layer_result_free(layer_result *r);
 
-/* Scan layer `ly`; its blob must be located (ly->loc). */
-void layer_scan(layer_worker *w, const img_layer *ly, layer_result *out);
+/* Scan layer `ly`; its blob must be located (ly->loc). When `help` is
+ * given, a helper thread that offers there takes over decompression. */
+void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
+                layer_result *out);
 
 #endif

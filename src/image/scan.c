@@ -27,26 +27,85 @@
 
 /* ------------------------------------------------------------ parallel */
 
+/* A helper joins a running layer only when enough of it is left. */
+#define HELP_MIN_REMAINING (8ull << 20)
+
+/*
+ * The layers to scan and the threads scanning them. Each thread starts the
+ * next layer (largest first); when none is left to start, it helps a
+ * running compressed layer that has no helper yet (the one with the most
+ * left) by decoding it; when there is nothing to help either, it stops.
+ */
 typedef struct scan_run {
     img_image *img;
     layer_result *results;
     size_t *order;            /* layers to scan, largest first */
     size_t norder;
-    atomic_size_t next;
     scan_options opt;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    size_t next;              /* order[next] is the next layer to start */
+    layer_help *help;         /* per layer */
+    bool *running, *helped, *compressed;
 } scan_run;
+
+/* With the lock held: the running layer a helper should take, or -1. */
+static long pick_layer_to_help(scan_run *run)
+{
+    long best = -1;
+    uint64_t most = HELP_MIN_REMAINING;
+    for (size_t i = 0; i < run->img->nlayers; i++) {
+        if (!run->running[i] || run->helped[i] || !run->compressed[i])
+            continue;
+        uint64_t left = atomic_load_explicit(&run->help[i].remaining,
+                                             memory_order_relaxed);
+        if (left > most) {
+            most = left;
+            best = (long)i;
+        }
+    }
+    return best;
+}
+
+/* Decode for layer i until it no longer needs it. With the lock held. */
+static void help_layer(scan_run *run, size_t i)
+{
+    layer_help *h = &run->help[i];
+    run->helped[i] = true;
+    atomic_store(&h->helper_waiting, true);
+    while (!h->pipe && !h->finished)
+        pthread_cond_wait(&run->cond, &run->lock);
+    pipeline *p = h->pipe;
+    pthread_mutex_unlock(&run->lock);
+    if (p)
+        pipeline_run(p);
+    pthread_mutex_lock(&run->lock);
+}
 
 static void *scan_worker(void *arg)
 {
     scan_run *run = arg;
     layer_worker *w = layer_worker_new(&run->opt);
+    pthread_mutex_lock(&run->lock);
     for (;;) {
-        size_t k = atomic_fetch_add(&run->next, 1);
-        if (k >= run->norder)
+        if (run->next < run->norder) {
+            size_t i = run->order[run->next++];
+            run->running[i] = true;
+            pthread_mutex_unlock(&run->lock);
+            layer_scan(w, &run->img->layers[i], &run->help[i], &run->results[i]);
+            pthread_mutex_lock(&run->lock);
+            run->running[i] = false;
+            run->help[i].finished = true;
+            pthread_cond_broadcast(&run->cond);
+            continue;
+        }
+        long i = pick_layer_to_help(run);
+        if (i < 0)
             break;
-        size_t i = run->order[k];
-        layer_scan(w, &run->img->layers[i], &run->results[i]);
+        help_layer(run, (size_t)i);
     }
+    pthread_mutex_unlock(&run->lock);
     layer_worker_free(w);
     return NULL;
 }
@@ -66,13 +125,32 @@ static int larger_first(const void *pa, const void *pb, void *ctx)
 }
 
 /* Scan the layers of run->order with up to `jobs` threads (the calling
- * thread is one of them), largest first so that the last layer to finish
- * is a small one. */
+ * thread is one of them). */
 static void scan_layers(scan_run *run, unsigned jobs)
 {
+    size_t n = run->img->nlayers;
     qsort_r(run->order, run->norder, sizeof(size_t), larger_first,
             run->img->layers);
-    size_t threads = jobs < run->norder ? jobs : run->norder;
+    pthread_mutex_init(&run->lock, NULL);
+    pthread_cond_init(&run->cond, NULL);
+    run->help = xcalloc(n + 1, sizeof(layer_help));
+    run->running = xcalloc(n + 1, sizeof(bool));
+    run->helped = xcalloc(n + 1, sizeof(bool));
+    run->compressed = xcalloc(n + 1, sizeof(bool));
+    for (size_t k = 0; k < run->norder; k++) {
+        size_t i = run->order[k];
+        const img_layer *ly = &run->img->layers[i];
+        uint8_t magic[4];
+        ssize_t got = read_at(ly->loc.fd, magic, ly->loc.len < 4 ? (size_t)ly->loc.len : 4,
+                              ly->loc.off);
+        run->compressed[i] = got > 0 && compression_sniff(magic, (size_t)got) != IMG_COMP_NONE;
+        run->help[i].lock = &run->lock;
+        run->help[i].cond = &run->cond;
+        atomic_init(&run->help[i].helper_waiting, false);
+        atomic_init(&run->help[i].remaining, ly->loc.len);
+    }
+    /* One thread per layer at most, and a helper for each at most. */
+    size_t threads = jobs < 2 * run->norder ? jobs : 2 * run->norder;
     pthread_t *tids = xcalloc(threads + 1, sizeof(pthread_t));
     size_t started = 0;
     while (started + 1 < threads &&
@@ -82,6 +160,12 @@ static void scan_layers(scan_run *run, unsigned jobs)
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     free(tids);
+    free(run->help);
+    free(run->running);
+    free(run->helped);
+    free(run->compressed);
+    pthread_cond_destroy(&run->cond);
+    pthread_mutex_destroy(&run->lock);
 }
 
 /* ------------------------------------------------------------- checks */
@@ -289,7 +373,6 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         }
         run.order[run.norder++] = i;
     }
-    atomic_init(&run.next, 0);
     scan_layers(&run, jobs);
 
     for (size_t i = 0; i < img->nlayers; i++)

@@ -10,6 +10,10 @@ it:
                    whose paths point into blobs/
   docker-gz.tar    a legacy docker-archive whose layer.tar files are
                    gzip-compressed (verified against the config's diff_ids)
+  big-gzip, big-zstd, big-trunc, big-docker-gz.tar
+                   one layer of 24 MiB (gzip, zstd, cut short, and in a
+                   docker-archive verified by diff_id), large enough for a
+                   second thread to help decode it
 and the hostile inputs, one directory (or tar) each under OUT_DIR/hostile:
   traversal        "../" and absolute names, a hard link out of the root,
                    a file written through a symlink of the same layer
@@ -415,6 +419,42 @@ def outer_truncated():
         f.truncate(size // 2)
 
 
+def big():
+    """Layers large enough for a second thread to help decode them: 24 MiB
+    that do not compress, with findings before and after."""
+    noise = os.urandom(24 << 20)
+    token = b"ghp_" + hashlib.sha256(noise[:64]).hexdigest()[:36].encode()
+    entries = BASE_FILES + [
+        {"name": "app/first.env", "data": b"TOKEN=" + token + b"\n"},
+        {"name": "app/noise.bin", "data": noise},
+        {"name": "app/last.env", "data": b"TOKEN=" + token + b"\n"},
+        {"name": "app/tool", "data": b"#!/bin/sh\n", "mode": 0o4755},
+    ]
+    plain = tar_of(entries)
+    packed = gz(plain)
+    simple(os.path.join(OUT, "big-gzip"), [(packed, MT_GZIP, plain)])
+    simple(os.path.join(OUT, "big-zstd"), [(zstd(plain), MT_ZSTD, plain)])
+    cut = packed[:len(packed) * 3 // 4]
+    simple(os.path.join(OUT, "big-trunc"), [(cut, MT_GZIP, plain)])
+    # A docker-archive whose layer is compressed: its diff_id names the
+    # tar, so the decoded stream is hashed too.
+    root = os.path.join(OUT, "work-big-docker")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "l"))
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "config": {"User": "10001"},
+                         "rootfs": {"type": "layers",
+                                    "diff_ids": [digest(plain)]}}).encode()
+    cname = hashlib.sha256(config).hexdigest() + ".json"
+    open(os.path.join(root, cname), "wb").write(config)
+    open(os.path.join(root, "l", "layer.tar"), "wb").write(packed)
+    with open(os.path.join(root, "manifest.json"), "w") as f:
+        json.dump([{"Config": cname, "RepoTags": ["big:1"],
+                    "Layers": ["l/layer.tar"]}], f)
+    write_tar_of_dir(root, os.path.join(OUT, "big-docker-gz.tar"))
+    shutil.rmtree(root)
+
+
 def tiny():
     """A small valid image touching every check, for the fuzzer."""
     lay = Layout(os.path.join(OUT, "work-tiny"))
@@ -472,6 +512,7 @@ def main():
     media_mismatch()
     docker_escape()
     outer_truncated()
+    big()
     fuzz_seeds()
 
 
