@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "lint"))
         return cmd_lint(argc - 1, argv + 1);
     if (!strcmp(cmd, "image"))
-        return cmd_image(argc - 1, argv + 1);
+        return cli_run_image(argc - 1, argv + 1);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain"))
