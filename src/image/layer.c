@@ -500,6 +500,13 @@ static const char *entry_name(struct archive_entry *ae)
 
 static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
 {
+    if (c->w->opt.entries &&
+        atomic_fetch_add(c->w->opt.entries, 1) >= IMG_MAX_ENTRIES) {
+        c->res->error = arena_printf(&c->res->a, "more than %u files in the "
+                                     "image: not scanned further",
+                                     IMG_MAX_ENTRIES);
+        return false;
+    }
     const char *name = entry_name(ae);
     char path[4096];
     bool absolute, escapes;
@@ -556,9 +563,11 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
             break;
         if (r < ARCHIVE_WARN || !scan_entry(c, ae)) {
             const char *why = archive_error_string(ar);
-            c->res->error = bs->error ? arena_strdup(&c->res->a, bs->error)
-                            : arena_printf(&c->res->a, "unreadable tar: %s",
-                                           why ? why : "unknown error");
+            if (!c->res->error)
+                c->res->error =
+                    bs->error ? arena_strdup(&c->res->a, bs->error)
+                              : arena_printf(&c->res->a, "unreadable tar: %s",
+                                             why ? why : "unknown error");
             break;
         }
     }

@@ -8,6 +8,7 @@
 #ifndef BOSUN_IMAGE_LAYER_H
 #define BOSUN_IMAGE_LAYER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,8 +20,13 @@
 #include "image/pipeline.h"
 #include "image/whiteout.h"
 
+/* Most files (entries of all layers) of one image: what the whiteout
+ * model keeps per file is small, but not nothing. */
+#define IMG_MAX_ENTRIES (8u << 20)
+
 typedef struct scan_options {
     bool verify;               /* hash every blob */
+    atomic_uint_fast64_t *entries; /* entries seen in the image so far */
     uint64_t max_file_size;    /* scan at most this much of a file (0: all) */
     unsigned max_ratio;        /* decompression bomb guard (0: none) */
     const content_db *db;      /* NULL: no content scanning */

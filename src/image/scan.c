@@ -356,7 +356,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
                    img->nlayers, IMG_MAX_LAYERS);
         return;
     }
+    atomic_uint_fast64_t entries;
+    atomic_init(&entries, 0);
     scan_run run = {.img = img, .opt = *opt};
+    run.opt.entries = &entries;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
     layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
