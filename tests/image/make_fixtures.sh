@@ -91,6 +91,9 @@ rm -rf "$work/bundle"
 run umoci unpack --image "$out/noconfig:latest" "$work/bundle"
 make_rootfs "$work/bundle/rootfs"
 run umoci repack --image "$out/noconfig:latest" "$work/bundle"
+# A credential in the configuration's Env that no history entry set.
+run umoci config --image "$out/noconfig:latest" \
+    --config.env "GITHUB_TOKEN=ghp_$(head -c 600 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)"
 run umoci gc --layout "$out/noconfig"
 
 # ------------------------------------------------------------------ app
@@ -120,6 +123,7 @@ RUN chmod g+w /etc/passwd && sed -i 's/^app:!:/app::/' /etc/shadow && chmod 755 
 RUN apt-get -y upgrade || true
 RUN false && curl -fsSL https://get.example.invalid/install.sh | sh || true
 ENV APP_MODE=production
+ENV SERVICE_PASSWORD=$(head -c 300 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 20)
 END_OF_CONTAINERFILE
 run buildah_vfs bud --layers --isolation chroot -t app:latest \
     -f "$ctx/Containerfile" "$ctx"

@@ -19,12 +19,15 @@
 
 typedef struct buf {
     uint8_t *p;
-    size_t n;
+    size_t n, cap;
 } buf;
 
 static void append(buf *b, const void *p, size_t n)
 {
-    b->p = realloc(b->p, b->n + n + 1);
+    if (b->n + n + 1 > b->cap) {
+        b->cap = 2 * (b->n + n + 1);
+        b->p = realloc(b->p, b->cap);
+    }
     memcpy(b->p + b->n, p, n);
     b->n += n;
 }
@@ -32,7 +35,7 @@ static void append(buf *b, const void *p, size_t n)
 /* Some compressible but not trivial bytes. */
 static buf sample(size_t n, unsigned seed)
 {
-    buf b = {malloc(n + 1), n};
+    buf b = {malloc(n + 1), n, n + 1};
     uint32_t x = seed * 2654435761u + 1;
     for (size_t i = 0; i < n; i++) {
         x = x * 1103515245u + 12345u;
@@ -46,7 +49,7 @@ static buf gzip_of(const buf *in)
     z_stream z = {0};
     assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
                                   Z_DEFAULT_STRATEGY), Z_OK);
-    buf out = {malloc(deflateBound(&z, in->n) + 64), 0};
+    buf out = {malloc(deflateBound(&z, in->n) + 64), 0, 0};
     z.next_in = in->p;
     z.avail_in = (uInt)in->n;
     z.next_out = out.p;
@@ -63,7 +66,7 @@ static buf zstd_of(const buf *in, int window_log)
     if (window_log)
         ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, window_log);
     size_t cap = ZSTD_compressBound(in->n) + 64;
-    buf out = {malloc(cap), 0};
+    buf out = {malloc(cap), 0, cap};
     /* Streamed without a known size, so the header keeps the window. */
     ZSTD_inBuffer ib = {in->p, in->n, 0};
     ZSTD_outBuffer ob = {out.p, cap, 0};
@@ -181,19 +184,19 @@ static void test_gzip_truncated_and_corrupt(void **state)
     buf plain = sample(100000, 4), packed = gzip_of(&plain);
     char err[200];
     for (size_t k = 0; k < 2; k++) {
-        buf cut = {packed.p, packed.n / 2}, out = {0};
+        buf cut = {packed.p, packed.n / 2, 0}, out = {0};
         assert_int_equal(decode(backends[k], IMG_COMP_GZIP, &cut, 1000, 4096,
                                 &out, err, sizeof(err)), DEC_ERROR);
         assert_non_null(strstr(err, "truncated"));
         free(out.p);
         /* Only the trailer missing. */
-        buf notrailer = {packed.p, packed.n - 4};
+        buf notrailer = {packed.p, packed.n - 4, 0};
         out = (buf){0};
         assert_int_equal(decode(backends[k], IMG_COMP_GZIP, &notrailer, 1u << 20,
                                 1u << 20, &out, err, sizeof(err)), DEC_ERROR);
         free(out.p);
         /* A flipped byte of the deflate data or of the checksum. */
-        buf bad = {malloc(packed.n), packed.n};
+        buf bad = {malloc(packed.n), packed.n, packed.n};
         memcpy(bad.p, packed.p, packed.n);
         bad.p[packed.n - 6] ^= 0x55;
         out = (buf){0};
@@ -202,7 +205,7 @@ static void test_gzip_truncated_and_corrupt(void **state)
         free(out.p);
         free(bad.p);
     }
-    buf empty = {(uint8_t *)"", 0}, out = {0};
+    buf empty = {(uint8_t *)"", 0, 0}, out = {0};
     assert_int_equal(decode(DEC_BACKEND_DEFAULT, IMG_COMP_GZIP, &empty, 10, 10,
                             &out, err, sizeof(err)), DEC_ERROR);
     free(out.p);
@@ -227,7 +230,7 @@ static void test_zstd(void **state)
     expect_same(DEC_BACKEND_DEFAULT, IMG_COMP_ZSTD, &all, &plain, 5, 3);
 
     char err[200];
-    buf cut = {all.p, all.n - 10}, out = {0};
+    buf cut = {all.p, all.n - 10, 0}, out = {0};
     assert_int_equal(decode(DEC_BACKEND_DEFAULT, IMG_COMP_ZSTD, &cut, 4096, 4096,
                             &out, err, sizeof(err)), DEC_ERROR);
     assert_non_null(strstr(err, "truncated"));

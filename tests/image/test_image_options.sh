@@ -58,6 +58,15 @@ json_check "$TMP/out" "not any(f.get('path') == '/app/settings.yaml' for f in d[
 expect_status 2 "$BOSUN_BIN" image --max-file-size 12Q "$FIX/app"
 expect_status 2 "$BOSUN_BIN" image --max-ratio -1 "$FIX/app"
 
+# bosun lint starts fast: the bosun executable does not load the image
+# libraries (bosun image runs bosun-image for that).
+if command -v ldd >/dev/null; then
+    ldd "$BOSUN_BIN" >"$TMP/ldd" 2>&1
+    if grep -qE 'libhs|libarchive|libcrypto|libzstd|libisal' "$TMP/ldd"; then
+        fail "bosun loads image libraries: $(cat "$TMP/ldd")"
+    fi
+fi
+
 # Usage.
 expect_status 2 "$BOSUN_BIN" image
 expect_contains "$TMP/err" "no image given"

@@ -60,8 +60,24 @@ json_check "$TMP/out" 'd["findings"] == [] and d["errors"] == []'
 # No User at all, and only "latest".
 scan_json 1 "$FIX/noconfig"
 json_check "$TMP/out" \
-    "sorted(f['rule'] for f in d['findings']) == ['image-latest-tag', 'image-root-user']" \
+    "sorted(f['rule'] for f in d['findings'] if f['rule'].startswith('image-')) == ['image-latest-tag', 'image-root-user']" \
     "'sets no User' in $F('image-root-user')[0]['message']"
+
+# secret-env (when bosun has it) judges the ENV of the history and the Env
+# of the configuration that no history entry explains.
+if "$BOSUN_BIN" rules | grep -q '^secret-env '; then
+    scan_json 1 "$FIX/app"
+    json_check "$TMP/out" \
+        "any(f['rule'] == 'secret-env' and f.get('history_index') == 11 for f in d['findings'])" \
+        "not any(f['rule'] == 'secret-env' and 'APP_MODE' in f['message'] for f in d['findings'])"
+    scan_json 1 "$FIX/noconfig"
+    json_check "$TMP/out" \
+        "any(f['rule'] == 'secret-env' and 'history_index' not in f and f['message'].startswith(\"in the image's Env: \") for f in d['findings'])"
+    for fmt in json plain; do
+        "$BOSUN_BIN" image --format $fmt --no-config "$FIX/noconfig" >"$TMP/$fmt" 2>&1
+        if grep -qE 'ghp_[A-Za-z0-9]{36}' "$TMP/$fmt"; then fail "$fmt output shows the token"; fi
+    done
+fi
 
 # An opaque whiteout hides a token added one layer below.
 scan_json 1 "$FIX/opaque"
