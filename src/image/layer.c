@@ -64,7 +64,9 @@ typedef struct blob_stream {
     layer_worker *w;
     const img_layer *ly;
     uint64_t pos;            /* blob bytes read */
-    size_t raw_len, raw_off; /* what of w->raw the decoder has not taken */
+    const uint8_t *raw;      /* the last piece read (w->raw, or the
+                                helper's buffer) */
+    size_t raw_len, raw_off; /* and how much of it the decoder took */
     img_compression comp;
     hasher *blob;            /* over the blob, when verifying it */
     hasher *plain;           /* over the tar, when the digest names it */
@@ -72,8 +74,8 @@ typedef struct blob_stream {
     bool ended;              /* the compressed stream is complete */
     const char *error;
     char errbuf[256];
-    layer_help *help;        /* where a helper thread may offer to decode */
-    pipeline *pipe;          /* decoding by a helper thread, once offered */
+    layer_help *help;        /* where a helper thread may offer to read */
+    pipeline *pipe;          /* reading by a helper thread, once offered */
 } blob_stream;
 
 static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
@@ -90,89 +92,69 @@ static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
     return -1;
 }
 
-/* Read the next piece of the blob into buf (hashing it). */
-static ssize_t read_blob(blob_stream *bs, uint8_t *buf, size_t cap)
-{
-    const blob_loc *loc = &bs->ly->loc;
-    uint64_t left = loc->len - bs->pos;
-    size_t want = left < cap ? (size_t)left : cap;
-    if (want == 0)
-        return 0;
-    ssize_t n = read_at(loc->fd, buf, want, loc->off + bs->pos);
-    if (n < 0)
-        return stream_fail(bs, "read error: %s", strerror(errno));
-    if ((size_t)n < want)
-        return stream_fail(bs, "the blob file is shorter than expected");
-    if (bs->blob)
-        hasher_update(bs->blob, buf, (size_t)n);
-    bs->pos += (uint64_t)n;
-    if (bs->help)
-        atomic_store_explicit(&bs->help->remaining, loc->len - bs->pos,
-                              memory_order_relaxed);
-    return n;
-}
-
-/* Read the next piece of the blob into w->raw. */
-static ssize_t read_raw(blob_stream *bs)
-{
-    bs->raw_len = bs->raw_off = 0;
-    ssize_t n = read_blob(bs, bs->w->raw, LAYER_READ_CHUNK);
-    if (n > 0)
-        bs->raw_len = (size_t)n;
-    return n;
-}
-
-/* What the pipeline's helper decodes: the blob, read by this thread. */
-static ssize_t feed_pipeline(void *ctx, uint8_t *buf, size_t cap, bool *eof,
-                             const char **err)
-{
-    blob_stream *bs = ctx;
-    ssize_t n = read_blob(bs, buf, cap);
-    *eof = bs->pos == bs->ly->loc.len;
-    if (n < 0)
-        *err = bs->error;
-    return n;
-}
-
-/* A helper thread offers to decode: hand it the decoder as it stands. */
+/* A helper thread offers to read: from here on it reads and hashes. */
 static void start_pipeline(blob_stream *bs)
 {
-    pipeline_start st = {
-        .dec = bs->w->dec,
-        .plain = bs->plain,
-        .max_ratio = bs->w->opt.max_ratio,
-        .bomb_floor = LAYER_BOMB_FLOOR,
-        .raw_used = bs->pos - (bs->raw_len - bs->raw_off),
-        .plain_bytes = bs->plain_bytes,
-        .pending = bs->w->raw + bs->raw_off,
-        .pending_len = bs->raw_len - bs->raw_off,
-        .raw_eof = bs->pos == bs->ly->loc.len,
-    };
-    bs->pipe = pipeline_new(&st);
-    bs->raw_off = bs->raw_len;
+    bs->pipe = pipeline_new(&bs->ly->loc, bs->pos, bs->blob);
     pthread_mutex_lock(bs->help->lock);
     bs->help->pipe = bs->pipe;
     pthread_cond_broadcast(bs->help->cond);
     pthread_mutex_unlock(bs->help->lock);
 }
 
-/* Take back the decoder from the helper. */
+/* Stop the helper (after the end of the blob, or on an error). */
 static void stop_pipeline(blob_stream *bs)
 {
     if (!bs->pipe)
         return;
     pipeline_stop(bs->pipe);
-    bs->plain_bytes = pipeline_plain_bytes(bs->pipe);
     pipeline_free(bs->pipe);
     bs->pipe = NULL;
-    bs->ended = true;
 }
 
-static bool bomb(blob_stream *bs)
+/* The next piece of the blob, hashed, in bs->raw: its length, 0 at the
+ * end, -1 on an error. */
+static ssize_t read_raw(blob_stream *bs)
+{
+    const blob_loc *loc = &bs->ly->loc;
+    bs->raw_len = bs->raw_off = 0;
+    if (!bs->pipe && bs->help && bs->pos < loc->len &&
+        atomic_load(&bs->help->helper_waiting))
+        start_pipeline(bs);
+    ssize_t n;
+    if (bs->pipe) {
+        const char *why = NULL;
+        n = pipeline_next(bs->pipe, &bs->raw, &why);
+        if (n < 0)
+            return stream_fail(bs, "read error: %s", why ? why : "unknown");
+    } else {
+        uint64_t left = loc->len - bs->pos;
+        size_t want = left < LAYER_READ_CHUNK ? (size_t)left : LAYER_READ_CHUNK;
+        if (want == 0)
+            return 0;
+        n = read_at(loc->fd, bs->w->raw, want, loc->off + bs->pos);
+        if (n < 0)
+            return stream_fail(bs, "read error: %s", strerror(errno));
+        if ((size_t)n < want)
+            return stream_fail(bs, "the blob file is shorter than expected");
+        if (bs->blob)
+            hasher_update(bs->blob, bs->w->raw, (size_t)n);
+        bs->raw = bs->w->raw;
+    }
+    bs->pos += (uint64_t)n;
+    bs->raw_len = (size_t)n;
+    if (bs->help)
+        atomic_store_explicit(&bs->help->remaining, loc->len - bs->pos,
+                              memory_order_relaxed);
+    return n;
+}
+
+static bool bomb(const blob_stream *bs)
 {
     unsigned ratio = bs->w->opt.max_ratio;
+    uint64_t used = bs->pos - (bs->raw_len - bs->raw_off);
     return ratio && bs->plain_bytes > LAYER_BOMB_FLOOR &&
-           bs->plain_bytes / (bs->pos ? bs->pos : 1) > ratio;
+           bs->plain_bytes / (used ? used : 1) > ratio;
 }
 
 /* The next piece of the uncompressed tar: its length (0 at the end, -1 on
@@ -186,18 +168,8 @@ static ssize_t stream_next(blob_stream *bs, const void **buf)
         if (n > 0) {
             bs->raw_off = bs->raw_len;
             bs->plain_bytes += (uint64_t)n;
-            *buf = bs->w->raw;
+            *buf = bs->raw;
         }
-        return n;
-    }
-    if (!bs->pipe && !bs->ended && bs->help &&
-        atomic_load(&bs->help->helper_waiting))
-        start_pipeline(bs);
-    if (bs->pipe) {
-        const char *why = NULL;
-        ssize_t n = pipeline_next(bs->pipe, feed_pipeline, bs, buf, &why);
-        if (n < 0)
-            return stream_fail(bs, "%s", why ? why : "decoding failed");
         return n;
     }
     for (;;) {
@@ -210,7 +182,7 @@ static ssize_t stream_next(blob_stream *bs, const void **buf)
             eof = bs->pos == bs->ly->loc.len;
         }
         size_t used, produced;
-        dec_status st = decoder_run(bs->w->dec, bs->w->raw + bs->raw_off,
+        dec_status st = decoder_run(bs->w->dec, bs->raw + bs->raw_off,
                                     bs->raw_len - bs->raw_off, eof, &used,
                                     bs->w->plain, LAYER_PLAIN_CHUNK, &produced);
         bs->raw_off += used;
@@ -247,10 +219,10 @@ static void stream_drain(blob_stream *bs)
         while (stream_next(bs, &buf) > 0)
             ;
     }
-    stop_pipeline(bs);
     while (!bs->error && bs->pos < bs->ly->loc.len)
         if (read_raw(bs) <= 0)
             break;
+    stop_pipeline(bs);
 }
 
 static la_ssize_t read_callback(struct archive *ar, void *ctx,

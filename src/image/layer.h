@@ -63,7 +63,8 @@ void layer_result_init(layer_result *r, const bosun_config *cfg);
 void layer_result_free(layer_result *r);
 
 /* Scan layer `ly`; its blob must be located (ly->loc). When `help` is
- * given, a helper thread that offers there takes over decompression. */
+ * given, a helper thread that offers there takes over reading and hashing
+ * the blob. */
 void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
                 layer_result *out);
 

@@ -1,15 +1,15 @@
 /*
- * Two threads on one layer. Decompression is most of the cost of a layer
- * (isa-l's inflate takes about two thirds of it, zstd likewise), and one
- * compressed stream cannot be split, so when a thread is idle (fewer layers
- * left than threads) it takes the decoding of a running layer: the layer's
- * own thread keeps reading and hashing the blob and walking the tar, the
- * helper inflates in between. Two bounded rings of buffers join them, so
- * memory stays fixed and each side waits only when the other is behind.
+ * Two threads on one layer. When a thread is idle (fewer layers left than
+ * threads), it takes over reading and hashing the blob of a running layer,
+ * whose own thread keeps decompressing and walking the tar. Reading and
+ * hashing are about a quarter of a compressed layer's cost and most of an
+ * uncompressed one's; decompression, most of the rest, cannot be split, and
+ * handing its output to another core costs more in cache misses and
+ * wake-ups than it saves. A bounded ring of buffers joins the two threads,
+ * so memory stays fixed and each side waits only when the other is behind.
  *
- * A layer's thread switches to a pipeline in the middle of a stream: the
- * helper takes over the decoder as it is, with the compressed bytes the
- * layer's thread had not decoded yet.
+ * The switch happens in the middle of a blob: the helper starts reading
+ * where the layer's thread stopped, with its hash state.
  */
 #ifndef BOSUN_IMAGE_PIPELINE_H
 #define BOSUN_IMAGE_PIPELINE_H
@@ -21,57 +21,28 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "image/decompress.h"
 #include "image/digest.h"
+#include "image/source.h"
 
-#define PIPE_RAW_SLOTS 8
-#define PIPE_RAW_SIZE (256u << 10)
-#define PIPE_PLAIN_SLOTS 4
-#define PIPE_PLAIN_SIZE (1u << 20)
+#define PIPE_SLOTS 8
+#define PIPE_SLOT_SIZE (512u << 10)
 
 typedef struct pipeline pipeline;
 
-/* Where decoding stands when the helper takes over. */
-typedef struct pipeline_start {
-    decoder *dec;              /* started, perhaps partway through */
-    hasher *plain;             /* hash of the decoded bytes, or NULL */
-    unsigned max_ratio;        /* decompression bomb guard (0: none) */
-    uint64_t bomb_floor;       /* output below which the guard is off */
-    uint64_t raw_used;         /* compressed bytes decoded so far */
-    uint64_t plain_bytes;      /* bytes decoded so far */
-    const uint8_t *pending;    /* compressed bytes read, not decoded yet */
-    size_t pending_len;
-    bool raw_eof;              /* and nothing follows them */
-} pipeline_start;
-
-pipeline *pipeline_new(const pipeline_start *s);
+/* Read `loc` from offset `pos` on, updating `hash` (may be NULL). */
+pipeline *pipeline_new(const blob_loc *loc, uint64_t pos, hasher *hash);
 void pipeline_free(pipeline *p);
 
-/* The helper: decode until the stream ends, fails, or the layer's thread
- * stops it. */
+/* The helper: read until the end of the blob, a read error, or a stop. */
 void pipeline_run(pipeline *p);
 
-/*
- * The layer's thread reads the blob through `feed`: it fills `buf` (at
- * most `cap` bytes, hashing them), returns the length (-1 on a read
- * error, with *err) and sets *eof after the last bytes.
- */
-typedef ssize_t (*pipeline_feed)(void *ctx, uint8_t *buf, size_t cap,
-                                 bool *eof, const char **err);
+/* The layer's thread: the next piece of the blob (valid until the next
+ * call); its length, 0 at the end, -1 on a read error (*err). */
+ssize_t pipeline_next(pipeline *p, const uint8_t **buf, const char **err);
 
-/*
- * The next decoded piece (valid until the next call): its length, 0 at
- * the end of the stream, -1 on an error (*err). Feeds the helper first, so
- * that it never waits for input while this thread waits for output.
- */
-ssize_t pipeline_next(pipeline *p, pipeline_feed feed, void *ctx,
-                      const void **buf, const char **err);
-
-/* Stop the helper and wait until it has let go of the decoder. */
+/* Stop the helper (the blob need not be read further) and wait until it
+ * has let go of the hash. */
 void pipeline_stop(pipeline *p);
-
-/* Decoded bytes so far (after pipeline_stop or the end). */
-uint64_t pipeline_plain_bytes(const pipeline *p);
 
 /*
  * The meeting point of a layer's thread and a helper, owned by the

@@ -32,9 +32,9 @@
 
 /*
  * The layers to scan and the threads scanning them. Each thread starts the
- * next layer (largest first); when none is left to start, it helps a
- * running compressed layer that has no helper yet (the one with the most
- * left) by decoding it; when there is nothing to help either, it stops.
+ * next layer (largest first); when none is left to start, it helps the
+ * running layer with the most left that has no helper yet, by reading and
+ * hashing its blob; when there is nothing to help either, it stops.
  */
 typedef struct scan_run {
     img_image *img;
@@ -47,7 +47,7 @@ typedef struct scan_run {
     pthread_cond_t cond;
     size_t next;              /* order[next] is the next layer to start */
     layer_help *help;         /* per layer */
-    bool *running, *helped, *compressed;
+    bool *running, *helped;
 } scan_run;
 
 /* With the lock held: the running layer a helper should take, or -1. */
@@ -56,7 +56,7 @@ static long pick_layer_to_help(scan_run *run)
     long best = -1;
     uint64_t most = HELP_MIN_REMAINING;
     for (size_t i = 0; i < run->img->nlayers; i++) {
-        if (!run->running[i] || run->helped[i] || !run->compressed[i])
+        if (!run->running[i] || run->helped[i])
             continue;
         uint64_t left = atomic_load_explicit(&run->help[i].remaining,
                                              memory_order_relaxed);
@@ -68,7 +68,7 @@ static long pick_layer_to_help(scan_run *run)
     return best;
 }
 
-/* Decode for layer i until it no longer needs it. With the lock held. */
+/* Read for layer i until it no longer needs it. With the lock held. */
 static void help_layer(scan_run *run, size_t i)
 {
     layer_help *h = &run->help[i];
@@ -136,14 +136,9 @@ static void scan_layers(scan_run *run, unsigned jobs)
     run->help = xcalloc(n + 1, sizeof(layer_help));
     run->running = xcalloc(n + 1, sizeof(bool));
     run->helped = xcalloc(n + 1, sizeof(bool));
-    run->compressed = xcalloc(n + 1, sizeof(bool));
     for (size_t k = 0; k < run->norder; k++) {
         size_t i = run->order[k];
         const img_layer *ly = &run->img->layers[i];
-        uint8_t magic[4];
-        ssize_t got = read_at(ly->loc.fd, magic, ly->loc.len < 4 ? (size_t)ly->loc.len : 4,
-                              ly->loc.off);
-        run->compressed[i] = got > 0 && compression_sniff(magic, (size_t)got) != IMG_COMP_NONE;
         run->help[i].lock = &run->lock;
         run->help[i].cond = &run->cond;
         atomic_init(&run->help[i].helper_waiting, false);
@@ -163,7 +158,6 @@ static void scan_layers(scan_run *run, unsigned jobs)
     free(run->help);
     free(run->running);
     free(run->helped);
-    free(run->compressed);
     pthread_cond_destroy(&run->cond);
     pthread_mutex_destroy(&run->lock);
 }

@@ -10,10 +10,10 @@ it:
                    whose paths point into blobs/
   docker-gz.tar    a legacy docker-archive whose layer.tar files are
                    gzip-compressed (verified against the config's diff_ids)
-  big-gzip, big-zstd, big-trunc, big-docker-gz.tar
-                   one layer of 24 MiB (gzip, zstd, cut short, and in a
-                   docker-archive verified by diff_id), large enough for a
-                   second thread to help decode it
+  big-gzip, big-zstd, big-tar, big-trunc, big-docker-gz.tar
+                   one layer of 24 MiB (gzip, zstd, uncompressed, cut
+                   short, and in a docker-archive verified by diff_id),
+                   large enough for a second thread to help read it
 and the hostile inputs, one directory (or tar) each under OUT_DIR/hostile:
   traversal        "../" and absolute names, a hard link out of the root,
                    a file written through a symlink of the same layer
@@ -434,6 +434,7 @@ def big():
     packed = gz(plain)
     simple(os.path.join(OUT, "big-gzip"), [(packed, MT_GZIP, plain)])
     simple(os.path.join(OUT, "big-zstd"), [(zstd(plain), MT_ZSTD, plain)])
+    simple(os.path.join(OUT, "big-tar"), [(plain, MT_TAR, plain)])
     cut = packed[:len(packed) * 3 // 4]
     simple(os.path.join(OUT, "big-trunc"), [(cut, MT_GZIP, plain)])
     # A docker-archive whose layer is compressed: its diff_id names the

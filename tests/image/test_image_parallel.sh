@@ -1,10 +1,10 @@
 #!/bin/sh
-# Threads: layers in parallel, and a second thread decoding a large layer
-# while the first walks it (the images of make_archives.py's big()): the
-# same findings and errors whatever -j says.
+# Threads: layers in parallel, and a second thread reading and hashing a
+# large layer while the first decodes and walks it (the images of
+# make_archives.py's big()): the same findings and errors whatever -j says.
 . "$(dirname "$0")/lib.sh"
 
-for image in big-gzip big-zstd big-docker-gz.tar; do
+for image in big-gzip big-zstd big-tar big-docker-gz.tar; do
     scan_json 1 -j1 "$FIX/$image"
     cp "$TMP/out" "$TMP/j1"
     json_check "$TMP/j1" \
@@ -36,6 +36,16 @@ for j in 1 2; do
     json_check "$TMP/out" \
         "[f['layer_index'] for f in d['findings'] if f['rule'] == 'image-digest-mismatch' and 'layer_index' in f] == [0]" \
         "any('its content hashes to' in f['message'] for f in d['findings'])"
+done
+
+# The helper's hash is the blob's: a changed byte is a digest mismatch.
+cp -r "$FIX/big-tar" "$TMP/big-tar"
+blob=$(ls -S "$TMP/big-tar/blobs/sha256/" | head -1)
+printf 'X' | dd of="$TMP/big-tar/blobs/sha256/$blob" bs=1 seek=20000000 conv=notrunc 2>/dev/null
+for j in 1 2 4; do
+    scan_json 1 -j$j "$TMP/big-tar"
+    json_check "$TMP/out" \
+        "[f['layer_index'] for f in d['findings'] if f['rule'] == 'image-digest-mismatch'] == [0]"
 done
 
 # A stream cut short is reported the same way by either thread.
