@@ -162,8 +162,9 @@ int cmd_image(int argc, char **argv)
             break;
         case OPT_PLATFORM:
             if (!valid_platform(optarg)) {
-                cli_error("--platform: expected OS/ARCH[/VARIANT] (linux/amd64, "
-                          "linux/arm64, linux/arm/v7), not '%s'", optarg);
+                cli_error("--platform: expected OS/ARCH[/VARIANT] "
+                          "(linux/amd64, linux/arm64, linux/arm/v7), not "
+                          "'%s'", optarg);
                 status = EXIT_BAD_INPUT;
                 goto out;
             }

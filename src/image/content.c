@@ -394,7 +394,8 @@ static void confirm(content_scan *s, unsigned id, uint64_t end)
         (!stands_alone(win, wlen, (size_t)(mstart - wstart),
                        (size_t)(mend - wstart)) ||
          (strcmp(p->id, "private-key") == 0 &&
-          !key_body_follows(win + (mend - wstart), (size_t)(wstart + wlen - mend))) ||
+          !key_body_follows(win + (mend - wstart),
+                            (size_t)(wstart + wlen - mend))) ||
          secret_is_placeholder(p->id, text, tlen))) {
         s->skip_until[id] = mend;
         return;
@@ -402,7 +403,8 @@ static void confirm(content_scan *s, unsigned id, uint64_t end)
     /* Line of the match start: the newlines before the chunk, then those
      * from the chunk start to the window start (or minus those from the
      * window start to the chunk start), then those up to the match. */
-    uint64_t line = 1 + s->lines + count_newlines(win, (size_t)(mstart - wstart));
+    uint64_t line = 1 + s->lines +
+                    count_newlines(win, (size_t)(mstart - wstart));
     if (wstart >= s->offset)
         line += count_newlines(s->chunk, (size_t)(wstart - s->offset));
     else

@@ -266,85 +266,95 @@ static bool wanted(const layer_ctx *c, const char *rule)
 static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
                               bool absolute, bool escapes)
 {
+    img_findings *f = &c->res->findings;
+    const char *rule = "image-unsafe-path";
     if (escapes)
-        findings_add(&c->res->findings, "image-unsafe-path", c->layer, e->path,
-                     KIND_ARCHIVE, "entry \"%s\" climbs out of the image root with "
-                     "\"..\": an extractor that trusts names writes outside "
-                     "its target directory; rebuild the layer with relative "
+        findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                     "entry \"%s\" climbs out of the image root with \"..\": "
+                     "an extractor that trusts names writes outside its "
+                     "target directory; rebuild the layer with relative "
                      "names", name);
     else if (absolute)
-        findings_add(&c->res->findings, "image-unsafe-path", c->layer, e->path,
-                     KIND_ARCHIVE, "entry \"%s\" has an absolute name: an extractor "
-                     "that trusts names writes it outside its target "
-                     "directory; rebuild the layer with relative names", name);
+        findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                     "entry \"%s\" has an absolute name: an extractor that "
+                     "trusts names writes it outside its target directory; "
+                     "rebuild the layer with relative names", name);
     if (e->hardlink) {
         char target[4096];
         bool abs_target, esc_target;
         if (layer_path_normalise(e->hardlink, target, sizeof(target),
                                  &abs_target, &esc_target) &&
             esc_target)
-            findings_add(&c->res->findings, "image-unsafe-path", c->layer,
-                         e->path, KIND_ARCHIVE, "hard link %s points to \"%s\", "
-                         "outside the image root: extracting it links to a "
-                         "file of the host", e->path, e->hardlink);
+            findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                         "hard link %s points to \"%s\", outside the image "
+                         "root: extracting it links to a file of the host",
+                         e->path, e->hardlink);
     }
     if (c->symlinks.n) {
         size_t len = strlen(e->path);
         for (size_t i = 1; i < len; i++)
             if (e->path[i] == '/' &&
                 pathset_has(&c->symlinks, path_hash(e->path, i))) {
-                findings_add(&c->res->findings, "image-unsafe-path", c->layer,
-                             e->path, KIND_ARCHIVE, "%s is written through %.*s, a "
-                             "symlink made earlier in the same layer: an "
-                             "extractor that follows it writes wherever the "
-                             "link points", e->path, (int)i, e->path);
+                findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                             "%s is written through %.*s, a symlink made "
+                             "earlier in the same layer: an extractor that "
+                             "follows it writes wherever the link points",
+                             e->path, (int)i, e->path);
                 break;
             }
     }
 }
 
+/* Who besides root can write a file of this mode and owner, or NULL. */
+static const char *non_root_writer(const entry *e)
+{
+    if (e->mode & S_IWOTH)
+        return "everyone";
+    if ((e->mode & S_IWGRP) && e->gid == 0)
+        return "group 0 (which OpenShift's arbitrary UIDs join)";
+    if (e->mode & S_IWGRP)
+        return "its group";
+    if (e->uid != 0 && (e->mode & S_IWUSR))
+        return "its non-root owner";
+    return NULL;
+}
+
 static void check_modes(layer_ctx *c, const entry *e)
 {
+    img_findings *f = &c->res->findings;
     bool regular = e->type == AE_IFREG && !e->hardlink;
     bool dir = e->type == AE_IFDIR;
-    if (regular && (e->mode & (S_ISUID | S_ISGID)) && wanted(c, "image-setuid")) {
+    unsigned perm = e->mode & 07777;
+    if (regular && (e->mode & (S_ISUID | S_ISGID))) {
         bool suid = e->mode & S_ISUID;
-        findings_add(&c->res->findings, "image-setuid", c->layer, e->path, KIND_FINAL_FS,
+        findings_add(f, "image-setuid", c->layer, e->path, KIND_FINAL_FS,
                      "%s is %s %s %lld (mode %04o): a flaw in it hands that "
                      "%s's rights to any process of the container; remove "
                      "the bit (chmod %s) unless the image really needs it",
                      e->path, suid ? "setuid" : "setgid",
                      suid ? "user" : "group",
-                     (long long)(suid ? e->uid : e->gid), e->mode & 07777,
+                     (long long)(suid ? e->uid : e->gid), perm,
                      suid ? "user" : "group", suid ? "u-s" : "g-s");
     }
     if ((regular || dir) && (e->mode & S_IWOTH) &&
         !(dir && (e->mode & S_ISVTX)))
-        findings_add(&c->res->findings, "image-world-writable", c->layer,
-                     e->path, KIND_FINAL_FS, "%s%s is writable by everyone (mode "
+        findings_add(f, "image-world-writable", c->layer, e->path,
+                     KIND_FINAL_FS, "%s%s is writable by everyone (mode "
                      "%04o)%s; make it writable by its owner and group 0 "
                      "only (chmod o-w, g+w)", dir ? "directory " : "",
-                     e->path, e->mode & 07777,
+                     e->path, perm,
                      dir ? " and not sticky: any process can replace its "
                            "files"
                          : ": any process of the container can change it");
-    if (regular && (!strcmp(e->path, "/etc/passwd") ||
-                    !strcmp(e->path, "/etc/group"))) {
-        const char *who = (e->mode & S_IWOTH) ? "everyone"
-                          : (e->mode & S_IWGRP) && e->gid == 0
-                              ? "group 0 (which OpenShift's arbitrary UIDs join)"
-                          : (e->mode & S_IWGRP) ? "its group"
-                          : e->uid != 0 && (e->mode & S_IWUSR) ? "its non-root owner"
-                                                               : NULL;
-        if (who)
-            findings_add(&c->res->findings, "image-passwd-writable", c->layer,
-                         e->path, KIND_FINAL_FS, "%s is writable by %s (mode %04o, "
-                         "owner %lld:%lld): any process can add a user, root "
-                         "included; use nss_wrapper for arbitrary UIDs and "
-                         "keep %s root-owned, mode 0644",
-                         e->path, who, e->mode & 07777, (long long)e->uid,
-                         (long long)e->gid, e->path);
-    }
+    const char *who = non_root_writer(e);
+    if (regular && who && (!strcmp(e->path, "/etc/passwd") ||
+                           !strcmp(e->path, "/etc/group")))
+        findings_add(f, "image-passwd-writable", c->layer, e->path,
+                     KIND_FINAL_FS, "%s is writable by %s (mode %04o, owner "
+                     "%lld:%lld): any process can add a user, root "
+                     "included; use nss_wrapper for arbitrary UIDs and keep "
+                     "%s root-owned, mode 0644", e->path, who, perm,
+                     (long long)e->uid, (long long)e->gid, e->path);
 }
 
 /* Distribution documentation and headers: credentials there are
@@ -401,7 +411,8 @@ static void check_secret_name(layer_ctx *c, const entry *e)
     const char *kind = secret_file_kind(e->path, strlen(e->path));
     if (kind)
         findings_add(&c->res->findings, "image-secret-file", c->layer, e->path,
-                     KIND_ANY_LAYER, "%s looks like a secret file (%s)", e->path, kind);
+                     KIND_ANY_LAYER, "%s looks like a secret file (%s)",
+                     e->path, kind);
 }
 
 typedef struct content_report {
@@ -559,8 +570,8 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
 
     /* Sniff the compression from the first bytes. */
     uint8_t magic[4];
-    ssize_t n = read_at(ly->loc.fd, magic, ly->loc.len < 4 ? (size_t)ly->loc.len : 4,
-                        ly->loc.off);
+    size_t want = ly->loc.len < 4 ? (size_t)ly->loc.len : 4;
+    ssize_t n = read_at(ly->loc.fd, magic, want, ly->loc.off);
     bs.comp = compression_sniff(magic, n > 0 ? (size_t)n : 0);
     out->compression = bs.comp;
     if (verify && ly->digest_of_content && bs.comp != IMG_COMP_NONE) {

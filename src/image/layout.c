@@ -17,15 +17,22 @@
 #include "image/image.h"
 #include "util/strbuf.h"
 
-enum input_kind { INPUT_AUTO, INPUT_DOCKER_ARCHIVE, INPUT_OCI, INPUT_OCI_ARCHIVE };
+enum input_kind {
+    INPUT_AUTO,
+    INPUT_DOCKER_ARCHIVE,
+    INPUT_OCI,
+    INPUT_OCI_ARCHIVE,
+};
 
 /* ------------------------------------------------------------ media types */
 
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_LIST \
+    "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST \
+    "application/vnd.docker.distribution.manifest.v2+json"
 #define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
 
 static const struct {
@@ -36,11 +43,14 @@ static const struct {
     {"application/vnd.oci.image.layer.v1.tar+gzip", IMG_COMP_GZIP},
     {"application/vnd.oci.image.layer.v1.tar+zstd", IMG_COMP_ZSTD},
     {"application/vnd.oci.image.layer.nondistributable.v1.tar", IMG_COMP_NONE},
-    {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", IMG_COMP_GZIP},
-    {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", IMG_COMP_ZSTD},
+    {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+     IMG_COMP_GZIP},
+    {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+     IMG_COMP_ZSTD},
     {"application/vnd.docker.image.rootfs.diff.tar", IMG_COMP_NONE},
     {"application/vnd.docker.image.rootfs.diff.tar.gzip", IMG_COMP_GZIP},
-    {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", IMG_COMP_GZIP},
+    {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+     IMG_COMP_GZIP},
     {"application/vnd.docker.image.rootfs.diff.tar.zstd", IMG_COMP_ZSTD},
 };
 
@@ -61,7 +71,8 @@ static bool is_index_type(const char *mt)
 
 static bool is_manifest_type(const char *mt)
 {
-    return mt && (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
+    return mt &&
+           (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -179,9 +190,9 @@ static void verify_json_blob(loader *l, const char *what, const char *digest,
     hasher_free(h);
     if (strcmp(got, digest) != 0)
         findings_add(&l->sink->findings, "image-digest-mismatch", -1, NULL,
-                     KIND_ARCHIVE, "the %s named %s has the digest %s: it is not "
-                     "the blob the image refers to (corrupted or tampered "
-                     "with)", what, digest, got);
+                     KIND_ARCHIVE, "the %s named %s has the digest %s: it is "
+                     "not the blob the image refers to (corrupted or "
+                     "tampered with)", what, digest, got);
     else if (declared >= 0 && (uint64_t)declared != len)
         findings_add(&l->sink->findings, "image-digest-mismatch", -1, NULL,
                      KIND_ARCHIVE, "the %s %s is %zu bytes, but its descriptor "
@@ -253,7 +264,8 @@ static bool load_config(loader *l, json_t *cfg)
         for (size_t i = 0; i < n; i++) {
             json_t *h = json_array_get(hist, i);
             img_history *out = &img->history[img->nhistory++];
-            out->created_by = copy(l, json_is_object(h) ? jstr(h, "created_by") : NULL);
+            out->created_by =
+                copy(l, json_is_object(h) ? jstr(h, "created_by") : NULL);
             out->empty_layer = json_is_object(h) &&
                                json_is_true(json_object_get(h, "empty_layer"));
             out->layer = out->empty_layer ? -1 : layer++;
@@ -269,7 +281,8 @@ static const char **config_diff_ids(loader *l, json_t *cfg, size_t *n)
     *n = 0;
     if (!json_is_array(ids))
         return NULL;
-    const char **out = ARENA_ARRAY(l->a, const char *, json_array_size(ids) + 1);
+    const char **out =
+        ARENA_ARRAY(l->a, const char *, json_array_size(ids) + 1);
     for (size_t i = 0; i < json_array_size(ids); i++) {
         const char *d = json_string_value(json_array_get(ids, i));
         const char *why;
@@ -297,7 +310,8 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         return false;
     }
     const char *ctype = jstr(cdesc, "mediaType");
-    if (ctype && strcmp(ctype, MT_OCI_CONFIG) && strcmp(ctype, MT_DOCKER_CONFIG)) {
+    if (ctype && strcmp(ctype, MT_OCI_CONFIG) &&
+        strcmp(ctype, MT_DOCKER_CONFIG)) {
         sink_error(l->sink, "%s: an artifact (config media type %s), not a "
                    "container image", what, ctype);
         return false;
@@ -316,7 +330,8 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
     for (size_t i = 0; i < n; i++) {
         json_t *d = json_array_get(layers, i);
         const char *lwhat = arena_printf(l->a, "layer %zu", i);
-        const char *digest = json_is_object(d) ? descriptor_digest(l, d, lwhat) : NULL;
+        const char *digest =
+            json_is_object(d) ? descriptor_digest(l, d, lwhat) : NULL;
         if (!digest) {
             if (!json_is_object(d))
                 sink_error(l->sink, "%s: not a descriptor", lwhat);
@@ -452,7 +467,8 @@ static bool platform_matches(const char *have, const char *want)
     size_t hl = strlen(have), wl = strlen(want);
     if (hl == wl)
         return strcmp(have, want) == 0;
-    const char *shorter = hl < wl ? have : want, *longer = hl < wl ? want : have;
+    const char *shorter = hl < wl ? have : want;
+    const char *longer = hl < wl ? want : have;
     size_t sl = strlen(shorter);
     if (strncmp(shorter, longer, sl) != 0 || longer[sl] != '/')
         return false;

@@ -93,7 +93,8 @@ static void *scan_worker(void *arg)
             size_t i = run->order[run->next++];
             run->running[i] = true;
             pthread_mutex_unlock(&run->lock);
-            layer_scan(w, &run->img->layers[i], &run->help[i], &run->results[i]);
+            layer_scan(w, &run->img->layers[i], &run->help[i],
+                       &run->results[i]);
             pthread_mutex_lock(&run->lock);
             run->running[i] = false;
             run->help[i].finished = true;
@@ -175,8 +176,8 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
 {
     const img_layer *ly = &img->layers[i];
     if (res->error)
-        sink_error(sink, "layer %zu (%s): %s", i, ly->digest ? ly->digest : ly->member,
-                   res->error);
+        sink_error(sink, "layer %zu (%s): %s", i,
+                   ly->digest ? ly->digest : ly->member, res->error);
     if (!same_compression(ly, res->compression))
         sink_error(sink, "layer %zu (%s): the media type %s says %s, but the "
                    "blob is %s data (scanned as %s)", i, ly->digest,

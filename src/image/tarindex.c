@@ -212,7 +212,8 @@ bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
             msize = pending_size;
         uint64_t data = off + BLOCK;
         if (msize > size || data > size - msize) {
-            *err = "truncated archive: a member reaches past the end of the file";
+            *err = "truncated archive: a member reaches past the end of "
+                   "the file";
             return false;
         }
         uint64_t next = data + ((msize + BLOCK - 1) / BLOCK) * BLOCK;
@@ -248,9 +249,12 @@ bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
             }
             tar_path_normalise(name);
             m->name = name;
-            m->link = pending_link ? pending_link
-                      : (type == '1' || type == '2') ? field_string(a, h + 157, 100)
-                                                     : NULL;
+            if (pending_link)
+                m->link = pending_link;
+            else if (type == '1' || type == '2')
+                m->link = field_string(a, h + 157, 100);
+            else
+                m->link = NULL;
             m->type = type;
             m->offset = data;
             m->size = msize;
@@ -340,7 +344,8 @@ const tar_member *tar_index_find(const tar_index *ix, const char *name)
             continue;
         }
         if (m->type == '1' && m->link) {
-            if (snprintf(path, sizeof(path), "%s", m->link) >= (int)sizeof(path))
+            if (snprintf(path, sizeof(path), "%s", m->link) >=
+                (int)sizeof(path))
                 return NULL;
             tar_path_normalise(path);
             continue;

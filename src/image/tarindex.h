@@ -17,9 +17,11 @@
 #include "util/arena.h"
 
 typedef struct tar_member {
-    const char *name;     /* normalised: no leading "./" or "/", no trailing "/" */
+    const char *name;     /* normalised: no leading "./" or "/", no
+                             trailing "/" */
     const char *link;     /* link target (symlinks and hard links), or NULL */
-    char type;            /* '0' file, '1' hard link, '2' symlink, '5' dir ... */
+    char type;            /* '0' file, '1' hard link, '2' symlink,
+                             '5' directory ... */
     uint64_t offset;      /* of the data in the archive */
     uint64_t size;
     size_t order;         /* position in the archive */
