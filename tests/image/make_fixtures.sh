@@ -157,15 +157,39 @@ else
     mkdir -p "$work/opq/data"
     : >"$work/opq/data/.wh..wh..opq"
     echo fresh >"$work/opq/data/new"
-    run tar -C "$work/opq" --owner=0 --group=0 -czf "$work/opq.tar.gz" data
-    run umoci raw add-layer --image "$out/opaque:1.0" "$work/opq.tar.gz"
+    run tar -C "$work/opq" --owner=0 --group=0 -cf "$work/opq.tar" data
+    run umoci raw add-layer --image "$out/opaque:1.0" "$work/opq.tar"
 fi
+
+# ----------------------------------------------------------- tar formats
+# GNU tar's two ways of writing long names and sparse files: layer 1 in
+# GNU format (././@LongLink, old GNU sparse), layer 2 in pax format (path
+# records, sparse 1.0). Each holds a key in a directory with a 126-character
+# name, a hard link to it, and a 4 MiB sparse file with a token on line 3,
+# after a 3 MiB hole.
+for fmt in gnu posix; do
+    src=$work/tarfmt-$fmt
+    long=$src/$fmt/$(printf 'long-directory-name-%s/' 1 2 3 4 5 6 | tr -d /)
+    mkdir -p "$long"
+    cp "$ctx/id_rsa" "$long/id_rsa"
+    ln "$long/id_rsa" "$src/$fmt/key-copy"
+    truncate -s 4M "$src/$fmt/sparse.img"
+    printf '\nhello\n%s\n' "$(cat "$ctx/token.txt")" |
+        dd of="$src/$fmt/sparse.img" bs=1 seek=3145728 conv=notrunc 2>/dev/null
+    run tar -C "$src" --format=$fmt --sparse --owner=0 --group=0 \
+        -cf "$work/tarfmt-$fmt.tar" $fmt
+done
+cp -r "$out/base" "$out/tarfmt"
+run umoci raw add-layer --image "$out/tarfmt:1.0" "$work/tarfmt-gnu.tar"
+run umoci raw add-layer --image "$out/tarfmt:1.0" "$work/tarfmt-posix.tar"
 
 # ------------------------------------------------------------ transports
 run skopeo copy "oci:$out/app:latest" "docker-archive:$out/app-docker.tar:app:latest"
 run skopeo copy "oci:$out/app:latest" "oci-archive:$out/app-oci.tar:latest"
 run skopeo copy --dest-compress-format zstd "oci:$out/app:latest" \
     "oci:$out/app-zstd:latest"
+run skopeo copy --dest-compress-format zstd:chunked "oci:$out/app:latest" \
+    "oci:$out/app-zstd-chunked:latest"
 
 # ------------------------------------------------------- multi-platform
 # linux/amd64 is base (User 10001), linux/arm64 has no User.

@@ -14,7 +14,8 @@ for f in d["findings"]:
 scan_json 1 "$FIX/app"
 summary | grep -v image-latest-tag >"$TMP/want"
 for input in "$FIX/app-docker.tar" "$FIX/app-oci.tar" "oci:$FIX/app:latest" \
-    "oci:$FIX/app-zstd:latest" "oci-archive:$FIX/app-oci.tar:latest" \
+    "oci:$FIX/app-zstd:latest" "oci:$FIX/app-zstd-chunked:latest" \
+    "oci-archive:$FIX/app-oci.tar:latest" \
     "docker-archive:$FIX/app-docker.tar" "docker-archive:$FIX/app-docker.tar:app:latest" \
     "$FIX/docker25.tar" "$FIX/docker-gz.tar"; do
     scan_json 1 "$input"
@@ -33,6 +34,17 @@ json_check "$TMP/out" "not any(f['rule'] == 'image-latest-tag' for f in d['findi
 scan_json 1 "$FIX/app-zstd"
 json_check "$TMP/out" 'd["errors"] == []'
 grep -q 'tar+zstd' "$FIX/app-zstd/blobs/sha256/"* || fail "app-zstd has no zstd layer"
+grep -q 'io.containers.zstd-chunked.manifest-position' "$FIX/app-zstd-chunked/blobs/sha256/"* ||
+    fail "app-zstd-chunked has no zstd:chunked layer"
+
+# Long names and sparse files, as GNU tar writes them in GNU and pax
+# format: read whole, the token after the hole found on its line, the hard
+# link to the key not read twice.
+scan_json 1 "$FIX/tarfmt"
+json_check "$TMP/out" 'd["errors"] == []' \
+    "sorted((f['rule'], f['layer_index'], f['path'].split('/')[2][:19]) for f in d['findings']) == sorted((r, l, n) for l in (1, 2) for (r, n) in (('image-secret-content', 'long-directory-name'), ('image-secret-content', 'sparse.img'), ('image-secret-file', 'long-directory-name')))" \
+    "all(len(f['path']) > 130 for f in d['findings'] if 'long' in f['path'])" \
+    "sum('GitHub token at line 3 of' in f['message'] for f in d['findings']) == 2"
 
 # A multi-platform index (nested under index.json): --platform picks.
 scan_json 0 --platform linux/amd64 "$FIX/multi"
