@@ -114,7 +114,8 @@ static void parse_pax(arena *a, const char *data, size_t len, char **path,
         size_t rec = 0, j = i;
         while (j < len && data[j] >= '0' && data[j] <= '9' && rec < len)
             rec = rec * 10 + (size_t)(data[j++] - '0');
-        if (j >= len || data[j] != ' ' || rec == 0 || rec > len - i)
+        /* A record holds at least its length, a space and a newline. */
+        if (j >= len || data[j] != ' ' || rec < j - i + 2 || rec > len - i)
             return;
         const char *kv = data + j + 1;
         const char *end = data + i + rec - 1; /* the '\n' */

@@ -154,6 +154,67 @@ static void test_not_tar(void **state)
     arena_release(&a);
 }
 
+/* A ustar header block of `type` for a member `name` of `size` bytes. */
+static void tar_header(unsigned char *h, const char *name, char type,
+                       size_t size)
+{
+    char field[32];
+    memset(h, 0, 512);
+    memcpy(h, name, strlen(name));
+    memcpy(h + 100, "0000644", 8);
+    snprintf(field, sizeof(field), "%011zo", size);
+    memcpy(h + 124, field, 12);
+    h[156] = (unsigned char)type;
+    memcpy(h + 257, "ustar\00000", 8);
+    memset(h + 148, ' ', 8);
+    unsigned sum = 0;
+    for (size_t i = 0; i < 512; i++)
+        sum += h[i];
+    snprintf(field, sizeof(field), "%06o", sum);
+    memcpy(h + 148, field, 7);
+}
+
+/* pax records whose length does not even cover their own length field are
+ * ignored, not read backwards. */
+static void test_pax_short_records(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body, *name;
+    } cases[] = {
+        {"2 path=evil\n", "file"},
+        {"1 x", "file"},
+        {"3 \n", "file"},
+        {"19 path=one-too-long\n", "file"},
+        {"20 path=well-formed\n", "well-formed"},
+    };
+    for (size_t b = 0; b < sizeof(cases) / sizeof(cases[0]); b++) {
+        char path[] = "/tmp/bosun-tar-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        unsigned char blocks[512 * 5] = {0};
+        size_t len = strlen(cases[b].body);
+        tar_header(blocks, "pax", 'x', len);
+        memcpy(blocks + 512, cases[b].body, len);
+        tar_header(blocks + 1024, "file", '0', 4);
+        memcpy(blocks + 1536, "data", 4);
+        assert_int_equal(write(fd, blocks, sizeof(blocks)),
+                         (ssize_t)sizeof(blocks));
+        arena a;
+        arena_init(&a);
+        img_source src;
+        const char *err = NULL;
+        assert_true(source_open(&a, path, &src, &err));
+        const tar_member *m = tar_index_find(&src.index, cases[b].name);
+        assert_non_null(m);
+        assert_int_equal(m->size, 4);
+        source_close(&src);
+        close(fd);
+        unlink(path);
+        arena_release(&a);
+    }
+}
+
 static void test_normalise(void **state)
 {
     (void)state;
@@ -175,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_pax),
         cmocka_unit_test(test_gnu),
         cmocka_unit_test(test_not_tar),
+        cmocka_unit_test(test_pax_short_records),
         cmocka_unit_test(test_normalise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
