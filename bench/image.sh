@@ -8,7 +8,7 @@
 # debootstrap --variant=minbase, then Python, Perl and git, a compiler, and
 # curl (several hundred MB), committed with umoci as one gzip layer per
 # step as a Dockerfile would, and a zstd copy made by skopeo. Then times,
-# in the same run, best of RUNS (default 3):
+# in the same run, the median of RUNS (default 5):
 #   - bosun image -j1 and -j2 on the gzip image (digests verified, secrets
 #     scanned: the defaults) and -j1 on the zstd one;
 #   - gzip -dc, igzip -dc and zstd -dc of the same layers to /dev/null,
@@ -19,7 +19,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-runs=${1:-3}
+runs=${1:-5}
 bosun=${BOSUN:-$root/build/bosun}
 work=$here/work
 image=$work/debian-oci
@@ -91,7 +91,7 @@ echo "image: $(echo $gz_layers | wc -w) layers, $((gz_bytes >> 20)) MiB gzip, $(
 echo "layers (gzip, MiB):$(for f in $gz_layers; do printf ' %d' $(($(wc -c <"$f") >> 20)); done)"
 
 # Each command runs once per round, rounds interleave the commands (so a
-# busy machine slows them alike), and the best round counts: wall-clock
+# busy machine slows them alike), and the median round counts: wall-clock
 # time, and CPU time (user + system) which other load barely changes.
 tool_names="gzip igzip zstd j1 j2 zj1 zj2"
 cmd_of() {
@@ -119,18 +119,18 @@ while [ "$round" -le "$runs" ]; do
     round=$((round + 1))
 done
 
-best() { # TOOL FIELD(wall|cpu|rss): best wall or CPU seconds, worst RSS
-    awk -v t="$1" -v f="$2" '$1 == t {
-        v = f == "wall" ? $2 : f == "cpu" ? $3 + $4 : $5
-        if (f == "rss") { if (v > b) b = v }
-        else if (b == "" || v < b) b = v
-    } END { print b }' "$results"
+# TOOL FIELD(wall|cpu|rss): the median wall or CPU seconds of the rounds,
+# the largest peak RSS.
+stat() {
+    awk -v t="$1" -v f="$2" '$1 == t { print f == "wall" ? $2 : f == "cpu" ? $3 + $4 : $5 }' \
+        "$results" | sort -n | awk -v f="$2" '{ v[NR] = $1 }
+        END { print f == "rss" ? v[NR] : NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 mbps() { awk -v b="$tar_bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1048576 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-echo "throughput in MiB/s of uncompressed tar, best of $runs interleaved rounds"
+echo "throughput in MiB/s of uncompressed tar, median of $runs interleaved rounds"
 echo "(wall clock; in brackets the same from CPU time, user + system):"
 for t in $tool_names; do
     case $t in
@@ -142,15 +142,15 @@ for t in $tool_names; do
     zj1) label="bosun image -j1 (zstd)" ;;
     zj2) label="bosun image -j2 (zstd)" ;;
     esac
-    printf '  %-24s %5s  [%s]\n' "$label" "$(mbps "$(best $t wall)")" "$(mbps "$(best $t cpu)")"
+    printf '  %-24s %5s  [%s]\n' "$label" "$(mbps "$(stat $t wall)")" "$(mbps "$(stat $t cpu)")"
 done
 echo "ratios:"
-echo "  bosun -j1 / gzip -dc      $(ratio "$(best gzip wall)" "$(best j1 wall)")  [cpu $(ratio "$(best gzip cpu)" "$(best j1 cpu)")]"
-echo "  bosun -j1 / igzip -dc     $(ratio "$(best igzip wall)" "$(best j1 wall)")  [cpu $(ratio "$(best igzip cpu)" "$(best j1 cpu)")]"
-echo "  bosun -j2 / bosun -j1     $(ratio "$(best j1 wall)" "$(best j2 wall)")"
-echo "  bosun -j1 / zstd -dc      $(ratio "$(best zstd wall)" "$(best zj1 wall)")  [cpu $(ratio "$(best zstd cpu)" "$(best zj1 cpu)")] (zstd layers)"
-echo "  bosun -j2 / bosun -j1     $(ratio "$(best zj1 wall)" "$(best zj2 wall)") (zstd layers)"
-echo "peak RSS (MiB): -j1 $(awk -v k="$(best j1 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
-     "-j2 $(awk -v k="$(best j2 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
-     "zstd -j1 $(awk -v k="$(best zj1 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
-     "zstd -j2 $(awk -v k="$(best zj2 rss)" 'BEGIN { printf "%.1f", k / 1024 }')"
+echo "  bosun -j1 / gzip -dc      $(ratio "$(stat gzip wall)" "$(stat j1 wall)")  [cpu $(ratio "$(stat gzip cpu)" "$(stat j1 cpu)")]"
+echo "  bosun -j1 / igzip -dc     $(ratio "$(stat igzip wall)" "$(stat j1 wall)")  [cpu $(ratio "$(stat igzip cpu)" "$(stat j1 cpu)")]"
+echo "  bosun -j2 / bosun -j1     $(ratio "$(stat j1 wall)" "$(stat j2 wall)")"
+echo "  bosun -j1 / zstd -dc      $(ratio "$(stat zstd wall)" "$(stat zj1 wall)")  [cpu $(ratio "$(stat zstd cpu)" "$(stat zj1 cpu)")] (zstd layers)"
+echo "  bosun -j2 / bosun -j1     $(ratio "$(stat zj1 wall)" "$(stat zj2 wall)") (zstd layers)"
+echo "peak RSS (MiB): -j1 $(awk -v k="$(stat j1 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
+     "-j2 $(awk -v k="$(stat j2 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
+     "zstd -j1 $(awk -v k="$(stat zj1 rss)" 'BEGIN { printf "%.1f", k / 1024 }')," \
+     "zstd -j2 $(awk -v k="$(stat zj2 rss)" 'BEGIN { printf "%.1f", k / 1024 }')"
