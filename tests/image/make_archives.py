@@ -32,6 +32,7 @@ and the hostile inputs, one directory (or tar) each under OUT_DIR/hostile:
   media-mismatch   a zstd blob declared as gzip
   docker-escape.tar  a docker-archive whose manifest.json names ../../etc/passwd
   outer-truncated.tar  an oci-archive cut in the middle
+  outer-pax-huge.tar   an oci-archive whose index.json has a 1 MiB pax header
 and small oci-archives of some of them in OUT_DIR/fuzz-seeds.
 """
 import gzip
@@ -419,6 +420,21 @@ def outer_truncated():
         f.truncate(size // 2)
 
 
+def outer_pax_huge():
+    src = os.path.join(HOSTILE, "traversal")
+    dst = os.path.join(HOSTILE, "outer-pax-huge.tar")
+    with tarfile.open(dst, "w", format=tarfile.PAX_FORMAT) as t:
+        for name in sorted(os.listdir(src)):
+            info = t.gettarinfo(os.path.join(src, name), arcname=name)
+            if name == "index.json":
+                info.pax_headers = {"comment": "x" * (1 << 20)}
+            if info.isfile():
+                with open(os.path.join(src, name), "rb") as f:
+                    t.addfile(info, f)
+            else:
+                t.add(os.path.join(src, name), arcname=name)
+
+
 def big():
     """Layers large enough for a second thread to help decode them: 24 MiB
     that do not compress, with findings before and after."""
@@ -513,6 +529,7 @@ def main():
     media_mismatch()
     docker_escape()
     outer_truncated()
+    outer_pax_huge()
     big()
     fuzz_seeds()
 
