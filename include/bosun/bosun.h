@@ -1,7 +1,7 @@
 /*
  * libbosun: checks that container images are built securely.
  *
- * The library lints Dockerfiles (and, later, built images) and collects
+ * The library lints Dockerfiles and checks built images, and collects
  * findings in a report that can be rendered in several formats. All strings
  * handed out are owned by the object they come from and live as long as it.
  */
@@ -167,6 +167,33 @@ bool bosun_lint_dockerfile(const bosun_config *c, const char *name,
 
 /* Largest Dockerfile accepted (larger inputs are refused, not truncated). */
 #define BOSUN_MAX_DOCKERFILE_SIZE (16u << 20)
+
+/* ------------------------------------------------------------ image */
+
+typedef struct bosun_image_options {
+    const char *platform;      /* os/arch[/variant] to pick from an index;
+                                  NULL: the host's */
+    const char *ref;           /* image to pick by reference name or tag;
+                                  NULL: the only one */
+    bool no_verify;            /* do not check blob digests */
+    unsigned jobs;             /* threads; 0: one per core */
+    const char *patterns_file; /* more credential patterns, or NULL */
+    unsigned long long max_file_size; /* scan at most this many bytes of
+                                  each file (0: all of it) */
+    unsigned max_ratio;        /* refuse a layer that expands more than
+                                  this many times (0: no limit) */
+} bosun_image_options;
+
+/*
+ * Check a built image, layer by layer: `input` is a docker-archive (docker
+ * save), an OCI image layout (directory or tar), or one of those with
+ * skopeo's transport prefix (docker-archive:PATH[:REF], oci:DIR[:REF],
+ * oci-archive:PATH[:REF]). Findings name the input as given. Returns false
+ * when the image (or part of it) could not be read; the errors are in the
+ * report.
+ */
+bool bosun_scan_image(const bosun_config *c, const char *input,
+                      const bosun_image_options *o, bosun_report *r);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,10 @@ enum {
 int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+/* Run `bosun image` in the bosun-image executable (exec; returns only on
+ * failure). */
+int cli_run_image(int argc, char **argv);
 
 /* Reads a whole file (or stdin for "-") of at most `max` bytes into a
  * malloc'd buffer. On failure returns NULL and sets *error. */

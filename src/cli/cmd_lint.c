@@ -7,6 +7,7 @@
 
 #include "bosun/bosun.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static void lint_usage(FILE *out)
 {
@@ -45,48 +46,19 @@ static void lint_usage(FILE *out)
 }
 
 enum {
-    OPT_BUILD_ARG = 256,
+    OPT_BUILD_ARG = CLI_OPT_OWN,
     OPT_TARGET,
-    OPT_IGNORE,
-    OPT_THRESHOLD,
-    OPT_NO_CONFIG,
-    OPT_NO_COLOR,
     OPT_STDIN_NAME,
 };
 
 static const struct option long_options[] = {
-    {"format", required_argument, NULL, 'f'},
+    CLI_COMMON_LONG_OPTIONS,
     {"build-arg", required_argument, NULL, OPT_BUILD_ARG},
     {"target", required_argument, NULL, OPT_TARGET},
-    {"ignore", required_argument, NULL, OPT_IGNORE},
-    {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
-    {"config", required_argument, NULL, 'c'},
-    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
-    {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-
-/* What the command line asked for. Rules to ignore and the threshold are
- * applied after the configuration file, which they override. */
-typedef struct lint_options {
-    bosun_format format;
-    bool no_color;
-    const char *stdin_name;
-    const char *config_path;
-    bool no_config;
-    int threshold;             /* -1: not given */
-    cli_paths ignored;
-} lint_options;
-
-static void print_error(const bosun_error *e)
-{
-    if (e->line)
-        fprintf(stderr, "%s:%u: %s\n", e->file, e->line, e->message);
-    else
-        fprintf(stderr, "%s: %s\n", e->file, e->message);
-}
 
 static void add_build_arg(bosun_config *cfg, const char *arg)
 {
@@ -101,52 +73,27 @@ static void add_build_arg(bosun_config *cfg, const char *arg)
 }
 
 /* Parses the options; returns -1 to go on, or an exit status. */
-static int parse_options(int argc, char **argv, lint_options *o,
-                         bosun_config *cfg)
+static int parse_options(int argc, char **argv, cli_options *o,
+                         const char **stdin_name, bosun_config *cfg)
 {
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:c:h", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT_OPTIONS "h",
+                            long_options, NULL)) != -1) {
+        int shared = cli_options_handle(o, c, optarg);
+        if (shared < 0)
+            return EXIT_BAD_INPUT;
+        if (shared)
+            continue;
         switch (c) {
-        case 'f':
-            if (!bosun_format_parse(optarg, &o->format)) {
-                cli_error("unknown format '%s' (%s)", optarg,
-                          bosun_format_names());
-                return EXIT_BAD_INPUT;
-            }
-            break;
         case OPT_BUILD_ARG:
             add_build_arg(cfg, optarg);
             break;
         case OPT_TARGET:
             bosun_config_set_target(cfg, optarg);
             break;
-        case OPT_IGNORE:
-            if (!bosun_rule_find(optarg)) {
-                cli_error("--ignore: unknown rule '%s' (see 'bosun rules')",
-                          optarg);
-                return EXIT_BAD_INPUT;
-            }
-            cli_paths_add(&o->ignored, optarg);
-            break;
-        case OPT_THRESHOLD:
-            if (!bosun_threshold_parse(optarg, &o->threshold)) {
-                cli_error("--failure-threshold: expected info, warning, "
-                          "error or none, not '%s'", optarg);
-                return EXIT_BAD_INPUT;
-            }
-            break;
-        case 'c':
-            o->config_path = optarg;
-            break;
-        case OPT_NO_CONFIG:
-            o->no_config = true;
-            break;
-        case OPT_NO_COLOR:
-            o->no_color = true;
-            break;
         case OPT_STDIN_NAME:
-            o->stdin_name = optarg;
+            *stdin_name = optarg;
             break;
         case 'h':
             lint_usage(stdout);
@@ -155,10 +102,6 @@ static int parse_options(int argc, char **argv, lint_options *o,
             lint_usage(stderr);
             return EXIT_BAD_INPUT;
         }
-    }
-    if (o->config_path && o->no_config) {
-        cli_error("--config and --no-config exclude each other");
-        return EXIT_BAD_INPUT;
     }
     if (optind >= argc) {
         cli_error("lint: no Dockerfile given (try 'bosun lint .' or "
@@ -184,7 +127,7 @@ static void lint_file(const bosun_config *cfg, const char *path,
 }
 
 /* Lints what the command line names: files, directories, "-". */
-static void lint_paths(const bosun_config *cfg, const lint_options *o,
+static void lint_paths(const bosun_config *cfg, const char *stdin_name,
                        char **paths, int npaths, bosun_report *report)
 {
     bool stdin_read = false;
@@ -192,10 +135,10 @@ static void lint_paths(const bosun_config *cfg, const lint_options *o,
         const char *path = paths[i];
         if (strcmp(path, "-") == 0) {
             if (stdin_read)
-                bosun_report_add_error(report, o->stdin_name, 0,
+                bosun_report_add_error(report, stdin_name, 0,
                                        "standard input is given twice");
             else
-                lint_file(cfg, path, o->stdin_name, report);
+                lint_file(cfg, path, stdin_name, report);
             stdin_read = true;
         } else if (cli_is_directory(path)) {
             cli_paths found = {0};
@@ -215,47 +158,22 @@ static void lint_paths(const bosun_config *cfg, const lint_options *o,
 
 int cmd_lint(int argc, char **argv)
 {
-    const char *no_color_env = getenv("NO_COLOR");
-    lint_options o = {
-        .format = isatty(STDOUT_FILENO) ? BOSUN_FORMAT_TTY : BOSUN_FORMAT_PLAIN,
-        .no_color = no_color_env && *no_color_env,
-        .stdin_name = "<stdin>",
-        .threshold = -1,
-    };
+    cli_options o;
+    cli_options_init(&o);
+    const char *stdin_name = "<stdin>";
     bosun_config *cfg = bosun_config_new();
-    int status = parse_options(argc, argv, &o, cfg);
+    int status = parse_options(argc, argv, &o, &stdin_name, cfg);
     if (status >= 0)
         goto out;
     status = EXIT_BAD_INPUT;
-    if (!o.no_config && !cli_load_config(cfg, o.config_path))
+    if (!cli_options_configure(&o, cfg))
         goto out;
-    for (size_t i = 0; i < o.ignored.n; i++)
-        bosun_config_ignore(cfg, o.ignored.items[i]);
-    if (o.threshold >= 0)
-        bosun_config_set_failure_threshold(cfg, o.threshold);
-    if (o.format == BOSUN_FORMAT_TTY && o.no_color)
-        o.format = BOSUN_FORMAT_PLAIN;
-
     bosun_report *report = bosun_report_new();
-    lint_paths(cfg, &o, argv + optind, argc - optind, report);
-    bosun_report_sort(report);
-    for (size_t i = 0; i < bosun_report_error_count(report); i++)
-        print_error(bosun_report_error(report, i));
-    bool written = bosun_report_write(report, o.format, stdout) &&
-                   fflush(stdout) == 0;
-    if (!written)
-        cli_error("error writing the report");
-
-    if (bosun_report_error_count(report) || !written)
-        status = EXIT_BAD_INPUT;
-    else if (bosun_report_max_severity(report) >=
-             bosun_config_failure_threshold(cfg))
-        status = EXIT_FINDINGS;
-    else
-        status = EXIT_CLEAN;
+    lint_paths(cfg, stdin_name, argv + optind, argc - optind, report);
+    status = cli_options_finish(&o, cfg, report);
     bosun_report_free(report);
 out:
-    cli_paths_free(&o.ignored);
+    cli_options_free(&o);
     bosun_config_free(cfg);
     return status;
 }

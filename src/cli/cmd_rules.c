@@ -45,6 +45,19 @@ static void print_sentence(FILE *out, const char *s)
     fprintf(out, "%s.", s);
 }
 
+/* Where a rule looks, from its scope. */
+static const char *scope_text(const char *scope)
+{
+    if (!strcmp(scope, "dockerfile"))
+        return "Dockerfiles (bosun lint)";
+    if (!strcmp(scope, "image"))
+        return "built images (bosun image)";
+    if (!strcmp(scope, "both"))
+        return "Dockerfiles (bosun lint) and the history of built images "
+               "(bosun image)";
+    return scope;
+}
+
 /* One rule's page in Markdown. */
 static void write_markdown(FILE *out, const bosun_rule_info *r)
 {
@@ -53,7 +66,7 @@ static void write_markdown(FILE *out, const bosun_rule_info *r)
     fputs("\n\n", out);
     fprintf(out, "- Severity: %s\n", bosun_severity_name(r->severity));
     fprintf(out, "- Principle: %s\n", principle_name(r->principle));
-    fprintf(out, "- Checks: %s\n\n", r->scope);
+    fprintf(out, "- Checks: %s\n\n", scope_text(r->scope));
     fprintf(out, "## Why\n\n%s\n\n", r->rationale);
     fprintf(out, "## Bad\n\n```dockerfile\n%s\n```\n\n", r->bad);
     fprintf(out, "## Good\n\n```dockerfile\n%s\n```\n\n", r->good);
@@ -148,7 +161,8 @@ int cmd_explain(int argc, char **argv)
         printf(", principle %s", principle_name(r->principle));
     fputs(")\n\n", stdout);
     print_sentence(stdout, r->summary);
-    printf("\n\nWhy:\n%s\n\nBad:\n", r->rationale);
+    printf("\n\nChecks: %s\n", scope_text(r->scope));
+    printf("\nWhy:\n%s\n\nBad:\n", r->rationale);
     print_indented(r->bad);
     puts("\nGood:");
     print_indented(r->good);

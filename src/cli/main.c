@@ -13,6 +13,7 @@ static void usage(FILE *out)
           "\n"
           "commands:\n"
           "  lint PATH...      check Dockerfiles: files, directories, `-` for stdin\n"
+          "  image IMAGE...    check built images layer by layer\n"
           "  rules             list the rules\n"
           "  explain RULE      describe a rule: why, and how to fix it\n"
           "\n"
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "lint"))
         return cmd_lint(argc - 1, argv + 1);
+    if (!strcmp(cmd, "image"))
+        return cli_run_image(argc - 1, argv + 1);
     if (!strcmp(cmd, "rules"))
         return cmd_rules(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain"))

@@ -33,6 +33,9 @@ struct bosun_config {
     config_list trusted_registries;
     bool registries_restricted;
     config_list nonroot_bases;  /* globs */
+    /* Linting the instructions rebuilt from an image's history: rules
+     * marked dockerfile_only do not run. */
+    bool image_history;
 };
 
 bool config_is_ignored(const bosun_config *c, const char *rule_id);

@@ -165,7 +165,8 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
     build_scripts(&c);
     for (size_t i = 0; i < rules_count(); i++) {
         const rule_def *rule = rules_at(i);
-        if (rule->check && !config_is_ignored(cfg, rule->info.id))
+        if (rule->check && !config_is_ignored(cfg, rule->info.id) &&
+            !(cfg->image_history && rule->dockerfile_only))
             rule->check(&c);
     }
     emit(&c, name, r);

@@ -34,6 +34,7 @@ const rule_def rule_invalid_instruction = {
                "reference lists each instruction's flags and forms.",
     },
     .check = check_invalid_instruction,
+    .dockerfile_only = true,
 };
 
 /* The rule id closest to `id`, or NULL when none is close. */
@@ -102,4 +103,5 @@ const rule_def rule_invalid_suppression = {
                "`#`.",
     },
     .check = check_invalid_suppression,
+    .dockerfile_only = true,
 };

@@ -48,8 +48,7 @@ static bool is_nonroot_base(const lint_ctx *c, const char *image)
            matches_any((const char *const *)extra->items, extra->n, name);
 }
 
-/* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
-static bool user_is_root(const char *user)
+bool rules_user_is_root(const char *user)
 {
     size_t n = strcspn(user, ":");
     if (n == 4 && strncmp(user, "root", 4) == 0)
@@ -115,7 +114,7 @@ static void check_root_user(lint_ctx *c)
     final_user fu = find_final_user(c);
 
     if (fu.inst >= 0) {
-        if (fu.value.error || fu.value.unknown || !user_is_root(fu.value.s))
+        if (fu.value.error || fu.value.unknown || !rules_user_is_root(fu.value.s))
             return; /* non-root, or decided by a build argument */
         const df_instruction *in = &c->file->insts[fu.inst];
         bool expanded = strcmp(fu.value.s, in->args[0].s) != 0;
@@ -173,6 +172,7 @@ const rule_def rule_root_user = {
                "process writes to owned by group 0 and group-writable.",
     },
     .check = check_root_user,
+    .dockerfile_only = true,
 };
 
 /* ----------------------------------------------------- user-name-not-uid */
@@ -196,7 +196,7 @@ static void check_user_name_not_uid(lint_ctx *c)
         return;
     const char *v = fu.value.s;
     size_t ulen = strcspn(v, ":");
-    if (user_is_root(v) || ulen == 0 || is_numeric(v, ulen))
+    if (rules_user_is_root(v) || ulen == 0 || is_numeric(v, ulen))
         return;
     /* Windows users are names by design. */
     if (strncasecmp(v, "ContainerUser", ulen) == 0 && ulen == 13)
@@ -232,6 +232,7 @@ const rule_def rule_user_name_not_uid = {
                "UID (optionally with a numeric group, e.g. 10001:0) in USER.",
     },
     .check = check_user_name_not_uid,
+    .dockerfile_only = true,
 };
 
 /* ------------------------------------------------------------------ sudo */
@@ -290,7 +291,7 @@ const rule_def rule_sudo = {
         .id = "sudo",
         .severity = BOSUN_WARNING,
         .principle = 1,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "sudo used in a RUN",
         .rationale =
             "Build steps run as the current USER; to run one as root, put "
@@ -420,4 +421,5 @@ const rule_def rule_world_writable = {
                "everything else read-only.",
     },
     .check = check_world_writable,
+    .dockerfile_only = true,
 };

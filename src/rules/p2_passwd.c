@@ -102,4 +102,5 @@ const rule_def rule_passwd_writable = {
                "use nss_wrapper to make it visible.",
     },
     .check = check_passwd_writable,
+    .dockerfile_only = true,
 };

@@ -115,7 +115,7 @@ const rule_def rule_package_upgrade = {
         .id = "package-upgrade",
         .severity = BOSUN_WARNING,
         .principle = 3,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a blanket upgrade of the base image's packages",
         .rationale =
             "`apt-get upgrade`, `yum update` and their kin replace the "

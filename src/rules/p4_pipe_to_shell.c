@@ -212,7 +212,7 @@ const rule_def rule_pipe_to_shell = {
         .id = "pipe-to-shell",
         .severity = BOSUN_ERROR,
         .principle = 4,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "downloaded content executed by an interpreter",
         .rationale =
             "`curl ... | sh` runs whatever the server sends at build time: "

@@ -93,6 +93,7 @@ const rule_def rule_from_latest = {
                "deliberately, e.g. with a dependency bot.",
     },
     .check = check_from_latest,
+    .dockerfile_only = true,
 };
 
 /* ------------------------------------------------------- from-not-pinned */
@@ -138,6 +139,7 @@ const rule_def rule_from_not_pinned = {
                "readability; let Renovate or Dependabot keep it current.",
     },
     .check = check_from_not_pinned,
+    .dockerfile_only = true,
 };
 
 /* Does an unknown part of the value reach into [0, end)? */
@@ -245,4 +247,5 @@ const rule_def rule_untrusted_registry = {
                "`ghcr.io/acme`.",
     },
     .check = check_untrusted_registry,
+    .dockerfile_only = true,
 };

@@ -601,7 +601,7 @@ const rule_def rule_unpinned_pip = {
         .id = "unpinned-pip",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "pip install of a requirement without ==version",
         .rationale =
             "`pip install flask` installs the newest release on the day of "
@@ -632,7 +632,7 @@ const rule_def rule_unpinned_npm = {
         .id = "unpinned-npm",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "npm/yarn/pnpm install of a package without an exact version",
         .rationale =
             "`npm install -g typescript` takes whatever the registry's "
@@ -661,7 +661,7 @@ const rule_def rule_unpinned_gem = {
         .id = "unpinned-gem",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "gem install without -v/--version or name:version",
         .rationale =
             "`gem install bundler` installs the newest release on the day "
@@ -686,7 +686,7 @@ const rule_def rule_unpinned_go = {
         .id = "unpinned-go",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "go install/get/run of a remote module at @latest, a branch, or no version",
         .rationale =
             "`go install example.com/tool@latest` resolves the newest "
@@ -715,7 +715,7 @@ const rule_def rule_unpinned_cargo = {
         .id = "unpinned-cargo",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "cargo install without --version",
         .rationale =
             "`cargo install ripgrep` builds the newest release from "

@@ -226,7 +226,7 @@ const rule_def rule_unpinned_apt = {
         .id = "unpinned-apt",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "apt-get/apt install of a package without =version",
         .rationale =
             "`apt-get install curl` installs whatever version the mirror "
@@ -259,7 +259,7 @@ const rule_def rule_unpinned_apk = {
         .id = "unpinned-apk",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "apk add of a package without =version",
         .rationale =
             "`apk add curl` installs whatever the Alpine repository holds on "
@@ -285,7 +285,7 @@ const rule_def rule_unpinned_rpm = {
         .id = "unpinned-rpm",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "yum/dnf/microdnf/tdnf/zypper install of a package without a version",
         .rationale =
             "`yum install httpd` installs whatever the enabled repositories "

@@ -405,7 +405,7 @@ const rule_def rule_unpinned_git = {
         .id = "unpinned-git",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "git clone whose checkout is never fixed to a commit or tag",
         .rationale =
             "`git clone URL` checks out whatever the default branch holds "
@@ -437,7 +437,7 @@ const rule_def rule_latest_url = {
         .id = "latest-url",
         .severity = BOSUN_WARNING,
         .principle = 6,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a download URL that names a moving target",
         .rationale =
             "URLs such as `.../releases/latest/download/tool`, "

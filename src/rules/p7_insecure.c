@@ -814,7 +814,7 @@ const rule_def rule_insecure_download = {
         .id = "insecure-download",
         .severity = BOSUN_ERROR,
         .principle = 7,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "verification switched off or missing at the transport",
         .rationale =
             "TLS and package signatures are what stop a network attacker, "

@@ -182,7 +182,7 @@ const rule_def rule_add_url_unverified = {
         .id = "add-url-unverified",
         .severity = BOSUN_WARNING,
         .principle = 7,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "ADD of a URL without --checksum, or of a git repository "
                    "without a pinned commit",
         .rationale =
@@ -283,7 +283,7 @@ const rule_def rule_download_unverified = {
         .id = "download-unverified",
         .severity = BOSUN_WARNING,
         .principle = 7,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a download that the same RUN never verifies",
         .rationale =
             "A file fetched with curl, wget or fetch ends up in the image "
@@ -423,7 +423,7 @@ const rule_def rule_gpg_short_keyid = {
         .id = "gpg-short-keyid",
         .severity = BOSUN_WARNING,
         .principle = 7,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a GPG key fetched by a short or long key id instead of "
                    "its fingerprint",
         .rationale =

@@ -148,6 +148,7 @@ const rule_def rule_secret_copied = {
                "`COPY .` cannot pick them up.",
     },
     .check = check_secret_copied,
+    .dockerfile_only = true,
 };
 
 /* ------------------------------------------------------ removed-later */
@@ -216,4 +217,5 @@ const rule_def rule_removed_later = {
                "build stage and `COPY --from` only the result.",
     },
     .check = check_removed_later,
+    .dockerfile_only = true,
 };

@@ -178,7 +178,7 @@ const rule_def rule_secret_env = {
         .id = "secret-env",
         .severity = BOSUN_ERROR,
         .principle = 8,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a secret in ENV or ARG",
         .rationale =
             "ENV values are part of the image configuration: `docker "
@@ -546,7 +546,7 @@ const rule_def rule_secret_in_run = {
         .id = "secret-in-run",
         .severity = BOSUN_ERROR,
         .principle = 8,
-        .scope = "dockerfile",
+        .scope = "both",
         .summary = "a literal credential on a RUN command line",
         .rationale =
             "The command line of every RUN is kept in the image history "

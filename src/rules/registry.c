@@ -36,6 +36,16 @@ extern const rule_def rule_secret_copied;
 extern const rule_def rule_secret_env;
 extern const rule_def rule_secret_in_run;
 extern const rule_def rule_removed_later;
+extern const rule_def rule_image_root_user;
+extern const rule_def rule_image_setuid;
+extern const rule_def rule_image_world_writable;
+extern const rule_def rule_image_empty_password;
+extern const rule_def rule_image_passwd_writable;
+extern const rule_def rule_image_latest_tag;
+extern const rule_def rule_image_digest_mismatch;
+extern const rule_def rule_image_secret_file;
+extern const rule_def rule_image_secret_content;
+extern const rule_def rule_image_unsafe_path;
 
 static const rule_def *const all_rules[] = {
     &rule_root_user,
@@ -68,6 +78,16 @@ static const rule_def *const all_rules[] = {
     &rule_removed_later,
     &rule_invalid_instruction,
     &rule_invalid_suppression,
+    &rule_image_root_user,
+    &rule_image_setuid,
+    &rule_image_world_writable,
+    &rule_image_empty_password,
+    &rule_image_passwd_writable,
+    &rule_image_latest_tag,
+    &rule_image_digest_mismatch,
+    &rule_image_secret_file,
+    &rule_image_secret_content,
+    &rule_image_unsafe_path,
 };
 
 size_t rules_count(void)

@@ -25,6 +25,10 @@ typedef struct lint_suppressions lint_suppressions;
 typedef struct rule_def {
     bosun_rule_info info;
     void (*check)(lint_ctx *ctx); /* NULL for rules checked elsewhere */
+    /* Judges a Dockerfile as written (its FROMs, its last USER, its
+     * syntax): not run on the instructions rebuilt from an image's
+     * history, where image rules take its place. */
+    bool dockerfile_only;
 } rule_def;
 
 /* The shell a stage runs shell-form RUNs with. */
@@ -94,6 +98,9 @@ struct credential_matcher *lint_credentials(lint_ctx *c);
 /* df_expand() of an instruction's word, without the lexer when the word
  * has nothing to expand (no $, quote or escape character). */
 df_value lint_expand(lint_ctx *c, size_t inst, const df_text *t);
+
+/* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
+bool rules_user_is_root(const char *user);
 
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);

@@ -371,6 +371,64 @@ const credential_pattern credential_patterns[] = {
 const size_t credential_pattern_count =
     sizeof(credential_patterns) / sizeof(credential_patterns[0]);
 
+/* Words that mark a value as an example or a template. */
+static const char *const placeholder_markers[] = {
+    "example", "sample", "dummy", "placeholder", "changeme", "change_me",
+    "redacted", "your_", "your-", "yourpass", "xxxxxx", "******", "......",
+    "${", "{{", "<", ">", "%s", "%(", NULL,
+};
+
+/* Passwords that only say "a password goes here". */
+static const char *const placeholder_passwords[] = {
+    "password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey",
+    "api_key", "mypassword", "mysecret", "pa55word", "p@ssw0rd", "xxx",
+    "***", "...", NULL,
+};
+
+static const char *const example_hosts[] = {
+    "example.com", "example.org", "example.net", "host", "hostname",
+    "server", "domain.com", "somehost", "myhost", NULL,
+};
+
+/* scheme://user:password@host: is the password or the host a stand-in? */
+static bool url_password_is_placeholder(const char *s, size_t len)
+{
+    const char *sep = memmem(s, len, "://", 3);
+    if (!sep)
+        return false;
+    const char *user = sep + 3, *end = s + len;
+    const char *colon = memchr(user, ':', (size_t)(end - user));
+    const char *at = colon ? memchr(colon, '@', (size_t)(end - colon)) : NULL;
+    if (!colon || !at)
+        return false;
+    const char *pw = colon + 1, *host = at + 1;
+    size_t ulen = (size_t)(colon - user), plen = (size_t)(at - pw);
+    size_t hlen = (size_t)(end - host);
+    if (plen == ulen && strncmp(user, pw, plen) == 0)
+        return true; /* user:user, a default */
+    if (pw[0] == '$' || pw[0] == '%' || pw[0] == '*')
+        return true;
+    for (const char *const *p = placeholder_passwords; *p; p++)
+        if (equals_ci(pw, plen, *p))
+            return true;
+    for (const char *const *h = example_hosts; *h; h++)
+        if (equals_ci(host, hlen, *h) ||
+            (hlen > strlen(*h) && ends_with_ci(host, hlen, *h) &&
+             host[hlen - strlen(*h) - 1] == '.'))
+            return true;
+    return false;
+}
+
+bool secret_is_placeholder(const char *pattern_id, const char *s, size_t len)
+{
+    for (const char *const *m = placeholder_markers; *m; m++)
+        if (contains_ci(s, len, *m))
+            return true;
+    if (strcmp(pattern_id, "url-password") == 0)
+        return url_password_is_placeholder(s, len);
+    return false;
+}
+
 const char *secret_redact(arena *a, const char *s, size_t len)
 {
     size_t keep = len / 5;

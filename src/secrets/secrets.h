@@ -83,6 +83,14 @@ void credential_matcher_free(credential_matcher *cm);
 bool credential_find(credential_matcher *cm, const char *s, size_t len,
                      credential_match *m);
 
+/*
+ * Is a matched credential (`s`, matched by pattern `pattern_id`) an obvious
+ * placeholder rather than a secret: documentation examples (AWS's
+ * ...EXAMPLE keys, "user:password@example.com"), template variables
+ * ("${TOKEN}", "<password>", "%s"), masked values ("xxxx", "****")?
+ */
+bool secret_is_placeholder(const char *pattern_id, const char *s, size_t len);
+
 /* A secret made safe to print: a short prefix, then "…" and the length. */
 const char *secret_redact(arena *a, const char *s, size_t len);
 

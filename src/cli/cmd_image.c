@@ -1,0 +1,223 @@
+/* bosun image [options] IMAGE... */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bosun/bosun.h"
+#include "cli/cli.h"
+#include "cli/options.h"
+
+static void image_usage(FILE *out)
+{
+    fputs("usage: bosun image [options] IMAGE...\n"
+          "\n"
+          "Checks built images layer by layer: every layer's files (deleted\n"
+          "ones too) for secrets by name and content, setuid and\n"
+          "world-writable files, accounts; the configuration's user and\n"
+          "environment; the Dockerfile rules on the build history; every\n"
+          "blob's digest.\n"
+          "\n"
+          "IMAGE is a docker-archive (docker save) or an OCI image layout\n"
+          "(a directory or a tar), found out from its content, or written\n"
+          "with a transport: docker-archive:PATH[:REF], oci:DIR[:REF],\n"
+          "oci-archive:PATH[:REF].\n"
+          "\n"
+          "options:\n"
+          "  -f, --format FMT           tty (default on a terminal), plain (default\n"
+          "                             otherwise), json, sarif, checkstyle, gitlab,\n"
+          "                             github\n"
+          "      --platform OS/ARCH[/V] image to check in a multi-platform index\n"
+          "                             (default: the host's)\n"
+          "      --ref NAME             image to check by reference name or tag\n"
+          "      --no-verify            do not check blob digests\n"
+          "  -j, --jobs N               threads (default: one per core)\n"
+          "      --patterns FILE        more credential patterns, one `ID REGEX`\n"
+          "                             a line\n"
+          "      --max-file-size SIZE   scan at most SIZE bytes of each file\n"
+          "                             (K, M, G suffixes; default: all)\n"
+          "      --max-ratio N          refuse a layer that expands more than N\n"
+          "                             times, a decompression bomb (default\n"
+          "                             1000; 0: no limit)\n"
+          "      --ignore RULE          do not report RULE, repeatable\n"
+          "      --failure-threshold L  lowest severity that fails the run:\n"
+          "                             info, warning (default), error, none\n"
+          "  -c, --config FILE          read this configuration file instead of\n"
+          "                             .bosun.yaml (current directory, then the\n"
+          "                             root of the git work tree)\n"
+          "      --no-config            do not read a configuration file\n"
+          "      --no-color             no colour in tty output (also NO_COLOR)\n"
+          "  -h, --help                 show this help\n"
+          "\n"
+          "exit status: 0 clean, 1 findings at or above the threshold,\n"
+          "2 bad usage or an image that cannot be read\n",
+          out);
+}
+
+enum {
+    OPT_PLATFORM = CLI_OPT_OWN,
+    OPT_REF,
+    OPT_NO_VERIFY,
+    OPT_PATTERNS,
+    OPT_MAX_FILE_SIZE,
+    OPT_MAX_RATIO,
+};
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"ref", required_argument, NULL, OPT_REF},
+    {"no-verify", no_argument, NULL, OPT_NO_VERIFY},
+    {"jobs", required_argument, NULL, 'j'},
+    {"patterns", required_argument, NULL, OPT_PATTERNS},
+    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* A count: digits only, at most `max`. */
+static bool parse_count(const char *s, unsigned long long max,
+                        unsigned long long *out)
+{
+    if (!*s || *s == '-')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* 123, 64K, 10M, 2G */
+static bool parse_size(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (errno || *end || v > (ULLONG_MAX >> shift))
+        return false;
+    *out = v << shift;
+    return true;
+}
+
+/* "linux/amd64", "linux/arm/v7" */
+static bool valid_platform(const char *s)
+{
+    int slashes = 0;
+    for (const char *p = s; *p; p++)
+        if (*p == '/')
+            slashes++;
+    return slashes >= 1 && slashes <= 2 && s[0] != '/' &&
+           s[strlen(s) - 1] != '/' && !strstr(s, "//");
+}
+
+int cmd_image(int argc, char **argv)
+{
+    bosun_config *cfg = bosun_config_new();
+    bosun_image_options opt = {.max_ratio = 1000};
+    cli_options o;
+    cli_options_init(&o);
+    int status = EXIT_CLEAN;
+    unsigned long long n;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT_OPTIONS "j:h",
+                            long_options, NULL)) != -1) {
+        int shared = cli_options_handle(&o, c, optarg);
+        if (shared < 0) {
+            status = EXIT_BAD_INPUT;
+            goto out;
+        }
+        if (shared)
+            continue;
+        switch (c) {
+        case OPT_PLATFORM:
+            if (!valid_platform(optarg)) {
+                cli_error("--platform: expected OS/ARCH[/VARIANT] "
+                          "(linux/amd64, linux/arm64, linux/arm/v7), not "
+                          "'%s'", optarg);
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            opt.platform = optarg;
+            break;
+        case OPT_REF:
+            opt.ref = optarg;
+            break;
+        case OPT_NO_VERIFY:
+            opt.no_verify = true;
+            break;
+        case 'j':
+            if (!parse_count(optarg, 1024, &n) || n == 0) {
+                cli_error("--jobs: expected a number from 1 to 1024, not '%s'",
+                          optarg);
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            opt.jobs = (unsigned)n;
+            break;
+        case OPT_PATTERNS:
+            opt.patterns_file = optarg;
+            break;
+        case OPT_MAX_FILE_SIZE:
+            if (!parse_size(optarg, &opt.max_file_size) || !opt.max_file_size) {
+                cli_error("--max-file-size: expected a size such as 512K, "
+                          "64M or 1G, not '%s'", optarg);
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            break;
+        case OPT_MAX_RATIO:
+            if (!parse_count(optarg, UINT_MAX, &n)) {
+                cli_error("--max-ratio: expected a number (0: no limit), not "
+                          "'%s'", optarg);
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            opt.max_ratio = (unsigned)n;
+            break;
+        case 'h':
+            image_usage(stdout);
+            goto out;
+        default:
+            image_usage(stderr);
+            status = EXIT_BAD_INPUT;
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("image: no image given (try 'bosun image --help')");
+        status = EXIT_BAD_INPUT;
+        goto out;
+    }
+    status = EXIT_BAD_INPUT;
+    if (!cli_options_configure(&o, cfg))
+        goto out;
+    bosun_report *report = bosun_report_new();
+    for (int i = optind; i < argc; i++)
+        bosun_scan_image(cfg, argv[i], &opt, report);
+    status = cli_options_finish(&o, cfg, report);
+    bosun_report_free(report);
+out:
+    cli_options_free(&o);
+    bosun_config_free(cfg);
+    return status;
+}

@@ -1,0 +1,82 @@
+/*
+ * An image as bosun reads it: the layers to stream (in order, each with the
+ * digest that names it and where its bytes are), the configuration
+ * (user, environment, history) and the tags it was saved under.
+ */
+#ifndef BOSUN_IMAGE_IMAGE_H
+#define BOSUN_IMAGE_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bosun/bosun.h"
+#include "image/decompress.h"
+#include "image/findings.h"
+#include "image/source.h"
+#include "util/arena.h"
+
+typedef struct img_layer {
+    size_t index;
+    const char *digest;        /* what names the blob, or NULL */
+    bool digest_of_content;    /* the digest is a diff_id: it names the
+                                  uncompressed tar, not the blob */
+    const char *media_type;    /* NULL in a docker-archive */
+    bool compressed_known;     /* the media type says how it is compressed */
+    img_compression compression; /* ... namely */
+    int64_t size;              /* declared size, -1 when unknown */
+    const char *member;        /* path of the blob in the input */
+    blob_loc loc;
+} img_layer;
+
+typedef struct img_history {
+    const char *created_by;    /* NULL when absent */
+    bool empty_layer;
+    int layer;                 /* the layer it made, or -1 */
+} img_history;
+
+typedef struct img_image {
+    const char *name;          /* the input as given */
+    const char *format;        /* "docker-archive", "oci", "oci-archive" */
+    img_source src;
+    img_layer *layers;
+    size_t nlayers;
+
+    const char *config_digest;
+    bool has_user;
+    const char *user;          /* config User ("" when empty) */
+    const char **env;          /* config Env, "NAME=value" */
+    size_t nenv;
+    img_history *history;
+    size_t nhistory;
+    const char *os, *arch, *variant;
+
+    const char **tags;         /* repository tags or reference names */
+    size_t ntags;
+} img_image;
+
+/* What to pick when an input holds several images. */
+typedef struct img_select {
+    const char *platform;      /* os/arch[/variant]; NULL: the host's */
+    const char *ref;           /* a reference name or repository tag */
+    bool verify;               /* check the digests of JSON blobs */
+} img_select;
+
+/*
+ * Open `input` (a path, or docker-archive:/oci:/oci-archive: with an
+ * optional :REF) and read its manifests and configuration. False when the
+ * image cannot be scanned (the reason is reported as an error).
+ */
+bool image_open(arena *a, const char *input, const img_select *sel,
+                img_sink *sink, img_image *out);
+void image_close(img_image *img);
+
+/* The host's platform as OCI names it ("linux/amd64", "linux/arm/v7"). */
+const char *image_host_platform(arena *a);
+
+/* Largest index, manifest or configuration read (they are JSON). */
+#define IMG_MAX_JSON (16u << 20)
+/* Deepest nesting of indexes followed. */
+#define IMG_MAX_INDEX_DEPTH 8
+
+#endif

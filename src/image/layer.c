@@ -1,0 +1,600 @@
+#include "image/layer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image/accounts.h"
+#include "image/pipeline.h"
+#include "secrets/secrets.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+struct layer_worker {
+    scan_options opt;
+    decoder *dec;
+    content_scan *cs;
+    uint8_t *raw;
+    uint8_t *plain;
+};
+
+layer_worker *layer_worker_new(const scan_options *o)
+{
+    layer_worker *w = xcalloc(1, sizeof(*w));
+    w->opt = *o;
+    w->dec = decoder_new(DEC_BACKEND_DEFAULT);
+    w->cs = o->db ? content_scan_new(o->db) : NULL;
+    w->raw = xmalloc(LAYER_READ_CHUNK);
+    w->plain = xmalloc(LAYER_PLAIN_CHUNK);
+    return w;
+}
+
+void layer_worker_free(layer_worker *w)
+{
+    if (!w)
+        return;
+    decoder_free(w->dec);
+    content_scan_free(w->cs);
+    free(w->raw);
+    free(w->plain);
+    free(w);
+}
+
+void layer_result_init(layer_result *r, const bosun_config *cfg)
+{
+    memset(r, 0, sizeof(*r));
+    arena_init(&r->a);
+    findings_init(&r->findings, &r->a, cfg);
+}
+
+void layer_result_free(layer_result *r)
+{
+    layer_changes_free(&r->changes);
+    arena_release(&r->a);
+}
+
+/* ------------------------------------------------------------ the blob */
+
+/* The layer's bytes: read, hashed, decompressed. */
+typedef struct blob_stream {
+    layer_worker *w;
+    const img_layer *ly;
+    uint64_t pos;            /* blob bytes read */
+    const uint8_t *raw;      /* the last piece read (w->raw, or the
+                                helper's buffer) */
+    size_t raw_len, raw_off; /* and how much of it the decoder took */
+    img_compression comp;
+    hasher *blob;            /* over the blob, when verifying it */
+    hasher *plain;           /* over the tar, when the digest names it */
+    uint64_t plain_bytes;
+    bool ended;              /* the compressed stream is complete */
+    const char *error;
+    char errbuf[256];
+    layer_help *help;        /* where a helper thread may offer to read */
+    pipeline *pipe;          /* reading by a helper thread, once offered */
+} blob_stream;
+
+static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
+{
+    if (!bs->error) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(bs->errbuf, sizeof(bs->errbuf), fmt, ap);
+        va_end(ap);
+        bs->error = bs->errbuf;
+    }
+    return -1;
+}
+
+/* A helper thread offers to read: from here on it reads and hashes. */
+static void start_pipeline(blob_stream *bs)
+{
+    bs->pipe = pipeline_new(&bs->ly->loc, bs->pos, bs->blob);
+    pthread_mutex_lock(bs->help->lock);
+    bs->help->pipe = bs->pipe;
+    pthread_cond_broadcast(bs->help->cond);
+    pthread_mutex_unlock(bs->help->lock);
+}
+
+/* Stop the helper (after the end of the blob, or on an error). */
+static void stop_pipeline(blob_stream *bs)
+{
+    if (!bs->pipe)
+        return;
+    pipeline_stop(bs->pipe);
+    pipeline_free(bs->pipe);
+    bs->pipe = NULL;
+}
+
+/* The next piece of the blob, hashed, in bs->raw: its length, 0 at the
+ * end, -1 on an error. */
+static ssize_t read_raw(blob_stream *bs)
+{
+    const blob_loc *loc = &bs->ly->loc;
+    bs->raw_len = bs->raw_off = 0;
+    if (!bs->pipe && bs->help && bs->pos < loc->len &&
+        atomic_load(&bs->help->helper_waiting))
+        start_pipeline(bs);
+    ssize_t n;
+    if (bs->pipe) {
+        const char *why = NULL;
+        n = pipeline_next(bs->pipe, &bs->raw, &why);
+        if (n < 0)
+            return stream_fail(bs, "read error: %s", why ? why : "unknown");
+    } else {
+        uint64_t left = loc->len - bs->pos;
+        size_t want = left < LAYER_READ_CHUNK ? (size_t)left : LAYER_READ_CHUNK;
+        if (want == 0)
+            return 0;
+        n = read_at(loc->fd, bs->w->raw, want, loc->off + bs->pos);
+        if (n < 0)
+            return stream_fail(bs, "read error: %s", strerror(errno));
+        if ((size_t)n < want)
+            return stream_fail(bs, "the blob file is shorter than expected");
+        if (bs->blob)
+            hasher_update(bs->blob, bs->w->raw, (size_t)n);
+        bs->raw = bs->w->raw;
+    }
+    bs->pos += (uint64_t)n;
+    bs->raw_len = (size_t)n;
+    if (bs->help)
+        atomic_store_explicit(&bs->help->remaining, loc->len - bs->pos,
+                              memory_order_relaxed);
+    return n;
+}
+
+static bool bomb(const blob_stream *bs)
+{
+    unsigned ratio = bs->w->opt.max_ratio;
+    uint64_t used = bs->pos - (bs->raw_len - bs->raw_off);
+    return ratio && bs->plain_bytes > LAYER_BOMB_FLOOR &&
+           bs->plain_bytes / (used ? used : 1) > ratio;
+}
+
+/* The next piece of the uncompressed tar: its length (0 at the end, -1 on
+ * error) and *buf. */
+static ssize_t stream_next(blob_stream *bs, const void **buf)
+{
+    if (bs->error)
+        return -1;
+    if (bs->comp == IMG_COMP_NONE) {
+        ssize_t n = read_raw(bs);
+        if (n > 0) {
+            bs->raw_off = bs->raw_len;
+            bs->plain_bytes += (uint64_t)n;
+            *buf = bs->raw;
+        }
+        return n;
+    }
+    for (;;) {
+        if (bs->ended)
+            return 0;
+        bool eof = bs->pos == bs->ly->loc.len;
+        if (bs->raw_off == bs->raw_len && !eof) {
+            if (read_raw(bs) < 0)
+                return -1;
+            eof = bs->pos == bs->ly->loc.len;
+        }
+        size_t used, produced;
+        dec_status st = decoder_run(bs->w->dec, bs->raw + bs->raw_off,
+                                    bs->raw_len - bs->raw_off, eof, &used,
+                                    bs->w->plain, LAYER_PLAIN_CHUNK, &produced);
+        bs->raw_off += used;
+        if (st == DEC_ERROR)
+            return stream_fail(bs, "%s", decoder_error(bs->w->dec));
+        if (produced) {
+            if (bs->plain)
+                hasher_update(bs->plain, bs->w->plain, produced);
+            bs->plain_bytes += produced;
+            if (bomb(bs))
+                return stream_fail(bs, "decompression bomb: the layer expands "
+                                   "more than %u times (stopped after %llu "
+                                   "MiB)", bs->w->opt.max_ratio,
+                                   (unsigned long long)(bs->plain_bytes >> 20));
+            *buf = bs->w->plain;
+            return (ssize_t)produced;
+        }
+        if (st == DEC_END) {
+            bs->ended = true;
+            return 0;
+        }
+        if (used == 0 && (bs->raw_off < bs->raw_len || eof))
+            return stream_fail(bs, "truncated %s stream",
+                               compression_name(bs->comp));
+    }
+}
+
+/* After the tar ends: the rest of the blob still counts for its digest
+ * (and the rest of the stream for a digest of the tar). */
+static void stream_drain(blob_stream *bs)
+{
+    if (!bs->error && bs->plain) {
+        const void *buf;
+        while (stream_next(bs, &buf) > 0)
+            ;
+    }
+    while (!bs->error && bs->pos < bs->ly->loc.len)
+        if (read_raw(bs) <= 0)
+            break;
+    stop_pipeline(bs);
+}
+
+static la_ssize_t read_callback(struct archive *ar, void *ctx,
+                                const void **buf)
+{
+    blob_stream *bs = ctx;
+    ssize_t n = stream_next(bs, buf);
+    if (n < 0) {
+        archive_set_error(ar, EIO, "%s", bs->error);
+        return -1;
+    }
+    return (la_ssize_t)n;
+}
+
+/* ------------------------------------------------------------ the entries */
+
+typedef struct layer_ctx {
+    layer_worker *w;
+    const img_layer *ly;
+    layer_result *res;
+    struct archive *ar;
+    pathset symlinks;          /* symlinks of this layer, for path tricks */
+    int layer;
+} layer_ctx;
+
+typedef struct entry {
+    const char *path;          /* absolute, normalised */
+    mode_t type;               /* AE_IFREG ... */
+    unsigned mode;             /* permission bits, setuid/setgid/sticky */
+    int64_t uid, gid;
+    int64_t size;
+    const char *hardlink;      /* target of a hard link, or NULL */
+    const char *symlink;       /* target of a symlink, or NULL */
+} entry;
+
+static bool wanted(const layer_ctx *c, const char *rule)
+{
+    return findings_wanted(&c->res->findings, rule);
+}
+
+static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
+                              bool absolute, bool escapes)
+{
+    img_findings *f = &c->res->findings;
+    const char *rule = "image-unsafe-path";
+    if (escapes)
+        findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                     "entry \"%s\" climbs out of the image root with \"..\": "
+                     "an extractor that trusts names writes outside its "
+                     "target directory; rebuild the layer with relative "
+                     "names", name);
+    else if (absolute)
+        findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                     "entry \"%s\" has an absolute name: an extractor that "
+                     "trusts names writes it outside its target directory; "
+                     "rebuild the layer with relative names", name);
+    if (e->hardlink) {
+        char target[4096];
+        bool abs_target, esc_target;
+        if (layer_path_normalise(e->hardlink, target, sizeof(target),
+                                 &abs_target, &esc_target) &&
+            esc_target)
+            findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                         "hard link %s points to \"%s\", outside the image "
+                         "root: extracting it links to a file of the host",
+                         e->path, e->hardlink);
+    }
+    if (c->symlinks.n) {
+        size_t len = strlen(e->path);
+        for (size_t i = 1; i < len; i++)
+            if (e->path[i] == '/' &&
+                pathset_has(&c->symlinks, path_hash(e->path, i))) {
+                findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
+                             "%s is written through %.*s, a symlink made "
+                             "earlier in the same layer: an extractor that "
+                             "follows it writes wherever the link points",
+                             e->path, (int)i, e->path);
+                break;
+            }
+    }
+}
+
+/* Who besides root can write a file of this mode and owner, or NULL. */
+static const char *non_root_writer(const entry *e)
+{
+    if (e->mode & S_IWOTH)
+        return "everyone";
+    if ((e->mode & S_IWGRP) && e->gid == 0)
+        return "group 0 (which OpenShift's arbitrary UIDs join)";
+    if (e->mode & S_IWGRP)
+        return "its group";
+    if (e->uid != 0 && (e->mode & S_IWUSR))
+        return "its non-root owner";
+    return NULL;
+}
+
+static void check_modes(layer_ctx *c, const entry *e)
+{
+    img_findings *f = &c->res->findings;
+    bool regular = e->type == AE_IFREG && !e->hardlink;
+    bool dir = e->type == AE_IFDIR;
+    unsigned perm = e->mode & 07777;
+    if (regular && (e->mode & (S_ISUID | S_ISGID))) {
+        bool suid = e->mode & S_ISUID;
+        findings_add(f, "image-setuid", c->layer, e->path, KIND_FINAL_FS,
+                     "%s is %s %s %lld (mode %04o): a flaw in it hands that "
+                     "%s's rights to any process of the container; remove "
+                     "the bit (chmod %s) unless the image really needs it",
+                     e->path, suid ? "setuid" : "setgid",
+                     suid ? "user" : "group",
+                     (long long)(suid ? e->uid : e->gid), perm,
+                     suid ? "user" : "group", suid ? "u-s" : "g-s");
+    }
+    if ((regular || dir) && (e->mode & S_IWOTH) &&
+        !(dir && (e->mode & S_ISVTX)))
+        findings_add(f, "image-world-writable", c->layer, e->path,
+                     KIND_FINAL_FS, "%s%s is writable by everyone (mode "
+                     "%04o)%s; make it writable by its owner and group 0 "
+                     "only (chmod o-w, g+w)", dir ? "directory " : "",
+                     e->path, perm,
+                     dir ? " and not sticky: any process can replace its "
+                           "files"
+                         : ": any process of the container can change it");
+    const char *who = non_root_writer(e);
+    if (regular && who && (!strcmp(e->path, "/etc/passwd") ||
+                           !strcmp(e->path, "/etc/group")))
+        findings_add(f, "image-passwd-writable", c->layer, e->path,
+                     KIND_FINAL_FS, "%s is writable by %s (mode %04o, owner "
+                     "%lld:%lld): any process can add a user, root "
+                     "included; use nss_wrapper for arbitrary UIDs and keep "
+                     "%s root-owned, mode 0644", e->path, who, perm,
+                     (long long)e->uid, (long long)e->gid, e->path);
+}
+
+/* Distribution documentation and headers: credentials there are
+ * examples. */
+static const char *const example_trees[] = {
+    "/usr/share/doc/", "/usr/share/man/", "/usr/share/info/",
+    "/usr/share/locale/", "/usr/include/", NULL,
+};
+
+/* Test suites: keys and tokens there are test vectors. */
+static const char *const test_dirs[] = {
+    "test", "tests", "testdata", "test-data", "test_data", "testing",
+    "__tests__", "spec", NULL,
+};
+
+/* System library directories: the libraries there come from the
+ * distribution, and the keys some embed are self-test vectors. */
+static const char *const library_trees[] = {
+    "/usr/lib/", "/lib/", "/usr/lib64/", "/lib64/", "/usr/libexec/", NULL,
+};
+
+static bool under(const char *path, const char *const *trees)
+{
+    for (const char *const *t = trees; *t; t++)
+        if (strncmp(path, *t, strlen(*t)) == 0)
+            return true;
+    return false;
+}
+
+static bool in_test_dir(const char *path)
+{
+    for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
+        p++;
+        size_t n = strcspn(p, "/");
+        if (p[n] != '/')
+            break; /* the file name itself */
+        for (const char *const *t = test_dirs; *t; t++)
+            if (strlen(*t) == n && strncmp(p, *t, n) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* Where a secret-looking name or content is an example, not a leak. */
+static bool example_path(const char *path)
+{
+    return under(path, example_trees) || in_test_dir(path);
+}
+
+static void check_secret_name(layer_ctx *c, const entry *e)
+{
+    if (e->type != AE_IFREG || e->size <= 0 || example_path(e->path))
+        return;
+    const char *kind = secret_file_kind(e->path, strlen(e->path));
+    if (kind)
+        findings_add(&c->res->findings, "image-secret-file", c->layer, e->path,
+                     KIND_ANY_LAYER, "%s looks like a secret file (%s)",
+                     e->path, kind);
+}
+
+typedef struct content_report {
+    layer_ctx *c;
+    const char *path;
+} content_report;
+
+static void on_content_match(void *ctx, const content_match *m)
+{
+    content_report *r = ctx;
+    findings_add(&r->c->res->findings, "image-secret-content", r->c->layer,
+                 r->path, KIND_ANY_LAYER, "%s at line %llu of %s (%s)", m->name,
+                 (unsigned long long)m->line, r->path, m->redacted);
+}
+
+/* Read the data of a regular file: scan it, and keep /etc/shadow and
+ * /etc/passwd for their entries. */
+static bool read_file_data(layer_ctx *c, const entry *e)
+{
+    content_scan *cs = c->w->cs;
+    bool accounts = accounts_file_kind(e->path) != ACCOUNTS_NONE &&
+                    wanted(c, "image-empty-password");
+    uint64_t cap = c->w->opt.max_file_size;
+    content_report rep = {c, e->path};
+    bool scanning = cs != NULL && !example_path(e->path);
+    bool system_library = under(e->path, library_trees);
+    if (!scanning && !accounts)
+        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+    strbuf keep;
+    sb_init(&keep);
+    if (cs)
+        content_scan_begin(cs, &c->res->a, on_content_match, &rep);
+    const void *buf;
+    size_t size;
+    la_int64_t off;
+    int r;
+    uint64_t seen = 0;
+    while ((r = archive_read_data_block(c->ar, &buf, &size, &off)) ==
+           ARCHIVE_OK) {
+        if (seen == 0 && system_library && size >= 4 &&
+            memcmp(buf, "\177ELF", 4) == 0)
+            scanning = false; /* a distribution library or helper */
+        if (scanning) {
+            size_t n = size;
+            if (cap && seen + n > cap)
+                n = seen < cap ? (size_t)(cap - seen) : 0;
+            if (n == 0 || !content_scan_data(cs, buf, n))
+                scanning = false;
+        }
+        if (accounts && keep.len + size <= LAYER_ACCOUNTS_MAX)
+            sb_append(&keep, buf, size);
+        seen += size;
+    }
+    if (cs)
+        content_scan_end(cs);
+    if (accounts && r == ARCHIVE_EOF)
+        accounts_check(&c->res->findings, c->layer, e->path, keep.data,
+                       keep.len);
+    sb_free(&keep);
+    return r == ARCHIVE_EOF;
+}
+
+static const char *entry_name(struct archive_entry *ae)
+{
+    const char *name = archive_entry_pathname(ae);
+    return name ? name : archive_entry_pathname_utf8(ae);
+}
+
+static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
+{
+    if (c->w->opt.entries &&
+        atomic_fetch_add(c->w->opt.entries, 1) >= IMG_MAX_ENTRIES) {
+        c->res->error = arena_printf(&c->res->a, "more than %u files in the "
+                                     "image: not scanned further",
+                                     IMG_MAX_ENTRIES);
+        return false;
+    }
+    const char *name = entry_name(ae);
+    char path[4096];
+    bool absolute, escapes;
+    if (!name || !layer_path_normalise(name, path, sizeof(path), &absolute,
+                                       &escapes))
+        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+    entry e = {
+        .path = path,
+        .type = archive_entry_filetype(ae),
+        .mode = (unsigned)archive_entry_mode(ae) & 07777,
+        .uid = archive_entry_uid(ae),
+        .gid = archive_entry_gid(ae),
+        .size = archive_entry_size(ae),
+        .hardlink = archive_entry_hardlink(ae),
+        .symlink = archive_entry_symlink(ae),
+    };
+    if (e.hardlink && e.type == 0)
+        e.type = AE_IFREG;
+    if (layer_changes_record(&c->res->changes, path, e.type == AE_IFDIR))
+        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+
+    if (wanted(c, "image-unsafe-path"))
+        check_unsafe_name(c, &e, name, absolute, escapes);
+    if (e.type == AE_IFLNK)
+        pathset_add(&c->symlinks, path_hash(path, strlen(path)));
+    check_modes(c, &e);
+    if (wanted(c, "image-secret-file"))
+        check_secret_name(c, &e);
+    if (e.type == AE_IFREG && !e.hardlink)
+        return read_file_data(c, &e);
+    return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+}
+
+static void walk_tar(layer_ctx *c, blob_stream *bs)
+{
+    struct archive *ar = archive_read_new();
+    if (!ar)
+        xalloc_die();
+    c->ar = ar;
+    archive_read_support_format_tar(ar);
+    if (archive_read_open2(ar, bs, NULL, read_callback, NULL, NULL) !=
+        ARCHIVE_OK) {
+        const char *why = archive_error_string(ar);
+        c->res->error = bs->error ? arena_strdup(&c->res->a, bs->error)
+                        : arena_printf(&c->res->a, "unreadable tar: %s",
+                                       why ? why : "unknown error");
+        archive_read_free(ar);
+        return;
+    }
+    struct archive_entry *ae;
+    for (;;) {
+        int r = archive_read_next_header(ar, &ae);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN || !scan_entry(c, ae)) {
+            const char *why = archive_error_string(ar);
+            if (!c->res->error)
+                c->res->error =
+                    bs->error ? arena_strdup(&c->res->a, bs->error)
+                              : arena_printf(&c->res->a, "unreadable tar: %s",
+                                             why ? why : "unknown error");
+            break;
+        }
+    }
+    archive_read_free(ar);
+    c->ar = NULL;
+}
+
+/* ---------------------------------------------------------------- layer */
+
+void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
+                layer_result *out)
+{
+    blob_stream bs = {.w = w, .ly = ly, .help = help};
+    bool verify = w->opt.verify && ly->digest;
+    if (verify)
+        bs.blob = hasher_new(ly->digest);
+
+    /* Sniff the compression from the first bytes. */
+    uint8_t magic[4];
+    size_t want = ly->loc.len < 4 ? (size_t)ly->loc.len : 4;
+    ssize_t n = read_at(ly->loc.fd, magic, want, ly->loc.off);
+    bs.comp = compression_sniff(magic, n > 0 ? (size_t)n : 0);
+    out->compression = bs.comp;
+    if (verify && ly->digest_of_content && bs.comp != IMG_COMP_NONE) {
+        /* The digest names the tar: hash what comes out of the decoder. */
+        bs.plain = hasher_new(ly->digest);
+        hasher_free(bs.blob);
+        bs.blob = NULL;
+    }
+    if (bs.comp != IMG_COMP_NONE)
+        decoder_start(w->dec, bs.comp);
+
+    layer_ctx c = {.w = w, .ly = ly, .res = out, .layer = (int)ly->index};
+    walk_tar(&c, &bs);
+    if (!out->error)
+        stream_drain(&bs);
+    stop_pipeline(&bs);
+    if (bs.error && !out->error)
+        out->error = arena_strdup(&out->a, bs.error);
+    out->blob_bytes = bs.pos;
+    out->tar_bytes = bs.plain_bytes;
+    if (!out->error && (bs.blob || bs.plain))
+        hasher_final(bs.blob ? bs.blob : bs.plain, out->digest);
+    hasher_free(bs.blob);
+    hasher_free(bs.plain);
+    pathset_free(&c.symlinks);
+}

@@ -1,0 +1,71 @@
+/*
+ * One layer, one pass: the blob is read once, hashed as it is read,
+ * decompressed, walked as a tar with libarchive, and every entry checked
+ * (names, modes, whiteouts) and every regular file's bytes scanned for
+ * credentials, all while streaming: nothing is extracted or written, and
+ * memory does not depend on the layer's size.
+ */
+#ifndef BOSUN_IMAGE_LAYER_H
+#define BOSUN_IMAGE_LAYER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image/content.h"
+#include "image/decompress.h"
+#include "image/digest.h"
+#include "image/findings.h"
+#include "image/image.h"
+#include "image/pipeline.h"
+#include "image/whiteout.h"
+
+/* Most files (entries of all layers) of one image: what the whiteout
+ * model keeps per file is small, but not nothing. */
+#define IMG_MAX_ENTRIES (8u << 20)
+
+typedef struct scan_options {
+    bool verify;               /* hash every blob */
+    atomic_uint_fast64_t *entries; /* entries seen in the image so far */
+    uint64_t max_file_size;    /* scan at most this much of a file (0: all) */
+    unsigned max_ratio;        /* decompression bomb guard (0: none) */
+    const content_db *db;      /* NULL: no content scanning */
+    const bosun_config *cfg;
+} scan_options;
+
+/* Read buffer and decoded-output buffer sizes. */
+#define LAYER_READ_CHUNK (256u << 10)
+#define LAYER_PLAIN_CHUNK (1u << 20)
+/* A layer expanding more than max_ratio times is refused only beyond
+ * this size (small layers of zeros are harmless). */
+#define LAYER_BOMB_FLOOR (256ull << 20)
+/* Most of /etc/shadow or /etc/passwd read for their entries. */
+#define LAYER_ACCOUNTS_MAX (4u << 20)
+
+/* What one thread needs to scan layers, allocated once. */
+typedef struct layer_worker layer_worker;
+
+layer_worker *layer_worker_new(const scan_options *o);
+void layer_worker_free(layer_worker *w);
+
+typedef struct layer_result {
+    arena a;
+    img_findings findings;
+    layer_changes changes;
+    char digest[DIGEST_MAX + 1]; /* computed digest ("" when not verified) */
+    uint64_t blob_bytes;         /* blob size as read */
+    uint64_t tar_bytes;          /* uncompressed size */
+    img_compression compression; /* by magic bytes */
+    const char *error;           /* why the layer could not be read whole */
+} layer_result;
+
+void layer_result_init(layer_result *r, const bosun_config *cfg);
+void layer_result_free(layer_result *r);
+
+/* Scan layer `ly`; its blob must be located (ly->loc). When `help` is
+ * given, a helper thread that offers there takes over reading and hashing
+ * the blob. */
+void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
+                layer_result *out);
+
+#endif

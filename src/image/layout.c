@@ -1,0 +1,812 @@
+/*
+ * image_open: from an input name to the layers and configuration of one
+ * image. Inputs are docker-archives (docker save, both the legacy layout
+ * and Docker 25's, which carries an OCI layout too) and OCI image layouts
+ * (a directory or a tar). Indexes may nest; one image is picked by
+ * reference name and platform.
+ */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "dockerfile/reference.h"
+#include "image/digest.h"
+#include "image/image.h"
+#include "util/strbuf.h"
+
+enum input_kind {
+    INPUT_AUTO,
+    INPUT_DOCKER_ARCHIVE,
+    INPUT_OCI,
+    INPUT_OCI_ARCHIVE,
+};
+
+/* ------------------------------------------------------------ media types */
+
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_LIST \
+    "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST \
+    "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+
+static const struct {
+    const char *type;
+    img_compression comp;
+} layer_types[] = {
+    {"application/vnd.oci.image.layer.v1.tar", IMG_COMP_NONE},
+    {"application/vnd.oci.image.layer.v1.tar+gzip", IMG_COMP_GZIP},
+    {"application/vnd.oci.image.layer.v1.tar+zstd", IMG_COMP_ZSTD},
+    {"application/vnd.oci.image.layer.nondistributable.v1.tar", IMG_COMP_NONE},
+    {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+     IMG_COMP_GZIP},
+    {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+     IMG_COMP_ZSTD},
+    {"application/vnd.docker.image.rootfs.diff.tar", IMG_COMP_NONE},
+    {"application/vnd.docker.image.rootfs.diff.tar.gzip", IMG_COMP_GZIP},
+    {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+     IMG_COMP_GZIP},
+    {"application/vnd.docker.image.rootfs.diff.tar.zstd", IMG_COMP_ZSTD},
+};
+
+static bool layer_media_type(const char *mt, img_compression *comp)
+{
+    for (size_t i = 0; i < sizeof(layer_types) / sizeof(layer_types[0]); i++)
+        if (strcmp(mt, layer_types[i].type) == 0) {
+            *comp = layer_types[i].comp;
+            return true;
+        }
+    return false;
+}
+
+static bool is_index_type(const char *mt)
+{
+    return mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST));
+}
+
+static bool is_manifest_type(const char *mt)
+{
+    return mt &&
+           (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
+}
+
+/* ------------------------------------------------------------- helpers */
+
+typedef struct loader {
+    arena *a;
+    img_sink *sink;
+    const img_select *sel;
+    img_image *img;
+    const char *want_platform;
+    const char *want_ref;
+} loader;
+
+static const char *jstr(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *copy(loader *l, const char *s)
+{
+    return s ? arena_strdup(l->a, s) : NULL;
+}
+
+/* Parse a JSON document read from the input. */
+static json_t *parse_json(loader *l, const char *what, const char *data,
+                          size_t len)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(data, len, 0, &jerr);
+    if (!doc) {
+        sink_error(l->sink, "%s: invalid JSON at line %d: %s", what, jerr.line,
+                   jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(doc) && !json_is_array(doc)) {
+        sink_error(l->sink, "%s: not a JSON object", what);
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Read a member of the input that holds JSON. */
+static json_t *read_json_member(loader *l, const char *member, const char *what,
+                                char **raw, size_t *raw_len)
+{
+    blob_loc loc;
+    const char *err;
+    if (!source_locate(&l->img->src, member, &loc, &err)) {
+        sink_error(l->sink, "%s (%s): %s", what, member, err);
+        return NULL;
+    }
+    char *data = NULL;
+    bool ok = blob_loc_read(l->a, &loc, IMG_MAX_JSON, &data, &err);
+    uint64_t len = loc.len;
+    blob_loc_close(&loc);
+    if (!ok) {
+        if (len > IMG_MAX_JSON)
+            sink_error(l->sink, "%s (%s): %llu bytes, more than the %u MiB "
+                       "bosun reads for JSON", what, member,
+                       (unsigned long long)len, IMG_MAX_JSON >> 20);
+        else
+            sink_error(l->sink, "%s (%s): %s", what, member, err);
+        return NULL;
+    }
+    if (raw) {
+        *raw = data;
+        *raw_len = (size_t)len;
+    }
+    return parse_json(l, what, data, (size_t)len);
+}
+
+static const char *blob_member(loader *l, const char *digest)
+{
+    size_t alg = strcspn(digest, ":");
+    return arena_printf(l->a, "blobs/%.*s/%s", (int)alg, digest,
+                        digest_hex(digest));
+}
+
+/* A descriptor's digest, checked; NULL (after reporting) when unusable. */
+static const char *descriptor_digest(loader *l, json_t *desc, const char *what)
+{
+    const char *d = jstr(desc, "digest");
+    const char *why;
+    if (!d) {
+        sink_error(l->sink, "%s: descriptor without a digest", what);
+        return NULL;
+    }
+    if (!digest_valid(d, &why)) {
+        sink_error(l->sink, "%s: %s: %.80s", what, why, d);
+        return NULL;
+    }
+    return d;
+}
+
+static int64_t descriptor_size(json_t *desc)
+{
+    json_t *s = json_object_get(desc, "size");
+    return json_is_integer(s) && json_integer_value(s) >= 0
+               ? (int64_t)json_integer_value(s)
+               : -1;
+}
+
+/* Hash a small blob and compare with the digest naming it. */
+static void verify_json_blob(loader *l, const char *what, const char *digest,
+                             const char *data, size_t len, int64_t declared)
+{
+    if (!l->sel->verify || !digest)
+        return;
+    char got[DIGEST_MAX + 1];
+    hasher *h = hasher_new(digest);
+    hasher_update(h, data, len);
+    hasher_final(h, got);
+    hasher_free(h);
+    if (strcmp(got, digest) != 0)
+        findings_add(&l->sink->findings, "image-digest-mismatch", -1, NULL,
+                     KIND_ARCHIVE, "the %s named %s has the digest %s: it is "
+                     "not the blob the image refers to (corrupted or "
+                     "tampered with)", what, digest, got);
+    else if (declared >= 0 && (uint64_t)declared != len)
+        findings_add(&l->sink->findings, "image-digest-mismatch", -1, NULL,
+                     KIND_ARCHIVE, "the %s %s is %zu bytes, but its descriptor "
+                     "says %lld", what, digest, len, (long long)declared);
+}
+
+/* Read the JSON blob a descriptor points to, verified. */
+static json_t *read_descriptor_json(loader *l, json_t *desc, const char *what,
+                                    const char **digest_out)
+{
+    const char *digest = descriptor_digest(l, desc, what);
+    if (!digest)
+        return NULL;
+    int64_t declared = descriptor_size(desc);
+    if (declared > (int64_t)IMG_MAX_JSON) {
+        sink_error(l->sink, "%s %s: declared size %lld is more than the %u "
+                   "MiB bosun reads for JSON", what, digest,
+                   (long long)declared, IMG_MAX_JSON >> 20);
+        return NULL;
+    }
+    char *raw;
+    size_t raw_len;
+    const char *member = blob_member(l, digest);
+    json_t *doc = read_json_member(l, member, what, &raw, &raw_len);
+    if (!doc)
+        return NULL;
+    verify_json_blob(l, what, digest, raw, raw_len, declared);
+    if (digest_out)
+        *digest_out = copy(l, digest);
+    return doc;
+}
+
+/* --------------------------------------------------------------- config */
+
+static bool load_config(loader *l, json_t *cfg)
+{
+    img_image *img = l->img;
+    if (!json_is_object(cfg)) {
+        sink_error(l->sink, "image configuration: not a JSON object");
+        return false;
+    }
+    img->os = copy(l, jstr(cfg, "os"));
+    img->arch = copy(l, jstr(cfg, "architecture"));
+    img->variant = copy(l, jstr(cfg, "variant"));
+    json_t *c = json_object_get(cfg, "config");
+    if (!json_is_object(c))
+        c = json_object_get(cfg, "container_config"); /* very old images */
+    img->user = "";
+    if (json_is_object(c)) {
+        const char *u = jstr(c, "User");
+        img->has_user = u != NULL;
+        img->user = u ? copy(l, u) : "";
+        json_t *env = json_object_get(c, "Env");
+        if (json_is_array(env)) {
+            size_t n = json_array_size(env);
+            img->env = ARENA_ARRAY(l->a, const char *, n + 1);
+            for (size_t i = 0; i < n; i++) {
+                json_t *e = json_array_get(env, i);
+                if (json_is_string(e))
+                    img->env[img->nenv++] = copy(l, json_string_value(e));
+            }
+        }
+    }
+    json_t *hist = json_object_get(cfg, "history");
+    if (json_is_array(hist)) {
+        size_t n = json_array_size(hist);
+        img->history = ARENA_ARRAY(l->a, img_history, n + 1);
+        int layer = 0;
+        for (size_t i = 0; i < n; i++) {
+            json_t *h = json_array_get(hist, i);
+            img_history *out = &img->history[img->nhistory++];
+            out->created_by =
+                copy(l, json_is_object(h) ? jstr(h, "created_by") : NULL);
+            out->empty_layer = json_is_object(h) &&
+                               json_is_true(json_object_get(h, "empty_layer"));
+            out->layer = out->empty_layer ? -1 : layer++;
+        }
+    }
+    return true;
+}
+
+/* The config's diff_ids (digests of the uncompressed layers). */
+static const char **config_diff_ids(loader *l, json_t *cfg, size_t *n)
+{
+    json_t *ids = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
+    *n = 0;
+    if (!json_is_array(ids))
+        return NULL;
+    const char **out =
+        ARENA_ARRAY(l->a, const char *, json_array_size(ids) + 1);
+    for (size_t i = 0; i < json_array_size(ids); i++) {
+        const char *d = json_string_value(json_array_get(ids, i));
+        const char *why;
+        out[(*n)++] = d && digest_valid(d, &why) ? copy(l, d) : NULL;
+    }
+    return out;
+}
+
+/* ---------------------------------------------------------- OCI layouts */
+
+static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
+{
+    img_image *img = l->img;
+    json_t *cdesc = json_object_get(m, "config");
+    json_t *layers = json_object_get(m, "layers");
+    const char *what = manifest_digest
+                           ? arena_printf(l->a, "manifest %s", manifest_digest)
+                           : "manifest";
+    if (!json_is_object(cdesc) || !json_is_array(layers)) {
+        if (json_object_get(m, "fsLayers"))
+            sink_error(l->sink, "%s: Docker schema 1 manifests are not "
+                       "supported (convert with skopeo copy)", what);
+        else
+            sink_error(l->sink, "%s: no config or no layers", what);
+        return false;
+    }
+    const char *ctype = jstr(cdesc, "mediaType");
+    if (ctype && strcmp(ctype, MT_OCI_CONFIG) &&
+        strcmp(ctype, MT_DOCKER_CONFIG)) {
+        sink_error(l->sink, "%s: an artifact (config media type %s), not a "
+                   "container image", what, ctype);
+        return false;
+    }
+    json_t *cfg = read_descriptor_json(l, cdesc, "image configuration",
+                                       &img->config_digest);
+    if (!cfg)
+        return false;
+    bool ok = load_config(l, cfg);
+    json_decref(cfg);
+    if (!ok)
+        return false;
+
+    size_t n = json_array_size(layers);
+    img->layers = ARENA_ARRAY(l->a, img_layer, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        json_t *d = json_array_get(layers, i);
+        const char *lwhat = arena_printf(l->a, "layer %zu", i);
+        const char *digest =
+            json_is_object(d) ? descriptor_digest(l, d, lwhat) : NULL;
+        if (!digest) {
+            if (!json_is_object(d))
+                sink_error(l->sink, "%s: not a descriptor", lwhat);
+            return false;
+        }
+        img_layer *ly = &img->layers[img->nlayers++];
+        ly->index = i;
+        ly->digest = copy(l, digest);
+        ly->media_type = copy(l, jstr(d, "mediaType"));
+        ly->size = descriptor_size(d);
+        ly->member = blob_member(l, digest);
+        ly->loc.fd = -1;
+        if (ly->media_type &&
+            !layer_media_type(ly->media_type, &ly->compression)) {
+            sink_error(l->sink, "layer %zu (%s): media type %s is not a "
+                       "filesystem layer; not scanned", i, digest,
+                       ly->media_type);
+            ly->member = NULL;
+            continue;
+        }
+        ly->compressed_known = ly->media_type != NULL;
+    }
+    return true;
+}
+
+/* One image manifest found in an index, and how it was reached. */
+typedef struct candidate {
+    json_t *desc;
+    const char *platform;     /* "os/arch[/variant]" or NULL */
+    const char *ref;          /* reference name, or NULL */
+} candidate;
+
+typedef struct candidates {
+    candidate *items;
+    size_t n, cap;
+    json_t *docs[IMG_MAX_INDEX_DEPTH + 2]; /* nested indexes, kept alive */
+    size_t ndocs;
+} candidates;
+
+static const char *platform_of(loader *l, json_t *desc)
+{
+    json_t *p = json_object_get(desc, "platform");
+    const char *os = jstr(p, "os"), *arch = jstr(p, "architecture");
+    if (!os || !arch)
+        return NULL;
+    const char *variant = jstr(p, "variant");
+    return variant ? arena_printf(l->a, "%s/%s/%s", os, arch, variant)
+                   : arena_printf(l->a, "%s/%s", os, arch);
+}
+
+static const char *ref_of(json_t *desc)
+{
+    json_t *ann = json_object_get(desc, "annotations");
+    const char *r = jstr(ann, "org.opencontainers.image.ref.name");
+    return r ? r : jstr(ann, "io.containerd.image.name");
+}
+
+/* Attestations and signatures that BuildKit and cosign put in indexes. */
+static bool is_attachment(json_t *desc)
+{
+    json_t *ann = json_object_get(desc, "annotations");
+    const char *t = jstr(ann, "vnd.docker.reference.type");
+    if (t)
+        return true;
+    json_t *p = json_object_get(desc, "platform");
+    const char *os = jstr(p, "os");
+    return os && strcmp(os, "unknown") == 0;
+}
+
+/* Does the reference name `have` designate `want`? Exact, or the same
+ * image once Docker Hub's defaults are filled in. */
+static bool ref_matches(loader *l, const char *have, const char *want)
+{
+    if (!have || !want)
+        return false;
+    if (strcmp(have, want) == 0)
+        return true;
+    image_ref a, b;
+    if (!image_ref_parse(l->a, have, strlen(have), &a) ||
+        !image_ref_parse(l->a, want, strlen(want), &b))
+        return false;
+    const char *ta = a.tag ? a.tag : "latest", *tb = b.tag ? b.tag : "latest";
+    return !strcmp(a.registry, b.registry) && !strcmp(a.path, b.path) &&
+           !strcmp(ta, tb);
+}
+
+static bool collect(loader *l, json_t *index, int depth, const char *ref,
+                    candidates *out)
+{
+    json_t *manifests = json_object_get(index, "manifests");
+    if (!json_is_array(manifests)) {
+        sink_error(l->sink, "index without a manifests list");
+        return false;
+    }
+    for (size_t i = 0; i < json_array_size(manifests); i++) {
+        json_t *d = json_array_get(manifests, i);
+        if (!json_is_object(d) || is_attachment(d))
+            continue;
+        const char *r = ref ? ref : copy(l, ref_of(d));
+        if (depth == 0 && l->want_ref && !ref_matches(l, r, l->want_ref))
+            continue;
+        const char *mt = jstr(d, "mediaType");
+        if (is_index_type(mt)) {
+            if (depth + 1 >= IMG_MAX_INDEX_DEPTH) {
+                sink_error(l->sink, "indexes nested more than %d deep",
+                           IMG_MAX_INDEX_DEPTH);
+                return false;
+            }
+            json_t *sub = read_descriptor_json(l, d, "image index", NULL);
+            if (!sub)
+                return false;
+            if (out->ndocs < sizeof(out->docs) / sizeof(out->docs[0]))
+                out->docs[out->ndocs++] = sub;
+            if (!json_is_object(sub) || !collect(l, sub, depth + 1, r, out))
+                return false;
+            continue;
+        }
+        if (mt && !is_manifest_type(mt))
+            continue; /* an artifact */
+        candidate *c = ARENA_PUSH(l->a, out->items, out->n, out->cap);
+        c->desc = d;
+        c->platform = platform_of(l, d);
+        c->ref = r;
+    }
+    return true;
+}
+
+/* "linux/arm64" matches "linux/arm64/v8"; a wanted variant must agree. */
+static bool platform_matches(const char *have, const char *want)
+{
+    if (!have)
+        return false;
+    size_t hl = strlen(have), wl = strlen(want);
+    if (hl == wl)
+        return strcmp(have, want) == 0;
+    const char *shorter = hl < wl ? have : want;
+    const char *longer = hl < wl ? want : have;
+    size_t sl = strlen(shorter);
+    if (strncmp(shorter, longer, sl) != 0 || longer[sl] != '/')
+        return false;
+    /* A missing variant matches only the default one, or any when the
+     * missing side is what the user asked for. */
+    if (shorter == want)
+        return true;
+    return strcmp(longer + sl + 1, "v8") == 0 &&
+           strstr(shorter, "/arm64") != NULL;
+}
+
+static const char *list_candidates(loader *l, const candidates *cs, bool refs)
+{
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < cs->n; i++) {
+        const char *s = refs ? cs->items[i].ref : cs->items[i].platform;
+        sb_printf(&sb, "%s%s", i ? ", " : "", s ? s : "(unnamed)");
+    }
+    const char *r = sb_to_arena(&sb, l->a);
+    sb_free(&sb);
+    return r;
+}
+
+static json_t *choose(loader *l, candidates *cs, const char **ref_out)
+{
+    if (cs->n == 0) {
+        if (l->want_ref)
+            sink_error(l->sink, "no image named '%s' in the index",
+                       l->want_ref);
+        else
+            sink_error(l->sink, "the index lists no image");
+        return NULL;
+    }
+    size_t pick = 0, matches = 0;
+    if (cs->n == 1 && !l->sel->platform) {
+        matches = 1;
+    } else {
+        for (size_t i = 0; i < cs->n; i++)
+            if (platform_matches(cs->items[i].platform, l->want_platform) ||
+                (cs->n == 1 && !cs->items[i].platform)) {
+                if (!matches)
+                    pick = i;
+                matches++;
+            }
+    }
+    if (matches == 0) {
+        sink_error(l->sink, "no image for %s; the index has %s (choose one "
+                   "with --platform)", l->want_platform,
+                   list_candidates(l, cs, false));
+        return NULL;
+    }
+    if (matches > 1) {
+        bool same_ref = true;
+        for (size_t i = 1; i < cs->n; i++)
+            if (!cs->items[i].ref || !cs->items[0].ref ||
+                strcmp(cs->items[i].ref, cs->items[0].ref) != 0)
+                same_ref = false;
+        if (!same_ref) {
+            sink_error(l->sink, "several images for %s: %s (choose one with "
+                       "--ref or oci:DIR:REF)", l->want_platform,
+                       list_candidates(l, cs, true));
+            return NULL;
+        }
+    }
+    *ref_out = cs->items[pick].ref;
+    return cs->items[pick].desc;
+}
+
+static void add_tag(loader *l, const char *tag)
+{
+    img_image *img = l->img;
+    const char **tags = ARENA_ARRAY(l->a, const char *, img->ntags + 1);
+    for (size_t i = 0; i < img->ntags; i++)
+        tags[i] = img->tags[i];
+    tags[img->ntags++] = copy(l, tag);
+    img->tags = tags;
+}
+
+static bool load_oci(loader *l, const char *format)
+{
+    l->img->format = format;
+    json_t *index = read_json_member(l, "index.json", "index.json", NULL, NULL);
+    if (!index)
+        return false;
+    candidates cs = {0};
+    bool ok = json_is_object(index) && collect(l, index, 0, NULL, &cs);
+    if (!json_is_object(index))
+        sink_error(l->sink, "index.json: not a JSON object");
+    const char *ref = NULL;
+    json_t *desc = ok ? choose(l, &cs, &ref) : NULL;
+    json_t *manifest = NULL;
+    const char *digest = NULL;
+    if (desc) {
+        manifest = read_descriptor_json(l, desc, "image manifest", &digest);
+        if (manifest && json_is_object(manifest)) {
+            if (ref)
+                add_tag(l, ref);
+            ok = load_manifest(l, manifest, digest);
+        } else {
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    json_decref(manifest);
+    for (size_t i = 0; i < cs.ndocs; i++)
+        json_decref(cs.docs[i]);
+    json_decref(index);
+    return ok;
+}
+
+/* -------------------------------------------------------- docker-archive */
+
+/* "blobs/sha256/<hex>" or "<hex>.json" / "<hex>.tar": the digest the path
+ * names, or NULL. */
+static const char *digest_from_path(loader *l, const char *path,
+                                    const char *suffix)
+{
+    const char *why;
+    if (strncmp(path, "blobs/", 6) == 0) {
+        const char *alg = path + 6, *slash = strchr(alg, '/');
+        if (!slash)
+            return NULL;
+        const char *d = arena_printf(l->a, "%.*s:%s", (int)(slash - alg), alg,
+                                     slash + 1);
+        return digest_valid(d, &why) ? d : NULL;
+    }
+    size_t n = strlen(path), k = strlen(suffix);
+    if (n == 64 + k && strcmp(path + 64, suffix) == 0) {
+        const char *d = arena_printf(l->a, "sha256:%.64s", path);
+        return digest_valid(d, &why) ? d : NULL;
+    }
+    return NULL;
+}
+
+static json_t *choose_docker_entry(loader *l, json_t *list)
+{
+    size_t n = json_array_size(list);
+    if (n == 0) {
+        sink_error(l->sink, "manifest.json lists no image");
+        return NULL;
+    }
+    if (l->want_ref) {
+        for (size_t i = 0; i < n; i++) {
+            json_t *tags = json_object_get(json_array_get(list, i), "RepoTags");
+            for (size_t t = 0; t < json_array_size(tags); t++)
+                if (ref_matches(l, json_string_value(json_array_get(tags, t)),
+                                l->want_ref))
+                    return json_array_get(list, i);
+        }
+        sink_error(l->sink, "no image tagged '%s' in manifest.json",
+                   l->want_ref);
+        return NULL;
+    }
+    if (n == 1)
+        return json_array_get(list, 0);
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < n; i++) {
+        json_t *tags = json_object_get(json_array_get(list, i), "RepoTags");
+        const char *t = json_string_value(json_array_get(tags, 0));
+        sb_printf(&sb, "%s%s", i ? ", " : "", t ? t : "(untagged)");
+    }
+    sink_error(l->sink, "the archive holds %zu images: %s (choose one with "
+               "--ref or docker-archive:PATH:REF)", n, sb.data);
+    sb_free(&sb);
+    return NULL;
+}
+
+static bool load_docker_archive(loader *l)
+{
+    img_image *img = l->img;
+    img->format = "docker-archive";
+    json_t *list = read_json_member(l, "manifest.json", "manifest.json", NULL,
+                                    NULL);
+    if (!list)
+        return false;
+    bool ok = false;
+    json_t *entry = json_is_array(list) ? choose_docker_entry(l, list) : NULL;
+    if (!json_is_array(list))
+        sink_error(l->sink, "manifest.json: not a JSON array");
+    if (!entry)
+        goto out;
+    const char *config_path = jstr(entry, "Config");
+    json_t *layers = json_object_get(entry, "Layers");
+    if (!config_path || !json_is_array(layers)) {
+        sink_error(l->sink, "manifest.json: entry without Config or Layers");
+        goto out;
+    }
+    json_t *tags = json_object_get(entry, "RepoTags");
+    for (size_t t = 0; t < json_array_size(tags); t++)
+        if (json_is_string(json_array_get(tags, t)))
+            add_tag(l, json_string_value(json_array_get(tags, t)));
+
+    char *raw;
+    size_t raw_len;
+    json_t *cfg = read_json_member(l, config_path, "image configuration", &raw,
+                                   &raw_len);
+    if (!cfg)
+        goto out;
+    img->config_digest = digest_from_path(l, config_path, ".json");
+    verify_json_blob(l, "image configuration", img->config_digest, raw,
+                     raw_len, -1);
+    size_t ndiff;
+    const char **diff_ids = config_diff_ids(l, cfg, &ndiff);
+    ok = load_config(l, cfg);
+    json_decref(cfg);
+    if (!ok)
+        goto out;
+
+    size_t n = json_array_size(layers);
+    if (ndiff != n)
+        diff_ids = NULL; /* cannot tell which is which */
+    img->layers = ARENA_ARRAY(l->a, img_layer, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        const char *path = json_string_value(json_array_get(layers, i));
+        if (!path) {
+            sink_error(l->sink, "manifest.json: layer %zu is not a path", i);
+            ok = false;
+            goto out;
+        }
+        img_layer *ly = &img->layers[img->nlayers++];
+        ly->index = i;
+        ly->member = copy(l, path);
+        ly->size = -1;
+        ly->loc.fd = -1;
+        ly->digest = digest_from_path(l, path, ".tar");
+        if (!ly->digest && strncmp(path, "blobs/", 6) != 0 && diff_ids) {
+            ly->digest = diff_ids[i];
+            ly->digest_of_content = true;
+        } else if (ly->digest && strncmp(path, "blobs/", 6) != 0) {
+            ly->digest_of_content = true; /* <diff_id>.tar */
+        }
+    }
+out:
+    json_decref(list);
+    return ok;
+}
+
+/* ----------------------------------------------------------------- input */
+
+const char *image_host_platform(arena *a)
+{
+    struct utsname u;
+    const char *arch = "amd64", *variant = NULL;
+    if (uname(&u) == 0) {
+        static const struct {
+            const char *machine, *arch, *variant;
+        } map[] = {
+            {"x86_64", "amd64", NULL}, {"aarch64", "arm64", NULL},
+            {"arm64", "arm64", NULL},  {"armv7l", "arm", "v7"},
+            {"armv6l", "arm", "v6"},   {"i686", "386", NULL},
+            {"i386", "386", NULL},     {"ppc64le", "ppc64le", NULL},
+            {"s390x", "s390x", NULL},  {"riscv64", "riscv64", NULL},
+        };
+        arch = u.machine;
+        for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+            if (strcmp(u.machine, map[i].machine) == 0) {
+                arch = map[i].arch;
+                variant = map[i].variant;
+            }
+    }
+    return variant ? arena_printf(a, "linux/%s/%s", arch, variant)
+                   : arena_printf(a, "linux/%s", arch);
+}
+
+/* Split "transport:PATH[:REF]". */
+static enum input_kind parse_input(arena *a, const char *input,
+                                   const char **path, const char **ref)
+{
+    static const struct {
+        const char *prefix;
+        enum input_kind kind;
+    } transports[] = {
+        {"docker-archive:", INPUT_DOCKER_ARCHIVE},
+        {"oci-archive:", INPUT_OCI_ARCHIVE},
+        {"oci:", INPUT_OCI},
+    };
+    *path = input;
+    *ref = NULL;
+    for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
+        size_t k = strlen(transports[i].prefix);
+        if (strncmp(input, transports[i].prefix, k) != 0)
+            continue;
+        const char *rest = input + k;
+        const char *colon = strchr(rest, ':');
+        if (colon && access(rest, F_OK) != 0) {
+            *path = arena_strndup(a, rest, (size_t)(colon - rest));
+            *ref = colon[1] ? colon + 1 : NULL;
+        } else {
+            *path = rest;
+        }
+        return transports[i].kind;
+    }
+    return INPUT_AUTO;
+}
+
+bool image_open(arena *a, const char *input, const img_select *sel,
+                img_sink *sink, img_image *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->name = input;
+    out->src.fd = -1;
+    loader l = {.a = a, .sink = sink, .sel = sel, .img = out};
+    const char *path, *ref;
+    enum input_kind kind = parse_input(a, input, &path, &ref);
+    l.want_ref = ref ? ref : sel->ref;
+    l.want_platform = sel->platform ? sel->platform : image_host_platform(a);
+
+    const char *err;
+    if (!source_open(a, path, &out->src, &err)) {
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    bool has_manifest = source_has(&out->src, "manifest.json");
+    bool has_index = source_has(&out->src, "index.json");
+    if (kind == INPUT_AUTO) {
+        if (has_manifest)
+            kind = INPUT_DOCKER_ARCHIVE;
+        else if (has_index)
+            kind = out->src.is_dir ? INPUT_OCI : INPUT_OCI_ARCHIVE;
+        else {
+            sink_error(sink, "not an image: no manifest.json (docker-archive) "
+                       "or index.json (OCI layout) in it");
+            return false;
+        }
+    }
+    if (kind == INPUT_DOCKER_ARCHIVE)
+        return load_docker_archive(&l);
+    if (!out->src.is_dir && kind == INPUT_OCI)
+        kind = INPUT_OCI_ARCHIVE;
+    return load_oci(&l, kind == INPUT_OCI ? "oci" : "oci-archive");
+}
+
+void image_close(img_image *img)
+{
+    for (size_t i = 0; i < img->nlayers; i++)
+        blob_loc_close(&img->layers[i].loc);
+    source_close(&img->src);
+}

@@ -1,0 +1,467 @@
+/*
+ * bosun_scan_image: open the image, scan its layers (in parallel: layers
+ * are independent), check what the configuration says, lint its history,
+ * then decide what each finding means given the later layers (the
+ * whiteout model) and report.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dockerfile/reference.h"
+#include "image/content.h"
+#include "image/history.h"
+#include "image/image.h"
+#include "image/layer.h"
+#include "image/scan.h"
+#include "lint/config.h"
+#include "report/report.h"
+#include "rules/rule.h"
+#include "util/xalloc.h"
+
+/* Most layers scanned in one image (Docker stops at 127). */
+#define IMG_MAX_LAYERS 4096
+
+/* ------------------------------------------------------------ parallel */
+
+/* A helper joins a running layer only when enough of it is left. */
+#define HELP_MIN_REMAINING (8ull << 20)
+
+/*
+ * The layers to scan and the threads scanning them. Each thread starts the
+ * next layer (largest first); when none is left to start, it helps the
+ * running layer with the most left that has no helper yet, by reading and
+ * hashing its blob; when there is nothing to help either, it stops.
+ */
+typedef struct scan_run {
+    img_image *img;
+    layer_result *results;
+    size_t *order;            /* layers to scan, largest first */
+    size_t norder;
+    scan_options opt;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    size_t next;              /* order[next] is the next layer to start */
+    layer_help *help;         /* per layer */
+    bool *running, *helped;
+} scan_run;
+
+/* With the lock held: the running layer a helper should take, or -1. */
+static long pick_layer_to_help(scan_run *run)
+{
+    long best = -1;
+    uint64_t most = HELP_MIN_REMAINING;
+    for (size_t i = 0; i < run->img->nlayers; i++) {
+        if (!run->running[i] || run->helped[i])
+            continue;
+        uint64_t left = atomic_load_explicit(&run->help[i].remaining,
+                                             memory_order_relaxed);
+        if (left > most) {
+            most = left;
+            best = (long)i;
+        }
+    }
+    return best;
+}
+
+/* Read for layer i until it no longer needs it. With the lock held. */
+static void help_layer(scan_run *run, size_t i)
+{
+    layer_help *h = &run->help[i];
+    run->helped[i] = true;
+    atomic_store(&h->helper_waiting, true);
+    while (!h->pipe && !h->finished)
+        pthread_cond_wait(&run->cond, &run->lock);
+    pipeline *p = h->pipe;
+    pthread_mutex_unlock(&run->lock);
+    if (p)
+        pipeline_run(p);
+    pthread_mutex_lock(&run->lock);
+}
+
+static void *scan_worker(void *arg)
+{
+    scan_run *run = arg;
+    layer_worker *w = layer_worker_new(&run->opt);
+    pthread_mutex_lock(&run->lock);
+    for (;;) {
+        if (run->next < run->norder) {
+            size_t i = run->order[run->next++];
+            run->running[i] = true;
+            pthread_mutex_unlock(&run->lock);
+            layer_scan(w, &run->img->layers[i], &run->help[i],
+                       &run->results[i]);
+            pthread_mutex_lock(&run->lock);
+            run->running[i] = false;
+            run->help[i].finished = true;
+            pthread_cond_broadcast(&run->cond);
+            continue;
+        }
+        long i = pick_layer_to_help(run);
+        if (i < 0)
+            break;
+        help_layer(run, (size_t)i);
+    }
+    pthread_mutex_unlock(&run->lock);
+    layer_worker_free(w);
+    return NULL;
+}
+
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+static int larger_first(const void *pa, const void *pb, void *ctx)
+{
+    const img_layer *layers = ctx;
+    uint64_t a = layers[*(const size_t *)pa].loc.len;
+    uint64_t b = layers[*(const size_t *)pb].loc.len;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* Scan the layers of run->order with up to `jobs` threads (the calling
+ * thread is one of them). */
+static void scan_layers(scan_run *run, unsigned jobs)
+{
+    size_t n = run->img->nlayers;
+    qsort_r(run->order, run->norder, sizeof(size_t), larger_first,
+            run->img->layers);
+    pthread_mutex_init(&run->lock, NULL);
+    pthread_cond_init(&run->cond, NULL);
+    run->help = xcalloc(n + 1, sizeof(layer_help));
+    run->running = xcalloc(n + 1, sizeof(bool));
+    run->helped = xcalloc(n + 1, sizeof(bool));
+    for (size_t k = 0; k < run->norder; k++) {
+        size_t i = run->order[k];
+        const img_layer *ly = &run->img->layers[i];
+        run->help[i].lock = &run->lock;
+        run->help[i].cond = &run->cond;
+        atomic_init(&run->help[i].helper_waiting, false);
+        atomic_init(&run->help[i].remaining, ly->loc.len);
+    }
+    /* One thread per layer at most, and a helper for each at most. */
+    size_t threads = jobs < 2 * run->norder ? jobs : 2 * run->norder;
+    pthread_t *tids = xcalloc(threads + 1, sizeof(pthread_t));
+    size_t started = 0;
+    while (started + 1 < threads &&
+           pthread_create(&tids[started], NULL, scan_worker, run) == 0)
+        started++;
+    scan_worker(run);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    free(tids);
+    free(run->help);
+    free(run->running);
+    free(run->helped);
+    pthread_cond_destroy(&run->cond);
+    pthread_mutex_destroy(&run->lock);
+}
+
+/* ------------------------------------------------------------- checks */
+
+static bool same_compression(const img_layer *ly, img_compression found)
+{
+    return !ly->compressed_known || ly->compression == found;
+}
+
+/* What the blob turned out to be, against what names it. */
+static void check_layer(img_sink *sink, const img_image *img, size_t i,
+                        const layer_result *res, bool verify)
+{
+    const img_layer *ly = &img->layers[i];
+    if (res->error)
+        sink_error(sink, "layer %zu (%s): %s", i,
+                   ly->digest ? ly->digest : ly->member, res->error);
+    if (!same_compression(ly, res->compression))
+        sink_error(sink, "layer %zu (%s): the media type %s says %s, but the "
+                   "blob is %s data (scanned as %s)", i, ly->digest,
+                   ly->media_type, compression_name(ly->compression),
+                   compression_name(res->compression),
+                   compression_name(res->compression));
+    if (!verify || !ly->digest || res->error || !res->digest[0])
+        return;
+    if (strcmp(res->digest, ly->digest) != 0)
+        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
+                     KIND_ARCHIVE, "layer %zu is named %s but its %s hashes "
+                     "to %s: it is not the layer the image refers to "
+                     "(corrupted or tampered with)", i, ly->digest,
+                     ly->digest_of_content ? "content" : "blob", res->digest);
+    else if (ly->size >= 0 && (uint64_t)ly->size != res->blob_bytes)
+        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
+                     KIND_ARCHIVE, "layer %zu (%s) is %llu bytes, but its "
+                     "descriptor says %lld", i, ly->digest,
+                     (unsigned long long)res->blob_bytes, (long long)ly->size);
+}
+
+static void check_user(img_sink *sink, const img_image *img)
+{
+    const char *u = img->user ? img->user : "";
+    if (!*u)
+        findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
+                     "the image runs as root: its configuration sets no "
+                     "User; set a non-root numeric one (USER 10001 at the end "
+                     "of the Dockerfile)");
+    else if (rules_user_is_root(u))
+        findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
+                     "the image runs as root: its configuration's User is "
+                     "\"%s\"; set a non-root numeric one (USER 10001 at the "
+                     "end of the Dockerfile)", u);
+}
+
+/* The tag of a repository tag or reference name ("app:1.2", "latest",
+ * "docker.io/library/app:1.2"); NULL when it is pinned by digest. */
+static const char *tag_of(arena *a, const char *name)
+{
+    if (!strchr(name, '/') && !strchr(name, ':') && !strchr(name, '@'))
+        return name; /* an OCI reference name: the tag itself */
+    image_ref ref;
+    if (!image_ref_parse(a, name, strlen(name), &ref))
+        return name;
+    if (ref.digest)
+        return NULL;
+    return ref.tag ? ref.tag : "latest";
+}
+
+static void check_tags(img_sink *sink, const img_image *img, arena *a)
+{
+    if (img->ntags == 0) {
+        findings_add(&sink->findings, "image-latest-tag", -1, NULL,
+                     KIND_ARCHIVE, "the image has no tag: nothing tells this "
+                     "build from the next one; tag it with a version "
+                     "(app:1.4.2) and deploy that tag or its digest");
+        return;
+    }
+    for (size_t i = 0; i < img->ntags; i++) {
+        const char *t = tag_of(a, img->tags[i]);
+        if (!t || strcmp(t, "latest") != 0)
+            return;
+    }
+    findings_add(&sink->findings, "image-latest-tag", -1, NULL, KIND_ARCHIVE,
+                 "the image's only tag is %s: every new build takes it over; "
+                 "tag it with a version (app:1.4.2) and deploy that tag or "
+                 "its digest", img->tags[0]);
+}
+
+/* ------------------------------------------------------------- report */
+
+static const char *fate_clause(arena *a, const img_finding *f)
+{
+    const char *advice = "pass secrets with RUN --mount=type=secret or at run "
+                         "time, never in a layer, and rotate this one";
+    switch (f->fate) {
+    case FATE_SHIPS:
+        return arena_printf(a, "it ships in the image, readable by anyone "
+                            "who can pull or run it; %s", advice);
+    case FATE_DELETED:
+        return arena_printf(a, "layer %d deletes it, but it stays in layer "
+                            "%d, where anyone who pulls the image can "
+                            "extract it; %s", f->fate_layer, f->layer, advice);
+    case FATE_HIDDEN:
+        return arena_printf(a, "layer %d hides its directory (opaque "
+                            "whiteout), but it stays in layer %d, where "
+                            "anyone who pulls the image can extract it; %s",
+                            f->fate_layer, f->layer, advice);
+    case FATE_REPLACED:
+        return arena_printf(a, "layer %d overwrites it, but this copy stays "
+                            "in layer %d, where anyone who pulls the image "
+                            "can extract it; %s", f->fate_layer, f->layer,
+                            advice);
+    }
+    return "";
+}
+
+/* The rule's severity, or the configuration's override of it. */
+static bosun_severity severity_of(const img_findings *fs, const rule_def *rule)
+{
+    return fs->cfg ? config_severity_of(fs->cfg, rule->info.id,
+                                        rule->info.severity)
+                   : rule->info.severity;
+}
+
+static void emit(arena *a, const img_sink *sink, const img_image *img,
+                 const layer_changes *changes, size_t nchanges,
+                 const img_finding *f, bosun_report *r)
+{
+    const rule_def *rule = rules_find(f->rule);
+    if (!rule)
+        return;
+    img_finding x = *f;
+    if (x.layer >= 0 && x.path && x.kind != KIND_ARCHIVE)
+        x.fate = whiteout_fate(changes, nchanges, x.layer, x.path,
+                               &x.fate_layer);
+    if (x.kind == KIND_FINAL_FS && x.fate != FATE_SHIPS)
+        return;
+    const char *message = x.message;
+    if (x.kind == KIND_ANY_LAYER)
+        message = arena_printf(a, "%s; %s", x.message, fate_clause(a, &x));
+    bosun_finding out = {
+        .rule = rule->info.id,
+        .severity = severity_of(&sink->findings, rule),
+        .file = sink->name,
+        .message = message,
+        .layer_index = x.layer,
+        .layer_digest = x.layer >= 0 && (size_t)x.layer < img->nlayers
+                            ? img->layers[x.layer].digest
+                            : NULL,
+        .path = x.path,
+        .deleted_in_layer = x.kind == KIND_ANY_LAYER && x.fate != FATE_SHIPS
+                                ? x.fate_layer
+                                : -1,
+        .history_index = x.history,
+    };
+    report_add_finding(r, &out);
+}
+
+/* One finding for what the per-layer cap left out. */
+static void emit_overflow(const img_sink *sink, const img_image *img,
+                          const img_findings *fs, bosun_report *r)
+{
+    for (size_t i = 0; i < fs->noverflow; i++) {
+        const img_overflow *o = &fs->overflow[i];
+        size_t dropped = findings_dropped(fs, o->rule, o->layer);
+        const rule_def *rule = rules_find(o->rule);
+        if (!dropped || !rule)
+            continue;
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%zu more %s findings in layer %d are not "
+                 "listed (the first %d are)", dropped, o->rule, o->layer,
+                 IMG_FINDINGS_PER_LAYER);
+        bosun_finding out = {
+            .rule = rule->info.id,
+            .severity = severity_of(fs, rule),
+            .file = sink->name,
+            .message = msg,
+            .layer_index = o->layer,
+            .layer_digest = (size_t)o->layer < img->nlayers
+                                ? img->layers[o->layer].digest
+                                : NULL,
+            .deleted_in_layer = -1,
+            .history_index = -1,
+        };
+        report_add_finding(r, &out);
+    }
+}
+
+/* ---------------------------------------------------------------- scan */
+
+static void scan_image(arena *a, img_sink *sink, img_image *img,
+                       const scan_options *opt, unsigned jobs,
+                       const bosun_config *cfg)
+{
+    if (img->nlayers > IMG_MAX_LAYERS) {
+        sink_error(sink, "%zu layers: more than the %d bosun scans",
+                   img->nlayers, IMG_MAX_LAYERS);
+        return;
+    }
+    atomic_uint_fast64_t entries;
+    atomic_init(&entries, 0);
+    scan_run run = {.img = img, .opt = *opt};
+    run.opt.entries = &entries;
+    run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
+    run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
+    layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
+    for (size_t i = 0; i < img->nlayers; i++) {
+        img_layer *ly = &img->layers[i];
+        layer_result_init(&run.results[i], cfg);
+        const char *err;
+        if (!ly->member)
+            continue; /* not a filesystem layer (reported) */
+        if (!source_locate(&img->src, ly->member, &ly->loc, &err)) {
+            sink_error(sink, "layer %zu (%s): %s", i,
+                       ly->digest ? ly->digest : ly->member, err);
+            continue;
+        }
+        run.order[run.norder++] = i;
+    }
+    scan_layers(&run, jobs);
+
+    for (size_t i = 0; i < img->nlayers; i++)
+        if (img->layers[i].loc.fd >= 0)
+            check_layer(sink, img, i, &run.results[i], opt->verify);
+    check_user(sink, img);
+    check_tags(sink, img, a);
+    history_check(img, cfg, sink->report);
+
+    for (size_t i = 0; i < img->nlayers; i++)
+        changes[i] = run.results[i].changes;
+    for (size_t i = 0; i < sink->findings.n; i++)
+        emit(a, sink, img, changes, img->nlayers, &sink->findings.items[i],
+             sink->report);
+    emit_overflow(sink, img, &sink->findings, sink->report);
+    for (size_t i = 0; i < img->nlayers; i++) {
+        const img_findings *fs = &run.results[i].findings;
+        for (size_t k = 0; k < fs->n; k++)
+            emit(a, sink, img, changes, img->nlayers, &fs->items[k],
+                 sink->report);
+        emit_overflow(sink, img, fs, sink->report);
+    }
+    for (size_t i = 0; i < img->nlayers; i++)
+        layer_result_free(&run.results[i]);
+    free(changes);
+    free(run.results);
+    free(run.order);
+}
+
+bool image_scan(const bosun_config *cfg, const char *input,
+                const bosun_image_options *o, const content_db *db,
+                bosun_report *r)
+{
+    arena a;
+    arena_init(&a);
+    img_sink sink = {.report = r, .name = input};
+    findings_init(&sink.findings, &a, cfg);
+    img_select sel = {
+        .platform = o->platform,
+        .ref = o->ref,
+        .verify = !o->no_verify,
+    };
+    img_image img;
+    if (image_open(&a, input, &sel, &sink, &img)) {
+        scan_options opt = {
+            .verify = !o->no_verify,
+            .max_file_size = o->max_file_size,
+            .max_ratio = o->max_ratio,
+            .db = db,
+            .cfg = cfg,
+        };
+        scan_image(&a, &sink, &img, &opt, o->jobs ? o->jobs : cores(), cfg);
+    } else {
+        /* Whatever the manifests revealed before failing. */
+        for (size_t i = 0; i < sink.findings.n; i++)
+            emit(&a, &sink, &img, NULL, 0, &sink.findings.items[i], r);
+    }
+    image_close(&img);
+    arena_release(&a);
+    return !sink.failed;
+}
+
+bool bosun_scan_image(const bosun_config *cfg, const char *input,
+                      const bosun_image_options *o, bosun_report *r)
+{
+    static const bosun_config no_config;
+    static const bosun_image_options no_options;
+    if (!cfg)
+        cfg = &no_config;
+    if (!o)
+        o = &no_options;
+    content_db *db = NULL;
+    if (!config_is_ignored(cfg, "image-secret-content")) {
+        char *err;
+        db = content_db_new(o->patterns_file, &err);
+        if (!db) {
+            bosun_report_add_error(r, o->patterns_file ? o->patterns_file
+                                                       : input, 0, err);
+            free(err);
+            return false;
+        }
+    }
+    bool ok = image_scan(cfg, input, o, db, r);
+    content_db_free(db);
+    return ok;
+}

@@ -1,0 +1,58 @@
+/*
+ * Where an image's files are: a directory (an OCI image layout, or an
+ * unpacked docker save) or an uncompressed tar archive (docker-archive,
+ * oci-archive), addressed by member path either way. Members are read in
+ * place: a blob is a byte range of a file, read with pread() so that
+ * several threads can stream different layers at once.
+ */
+#ifndef BOSUN_IMAGE_SOURCE_H
+#define BOSUN_IMAGE_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "image/tarindex.h"
+#include "util/arena.h"
+
+/* A byte range of an open file. */
+typedef struct blob_loc {
+    int fd;
+    bool own_fd;          /* close fd with the location */
+    uint64_t off, len;
+} blob_loc;
+
+void blob_loc_close(blob_loc *loc);
+
+typedef struct img_source {
+    bool is_dir;
+    int fd;               /* the directory, or the archive */
+    uint64_t size;        /* of the archive */
+    tar_index index;      /* of the archive */
+} img_source;
+
+/* Open `path`, a directory or a tar archive. False with *err set when it
+ * cannot be read (a compressed archive is refused with advice). */
+bool source_open(arena *a, const char *path, img_source *src,
+                 const char **err);
+void source_close(img_source *src);
+
+/* Is there a regular file (or a link to one) called `member`? */
+bool source_has(const img_source *src, const char *member);
+
+/* Locate `member` (a relative path without ".."). False with *err set when
+ * it is missing. */
+bool source_locate(const img_source *src, const char *member, blob_loc *loc,
+                   const char **err);
+
+/* Read all of a location into the arena, NUL-terminated; false when it is
+ * larger than `max` or cannot be read. */
+bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,
+                   const char **err);
+
+/* pread() that retries on EINTR and short reads; returns the bytes read
+ * (less than len only at end of file) or -1. */
+ssize_t read_at(int fd, void *buf, size_t len, uint64_t off);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * The whiteout model: path normalisation, whiteouts and opaque directories
+ * applied in layer order, replacements, and what a layer's own whiteouts
+ * do not touch.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "image/whiteout.h"
+
+static const char *norm(const char *name, bool *abs, bool *esc)
+{
+    static char out[256];
+    assert_true(layer_path_normalise(name, out, sizeof(out), abs, esc));
+    return out;
+}
+
+static void test_normalise(void **state)
+{
+    (void)state;
+    bool abs, esc;
+    assert_string_equal(norm("./etc/passwd", &abs, &esc), "/etc/passwd");
+    assert_false(abs);
+    assert_false(esc);
+    assert_string_equal(norm("etc//ssl/./certs/", &abs, &esc), "/etc/ssl/certs");
+    assert_string_equal(norm(".", &abs, &esc), "/");
+    assert_string_equal(norm("/etc/shadow", &abs, &esc), "/etc/shadow");
+    assert_true(abs);
+    assert_string_equal(norm("../../etc/cron.d/x", &abs, &esc), "/etc/cron.d/x");
+    assert_true(esc);
+    assert_string_equal(norm("a/b/../../c", &abs, &esc), "/c");
+    assert_false(esc);
+    assert_string_equal(norm("a/../../c", &abs, &esc), "/c");
+    assert_true(esc);
+    char small[4];
+    assert_false(layer_path_normalise("abcdef", small, sizeof(small), &abs, &esc));
+}
+
+static void test_pathset(void **state)
+{
+    (void)state;
+    pathset s = {0};
+    for (uint64_t i = 1; i <= 5000; i++)
+        pathset_add(&s, i * 2);
+    pathset_add(&s, 10);
+    assert_int_equal(s.n, 5000);
+    for (uint64_t i = 1; i <= 5000; i++)
+        assert_true(pathset_has(&s, i * 2));
+    assert_false(pathset_has(&s, 10002));
+    pathset_free(&s);
+    assert_false(pathset_has(&s, 2));
+    assert_int_not_equal(path_hash("/a", 2), path_hash("/b", 2));
+    assert_int_equal(path_hash("/a", 2) & 1, 0);
+}
+
+static int fate_layer;
+
+static img_fate fate(layer_changes *l, size_t n, int layer, const char *path)
+{
+    return whiteout_fate(l, n, layer, path, &fate_layer);
+}
+
+static void test_fates(void **state)
+{
+    (void)state;
+    layer_changes l[5];
+    memset(l, 0, sizeof(l));
+    /* 0: the base; 1: adds a key; 2: changes /etc/app; 3: deletes the key
+     * and makes /data opaque; 4: replaces /opt with a file. */
+    layer_changes_record(&l[0], "/etc", true);
+    layer_changes_record(&l[0], "/etc/app", false);
+    layer_changes_record(&l[0], "/data/old", false);
+    layer_changes_record(&l[0], "/opt/tool/bin", false);
+    assert_false(layer_changes_record(&l[1], "/root/.ssh/id_rsa", false));
+    layer_changes_record(&l[2], "/etc", true);
+    layer_changes_record(&l[2], "/etc/app", false);
+    assert_true(layer_changes_record(&l[3], "/root/.ssh/.wh.id_rsa", false));
+    assert_true(layer_changes_record(&l[3], "/data/.wh..wh..opq", false));
+    layer_changes_record(&l[3], "/data/new", false);
+    assert_true(layer_changes_record(&l[3], "/x/.wh..wh.plnk", false));
+    layer_changes_record(&l[4], "/opt", false);
+
+    assert_int_equal(fate(l, 5, 1, "/root/.ssh/id_rsa"), FATE_DELETED);
+    assert_int_equal(fate_layer, 3);
+    assert_int_equal(fate(l, 5, 0, "/etc/app"), FATE_REPLACED);
+    assert_int_equal(fate_layer, 2);
+    assert_int_equal(fate(l, 5, 2, "/etc/app"), FATE_SHIPS);
+    assert_int_equal(fate_layer, -1);
+    assert_int_equal(fate(l, 5, 0, "/data/old"), FATE_HIDDEN);
+    assert_int_equal(fate_layer, 3);
+    /* An opaque directory hides lower layers, not its own layer. */
+    assert_int_equal(fate(l, 5, 3, "/data/new"), FATE_SHIPS);
+    assert_int_equal(fate(l, 5, 0, "/opt/tool/bin"), FATE_REPLACED);
+    assert_int_equal(fate_layer, 4);
+    /* A directory written again in a later layer (its mode may change). */
+    assert_int_equal(fate(l, 5, 0, "/etc"), FATE_REPLACED);
+    assert_int_equal(fate(l, 5, 4, "/opt"), FATE_SHIPS);
+    /* Whiteouts of the last layer touch nothing below the given layer. */
+    assert_int_equal(fate(l, 3, 1, "/root/.ssh/id_rsa"), FATE_SHIPS);
+    for (size_t i = 0; i < 5; i++)
+        layer_changes_free(&l[i]);
+    assert_true(is_whiteout_name(".wh.foo"));
+    assert_false(is_whiteout_name("foo.wh."));
+}
+
+static void test_deleted_directory(void **state)
+{
+    (void)state;
+    layer_changes l[2];
+    memset(l, 0, sizeof(l));
+    layer_changes_record(&l[0], "/root/.aws/credentials", false);
+    layer_changes_record(&l[1], "/root/.wh..aws", false);
+    assert_int_equal(fate(l, 2, 0, "/root/.aws/credentials"), FATE_DELETED);
+    assert_int_equal(fate_layer, 1);
+    layer_changes_free(&l[0]);
+    layer_changes_free(&l[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_pathset),
+        cmocka_unit_test(test_fates),
+        cmocka_unit_test(test_deleted_directory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
