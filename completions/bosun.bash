@@ -12,7 +12,7 @@ _bosun()
     COMPREPLY=()
 
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W 'lint rules explain --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'lint image rules explain --help --version' -- "$cur"))
         return
     fi
     case $cmd in
@@ -37,6 +37,35 @@ _bosun()
             COMPREPLY=($(compgen -W '--format --build-arg --target --ignore
                 --failure-threshold --config --no-config --no-color
                 --stdin-filename --help' -- "$cur"))
+        else
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        ;;
+    image)
+        case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github' -- "$cur"))
+            return ;;
+        --failure-threshold)
+            COMPREPLY=($(compgen -W 'info warning error none' -- "$cur"))
+            return ;;
+        --ignore)
+            COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur"))
+            return ;;
+        -c | --config | --patterns)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return ;;
+        --platform)
+            COMPREPLY=($(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -- "$cur"))
+            return ;;
+        --ref | -j | --jobs | --max-file-size | --max-ratio)
+            return ;;
+        esac
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W '--format --platform --ref --no-verify
+                --jobs --patterns --max-file-size --max-ratio --ignore
+                --failure-threshold --config --no-config --no-color
+                --help' -- "$cur"))
         else
             COMPREPLY=($(compgen -f -- "$cur"))
         fi

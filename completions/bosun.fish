@@ -4,10 +4,11 @@ function __bosun_rules
     bosun rules 2>/dev/null | awk 'NR > 1 { print $1 }'
 end
 
-set -l commands lint rules explain
+set -l commands lint image rules explain
 
 complete -c bosun -f
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a lint -d 'Check Dockerfiles'
+complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a image -d 'Check built images layer by layer'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a rules -d 'List the rules'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a explain -d 'Describe a rule'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -s h -l help -d 'Show the help'
@@ -24,6 +25,22 @@ complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-config -d 'Read no
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-color -d 'No colour in tty output'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l stdin-filename -x -d 'Name used for standard input'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -s h -l help -d 'Show the help'
+
+complete -c bosun -n '__fish_seen_subcommand_from image' -F
+complete -c bosun -n '__fish_seen_subcommand_from image' -s f -l format -x -a 'tty plain json sarif checkstyle gitlab github' -d 'Report format'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l platform -x -a 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -d 'Image to check in a multi-platform index'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l ref -x -d 'Image to check by reference name or tag'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l no-verify -d 'Do not check blob digests'
+complete -c bosun -n '__fish_seen_subcommand_from image' -s j -l jobs -x -d 'Threads'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l patterns -r -F -d 'More credential patterns'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l max-file-size -x -d 'Scan at most this much of each file'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l max-ratio -x -d 'Refuse a layer that expands more than this'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l ignore -x -a '(__bosun_rules)' -d 'Do not report a rule'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l failure-threshold -x -a 'info warning error none' -d 'Lowest severity that fails the run'
+complete -c bosun -n '__fish_seen_subcommand_from image' -s c -l config -r -F -d 'Configuration file'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l no-config -d 'Read no configuration file'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l no-color -d 'No colour in tty output'
+complete -c bosun -n '__fish_seen_subcommand_from image' -s h -l help -d 'Show the help'
 
 complete -c bosun -n '__fish_seen_subcommand_from rules' -l docs -r -a '(__fish_complete_directories)' -d 'Write Markdown docs to a directory'
 complete -c bosun -n '__fish_seen_subcommand_from explain' -x -a '(__bosun_rules)'

@@ -12,7 +12,7 @@ man=$prefix/share/man/man1/bosun.1
 bash_completion=$prefix/share/bash-completion/completions/bosun
 zsh_completion=$prefix/share/zsh/site-functions/_bosun
 fish_completion=$prefix/share/fish/vendor_completions.d/bosun.fish
-for f in "$prefix/bin/bosun" "$man" "$bash_completion" "$zsh_completion" "$fish_completion"; do
+for f in "$prefix/bin/bosun" "$prefix/bin/bosun-image" "$man" "$bash_completion" "$zsh_completion" "$fish_completion"; do
     [ -f "$f" ] || fail "not installed: $f"
 done
 expect_status 0 "$prefix/bin/bosun" --version
@@ -23,10 +23,13 @@ groff -man -ww -z "$man" >"$TMP/groff" 2>&1 || fail "groff failed on bosun.1"
 [ -s "$TMP/groff" ] && fail "groff warnings on bosun.1: $(head "$TMP/groff")"
 grep -q "^\.TH BOSUN 1 .*\"$version\"" "$man" || fail "bosun.1 is not for $version"
 
-# Every option of `bosun lint --help` and every format is documented and
-# completed.
+# Every option of `bosun lint --help` and `bosun image --help` and every
+# format is documented and completed.
 expect_status 0 "$BOSUN_BIN" lint --help
-options=$(grep -o -- '--[a-z][a-z-]*' "$TMP/out" | sort -u)
+cp "$TMP/out" "$TMP/help"
+expect_status 0 "$prefix/bin/bosun" image --help
+cat "$TMP/out" >>"$TMP/help"
+options=$(grep -o -- '--[a-z][a-z-]*' "$TMP/help" | sort -u)
 "$BOSUN_BIN" lint --format nope x 2>"$TMP/err"
 formats=$(sed -n 's/.*(\(.*\)).*/\1/p' "$TMP/err" | tr -d ',')
 [ -n "$options" ] && [ -n "$formats" ] || fail "no options or formats found"
@@ -34,8 +37,12 @@ for word in $options $formats; do
     case $word in --*) man_word=$(printf '%s' "$word" | sed 's/-/\\\\-/g') ;; *) man_word=$word ;; esac
     grep -q -- "$man_word" "$man" || fail "bosun.1 does not mention $word"
     for f in "$bash_completion" "$zsh_completion" "$fish_completion"; do
-        bare=${word#--}
-        grep -q -- "$bare" "$f" || fail "$(basename "$f") does not complete $word"
+        # An option as each shell's completion spells it (fish: -l NAME).
+        case $word in
+        --*) [ "$f" = "$fish_completion" ] && spelled="-l ${word#--} " || spelled=$word ;;
+        *) spelled=$word ;;
+        esac
+        grep -q -- "$spelled" "$f" || fail "$(basename "$f") does not complete $word"
     done
 done
 
@@ -51,14 +58,20 @@ bash -c '. "$1"
 COMP_WORDS=(bosun lint --format s); COMP_CWORD=3; _bosun; echo "${COMPREPLY[*]}"
 COMP_WORDS=(bosun explain root-u); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
 COMP_WORDS=(bosun lint --failure-threshold n); COMP_CWORD=3; _bosun; echo "${COMPREPLY[*]}"
-COMP_WORDS=(bosun l); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"' _ "$bash_completion" >"$TMP/bash.out"
+COMP_WORDS=(bosun l); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun i); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun image --no-v); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"' _ "$bash_completion" >"$TMP/bash.out"
 [ "$(cat "$TMP/bash.out")" = "sarif
 root-user
 none
-lint" ] || fail "bash completion: $(cat "$TMP/bash.out")"
+lint
+image
+--no-verify" ] || fail "bash completion: $(cat "$TMP/bash.out")"
 fish -c "source '$fish_completion'; complete -C 'bosun lint --format '; complete -C 'bosun explain root-u'" >"$TMP/fish.out" 2>&1
 expect_contains "$TMP/fish.out" "gitlab"
 expect_contains "$TMP/fish.out" "root-user"
+fish -c "source '$fish_completion'; complete -C 'bosun image --pl'" >"$TMP/fish.out" 2>&1
+expect_contains "$TMP/fish.out" "--platform"
 
 # The pre-commit hook definition is valid for pre-commit.
 command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/deps.sh test)"
