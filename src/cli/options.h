@@ -33,6 +33,21 @@ enum {
     {"no-config", no_argument, NULL, CLI_OPT_NO_CONFIG},                     \
     {"no-color", no_argument, NULL, CLI_OPT_NO_COLOR}
 
+/* Their lines in a command's --help. */
+#define CLI_HELP_FORMAT                                                      \
+    "  -f, --format FMT           tty (default on a terminal), plain (default\n" \
+    "                             otherwise), json, sarif, checkstyle, gitlab,\n" \
+    "                             github\n"
+#define CLI_HELP_COMMON                                                      \
+    "      --ignore RULE          do not report RULE, repeatable\n"            \
+    "      --failure-threshold L  lowest severity that fails the run:\n"       \
+    "                             info, warning (default), error, none\n"     \
+    "  -c, --config FILE          read this configuration file instead of\n"  \
+    "                             .bosun.yaml (current directory, then the\n" \
+    "                             root of the git work tree)\n"               \
+    "      --no-config            do not read a configuration file\n"         \
+    "      --no-color             no colour in tty output (also NO_COLOR)\n"
+
 /* Their short forms, for the getopt string. */
 #define CLI_COMMON_SHORT_OPTIONS "f:c:"
 
