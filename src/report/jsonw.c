@@ -36,9 +36,13 @@ static void put(jsonw *w, const char *s, size_t n)
     w->len += n;
 }
 
+/* One byte, without a call to memcpy: separators and quotes are most of
+ * the writes. */
 static void putc_(jsonw *w, char c)
 {
-    put(w, &c, 1);
+    if (w->len == sizeof(w->buf))
+        flush(w);
+    w->buf[w->len++] = c;
 }
 
 static void puts_(jsonw *w, const char *s)
@@ -175,8 +179,17 @@ static void write_escaped(jsonw *w, const char *s, size_t n)
 void jw_key(jsonw *w, const char *key)
 {
     before_item(w);
-    write_escaped(w, key, strlen(key));
-    put(w, ": ", 2);
+    size_t n = strlen(key);
+    /* Keys are the program's own words: copied as they are when they need
+     * no escaping, which is always in practice. */
+    if (plain_run((const unsigned char *)key, n) == n) {
+        putc_(w, '"');
+        put(w, key, n);
+        put(w, "\": ", 3);
+    } else {
+        write_escaped(w, key, n);
+        put(w, ": ", 2);
+    }
     w->after_key = true;
 }
 
