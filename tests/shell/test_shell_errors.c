@@ -11,6 +11,7 @@
 #include "shell/shell.h"
 #include "util/arena.h"
 #include "test_arena.h"
+#include "shell/shell_test.h"
 
 /* Every structural promise of the API, checked on any result. */
 static void check_invariants(const sh_script *s)
@@ -40,18 +41,6 @@ static sh_script *parse(void **state, const char *text)
     sh_script *s = sh_parse(*state, text, strlen(text), NULL, NULL);
     check_invariants(s);
     return s;
-}
-
-static const char *names(void **state, const sh_script *s)
-{
-    char *out = arena_alloc(*state, 4096);
-    out[0] = '\0';
-    for (size_t i = 0; i < s->ncmds; i++) {
-        if (i)
-            strcat(out, " ");
-        strcat(out, s->cmds[i]->name ? s->cmds[i]->name : "-");
-    }
-    return out;
 }
 
 static void expect_error(void **state, const char *text, uint32_t off, const char *message)

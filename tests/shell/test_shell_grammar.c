@@ -9,6 +9,7 @@
 #include "shell/shell.h"
 #include "util/arena.h"
 #include "test_arena.h"
+#include "shell/shell_test.h"
 
 static sh_script *parse(void **state, const char *text)
 {
@@ -16,19 +17,6 @@ static sh_script *parse(void **state, const char *text)
     for (size_t i = 0; i < s->ncmds; i++)
         assert_int_equal(s->cmds[i]->index, i);
     return s;
-}
-
-/* The names of the commands, space separated ("-" for none). */
-static const char *names(void **state, const sh_script *s)
-{
-    char *out = arena_alloc(*state, 4096);
-    out[0] = '\0';
-    for (size_t i = 0; i < s->ncmds; i++) {
-        if (i)
-            strcat(out, " ");
-        strcat(out, s->cmds[i]->name ? s->cmds[i]->name : "-");
-    }
-    return out;
 }
 
 static void test_pipelines(void **state)

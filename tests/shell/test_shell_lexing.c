@@ -10,23 +10,11 @@
 #include "shell/shell.h"
 #include "util/arena.h"
 #include "test_arena.h"
+#include "shell/shell_test.h"
 
 static sh_script *parse(void **state, const char *text)
 {
     return sh_parse(*state, text, strlen(text), NULL, NULL);
-}
-
-/* Offset of the n-th (0-based) occurrence of `needle` in `text`. */
-static uint32_t at(const char *text, const char *needle, int nth)
-{
-    const char *p = text;
-    for (;;) {
-        p = strstr(p, needle);
-        assert_non_null(p);
-        if (nth-- == 0)
-            return (uint32_t)(p - text);
-        p++;
-    }
 }
 
 static void assert_word(const sh_word *w, const char *value, const char *raw,

@@ -10,6 +10,7 @@
 #include "shell/shell.h"
 #include "util/arena.h"
 #include "test_arena.h"
+#include "shell/shell_test.h"
 
 static sh_script *parse(void **state, const char *text)
 {
@@ -21,30 +22,6 @@ static sh_script *parse(void **state, const char *text)
             assert_true(c->parent->index < c->index);
     }
     return s;
-}
-
-static uint32_t at(const char *text, const char *needle, int nth)
-{
-    const char *p = text;
-    for (;;) {
-        p = strstr(p, needle);
-        assert_non_null(p);
-        if (nth-- == 0)
-            return (uint32_t)(p - text);
-        p++;
-    }
-}
-
-static const char *names(void **state, const sh_script *s)
-{
-    char *out = arena_alloc(*state, 4096);
-    out[0] = '\0';
-    for (size_t i = 0; i < s->ncmds; i++) {
-        if (i)
-            strcat(out, " ");
-        strcat(out, s->cmds[i]->name ? s->cmds[i]->name : "-");
-    }
-    return out;
 }
 
 static void test_sh_c_positions(void **state)
