@@ -5,6 +5,36 @@ _bosun_rules()
     bosun rules 2>/dev/null | awk 'NR > 1 { print $1 }'
 }
 
+# Values of the options lint and image share; returns 0 when $prev is
+# one of them (COMPREPLY is set).
+_bosun_shared_value()
+{
+    case $prev in
+    -f | --format)
+        COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github' -- "$cur")) ;;
+    --failure-threshold)
+        COMPREPLY=($(compgen -W 'info warning error none' -- "$cur")) ;;
+    --ignore)
+        COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur")) ;;
+    -c | --config)
+        COMPREPLY=($(compgen -f -- "$cur")) ;;
+    *)
+        return 1 ;;
+    esac
+}
+
+# The options of a command ($1, the words) when $cur starts with '-',
+# else file names.
+_bosun_options_or_files()
+{
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$1 --format --ignore --failure-threshold
+            --config --no-config --no-color --help" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+
 _bosun()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -17,42 +47,17 @@ _bosun()
     fi
     case $cmd in
     lint)
+        _bosun_shared_value && return
         case $prev in
-        -f | --format)
-            COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github' -- "$cur"))
-            return ;;
-        --failure-threshold)
-            COMPREPLY=($(compgen -W 'info warning error none' -- "$cur"))
-            return ;;
-        --ignore)
-            COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur"))
-            return ;;
-        -c | --config)
-            COMPREPLY=($(compgen -f -- "$cur"))
-            return ;;
         --build-arg | --target | --stdin-filename)
             return ;;
         esac
-        if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W '--format --build-arg --target --ignore
-                --failure-threshold --config --no-config --no-color
-                --stdin-filename --help' -- "$cur"))
-        else
-            COMPREPLY=($(compgen -f -- "$cur"))
-        fi
+        _bosun_options_or_files '--build-arg --target --stdin-filename'
         ;;
     image)
+        _bosun_shared_value && return
         case $prev in
-        -f | --format)
-            COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github' -- "$cur"))
-            return ;;
-        --failure-threshold)
-            COMPREPLY=($(compgen -W 'info warning error none' -- "$cur"))
-            return ;;
-        --ignore)
-            COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur"))
-            return ;;
-        -c | --config | --patterns)
+        --patterns)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --platform)
@@ -61,14 +66,8 @@ _bosun()
         --ref | -j | --jobs | --max-file-size | --max-ratio)
             return ;;
         esac
-        if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W '--format --platform --ref --no-verify
-                --jobs --patterns --max-file-size --max-ratio --ignore
-                --failure-threshold --config --no-config --no-color
-                --help' -- "$cur"))
-        else
-            COMPREPLY=($(compgen -f -- "$cur"))
-        fi
+        _bosun_options_or_files '--platform --ref --no-verify --jobs
+            --patterns --max-file-size --max-ratio'
         ;;
     rules)
         if [[ $prev == --docs ]]; then
