@@ -513,8 +513,15 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
 
     if (wanted(c, "image-unsafe-path"))
         check_unsafe_name(c, &e, name, absolute, escapes);
-    if (e.type == AE_IFLNK)
+    if (e.type == AE_IFLNK) {
+        if (c->symlinks.n >= LAYER_MAX_SYMLINKS) {
+            c->res->error = arena_printf(&c->res->a, "more than %u symbolic "
+                                         "links in the layer: not scanned "
+                                         "further", LAYER_MAX_SYMLINKS);
+            return false;
+        }
         pathset_add(&c->symlinks, path_hash(path, strlen(path)));
+    }
     check_modes(c, &e);
     if (wanted(c, "image-secret-file"))
         check_secret_name(c, &e);
@@ -585,6 +592,7 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
 
     layer_ctx c = {.w = w, .ly = ly, .res = out, .layer = (int)ly->index};
     walk_tar(&c, &bs);
+    layer_changes_seal(&out->changes);
     if (!out->error)
         stream_drain(&bs);
     stop_pipeline(&bs);

@@ -81,13 +81,103 @@ void pathset_free(pathset *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* ------------------------------------------------------------ path lists */
+
+void pathlist_free(pathlist *l)
+{
+    free(l->items);
+    memset(l, 0, sizeof(*l));
+}
+
+void pathlist_add(pathlist *l, uint64_t h)
+{
+    if (l->n == l->cap) {
+        /* Grow by a quarter: little slack, and realloc of a large block
+         * moves pages instead of copying them. */
+        l->cap = l->cap ? l->cap + l->cap / 4 + 16 : 64;
+        l->items = xreallocarray(l->items, l->cap, sizeof(uint64_t));
+    }
+    l->items[l->n++] = h;
+    l->sealed = false;
+}
+
+/* Heapsort: in place (qsort may allocate a copy of the array) and never
+ * worse than n log n. */
+static void sift_down(uint64_t *a, size_t root, size_t n)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n)
+            return;
+        if (child + 1 < n && a[child + 1] > a[child])
+            child++;
+        if (a[root] >= a[child])
+            return;
+        uint64_t t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+        root = child;
+    }
+}
+
+static void sort_hashes(uint64_t *a, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (size_t end = n; end-- > 1;) {
+        uint64_t t = a[0];
+        a[0] = a[end];
+        a[end] = t;
+        sift_down(a, 0, end);
+    }
+}
+
+void pathlist_seal(pathlist *l)
+{
+    if (l->sealed)
+        return;
+    sort_hashes(l->items, l->n);
+    size_t out = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (out == 0 || l->items[out - 1] != l->items[i])
+            l->items[out++] = l->items[i];
+    l->n = out;
+    if (out && out < l->cap) {
+        l->items = xreallocarray(l->items, out, sizeof(uint64_t));
+        l->cap = out;
+    }
+    l->sealed = true;
+}
+
+bool pathlist_has(const pathlist *l, uint64_t h)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->items[mid] < h)
+            lo = mid + 1;
+        else if (l->items[mid] > h)
+            hi = mid;
+        else
+            return true;
+    }
+    return false;
+}
+
 /* -------------------------------------------------------------- changes */
 
 void layer_changes_free(layer_changes *c)
 {
-    pathset_free(&c->entries);
-    pathset_free(&c->whiteouts);
-    pathset_free(&c->opaque);
+    pathlist_free(&c->entries);
+    pathlist_free(&c->whiteouts);
+    pathlist_free(&c->opaque);
+}
+
+void layer_changes_seal(layer_changes *c)
+{
+    pathlist_seal(&c->entries);
+    pathlist_seal(&c->whiteouts);
+    pathlist_seal(&c->opaque);
 }
 
 bool is_whiteout_name(const char *name)
@@ -101,11 +191,11 @@ bool layer_changes_record(layer_changes *c, const char *path, bool is_dir)
     const char *base = slash ? slash + 1 : path;
     size_t dir_len = slash ? (size_t)(slash - path) : 0;
     if (!is_whiteout_name(base)) {
-        pathset_add(&c->entries, path_hash(path, strlen(path)) | !is_dir);
+        pathlist_add(&c->entries, path_hash(path, strlen(path)) | !is_dir);
         return false;
     }
     if (strcmp(base, WH_OPAQUE) == 0) {
-        pathset_add(&c->opaque, path_hash(path, dir_len));
+        pathlist_add(&c->opaque, path_hash(path, dir_len));
         return true;
     }
     const char *name = base + strlen(WH_PREFIX);
@@ -119,7 +209,7 @@ bool layer_changes_record(layer_changes *c, const char *path, bool is_dir)
     memcpy(buf, path, dir_len);
     buf[dir_len] = '/';
     memcpy(buf + dir_len + 1, name, n);
-    pathset_add(&c->whiteouts, path_hash(buf, dir_len + 1 + n));
+    pathlist_add(&c->whiteouts, path_hash(buf, dir_len + 1 + n));
     return true;
 }
 
@@ -132,17 +222,17 @@ static img_fate fate_in(const layer_changes *c, const char *path, size_t len)
         if (path[i] != '/')
             continue;
         uint64_t h = path_hash(path, i);
-        if (pathset_has(&c->whiteouts, h))
+        if (pathlist_has(&c->whiteouts, h))
             return FATE_DELETED;
-        if (pathset_has(&c->opaque, h))
+        if (pathlist_has(&c->opaque, h))
             return FATE_HIDDEN;
-        if (pathset_has(&c->entries, h | 1))
+        if (pathlist_has(&c->entries, h | 1))
             return FATE_REPLACED;
     }
     uint64_t h = path_hash(path, len);
-    if (pathset_has(&c->whiteouts, h))
+    if (pathlist_has(&c->whiteouts, h))
         return FATE_DELETED;
-    if (pathset_has(&c->entries, h) || pathset_has(&c->entries, h | 1))
+    if (pathlist_has(&c->entries, h) || pathlist_has(&c->entries, h | 1))
         return FATE_REPLACED;
     return FATE_SHIPS;
 }

@@ -25,17 +25,38 @@ void pathset_free(pathset *s);
 void pathset_add(pathset *s, uint64_t h);
 bool pathset_has(const pathset *s, uint64_t h);
 
+/*
+ * A set of path hashes built once, then only read: hashes are appended
+ * while a layer is walked, and pathlist_seal() sorts them in place and
+ * drops duplicates, for binary search. 8 bytes a path (a hash table takes
+ * two to four times that), so a layer of millions of files stays small.
+ */
+typedef struct pathlist {
+    uint64_t *items;
+    size_t n, cap;
+    bool sealed;
+} pathlist;
+
+void pathlist_free(pathlist *l);
+void pathlist_add(pathlist *l, uint64_t h);
+void pathlist_seal(pathlist *l);
+/* Only on a sealed list. */
+bool pathlist_has(const pathlist *l, uint64_t h);
+
 /* Hash of a path (never 0; the low bit is free for a flag). */
 uint64_t path_hash(const char *path, size_t len);
 
 /* What one layer does to the filesystem. */
 typedef struct layer_changes {
-    pathset entries;      /* every path written; hash | 1 for non-directories */
-    pathset whiteouts;    /* paths deleted by .wh.NAME */
-    pathset opaque;       /* directories whose lower contents are hidden */
+    pathlist entries;     /* every path written; hash | 1 for non-directories */
+    pathlist whiteouts;   /* paths deleted by .wh.NAME */
+    pathlist opaque;      /* directories whose lower contents are hidden */
 } layer_changes;
 
 void layer_changes_free(layer_changes *c);
+/* After the last layer_changes_record() of the layer: makes the changes
+ * readable by whiteout_fate(). */
+void layer_changes_seal(layer_changes *c);
 
 /* Record an entry of the layer (an absolute, normalised path). Whiteout
  * entries are recognised and recorded as such; returns true for them

@@ -435,6 +435,21 @@ def outer_pax_huge():
                 t.add(os.path.join(src, name), arcname=name)
 
 
+def many_symlinks():
+    """One symbolic link more than a layer may hold (256 Ki): refused, in
+    bounded memory, instead of a hash set that grows with the layer."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        for i in range((256 << 10) + 1):
+            info = tarfile.TarInfo("l/%06x" % i)
+            info.type = tarfile.SYMTYPE
+            info.linkname = "t"
+            t.addfile(info)
+    plain = buf.getvalue()
+    simple(os.path.join(HOSTILE, "many-symlinks"), [tar_layer(BASE_FILES),
+           (gz(plain), MT_GZIP, plain)])
+
+
 def big():
     """Layers large enough for a second thread to help decode them: 24 MiB
     that do not compress, with findings before and after."""
@@ -530,6 +545,7 @@ def main():
     docker_escape()
     outer_truncated()
     outer_pax_huge()
+    many_symlinks()
     big()
     fuzz_seeds()
 

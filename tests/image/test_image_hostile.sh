@@ -49,6 +49,7 @@ hostile media-mismatch 2 'says gzip, but the blob is zstd data (scanned as zstd)
 hostile docker-escape.tar 2 'invalid path (absolute or with ..)'
 hostile outer-truncated.tar 2 'truncated archive: a member reaches past the end of the file'
 hostile outer-pax-huge.tar 2 'tar extended header too large'
+hostile many-symlinks 2 'more than 262144 symbolic links in the layer'
 
 # The bomb guard can be turned off or tightened; --no-verify skips the
 # digest check.

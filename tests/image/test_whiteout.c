@@ -57,10 +57,40 @@ static void test_pathset(void **state)
     assert_int_equal(path_hash("/a", 2) & 1, 0);
 }
 
+static void test_pathlist(void **state)
+{
+    (void)state;
+    pathlist l = {0};
+    /* Out of order, with duplicates, as paths come from a layer. */
+    for (uint64_t i = 0; i < 20000; i++)
+        pathlist_add(&l, ((i * 7919) % 20000 + 1) * 2);
+    for (uint64_t i = 1; i <= 100; i++)
+        pathlist_add(&l, i * 2);
+    pathlist_seal(&l);
+    assert_int_equal(l.n, 20000);
+    for (size_t i = 1; i < l.n; i++)
+        assert_true(l.items[i - 1] < l.items[i]);
+    for (uint64_t i = 1; i <= 20000; i++)
+        assert_true(pathlist_has(&l, i * 2));
+    assert_false(pathlist_has(&l, 1));
+    assert_false(pathlist_has(&l, 40002));
+    assert_false(pathlist_has(&l, 0));
+    pathlist_seal(&l); /* twice is fine */
+    assert_int_equal(l.n, 20000);
+    pathlist_free(&l);
+    assert_false(pathlist_has(&l, 2));
+    pathlist_seal(&l); /* empty */
+    assert_false(pathlist_has(&l, 2));
+    pathlist_free(&l);
+}
+
 static int fate_layer;
 
+/* As the scanner does: every layer sealed before fates are asked. */
 static img_fate fate(layer_changes *l, size_t n, int layer, const char *path)
 {
+    for (size_t i = 0; i < n; i++)
+        layer_changes_seal(&l[i]);
     return whiteout_fate(l, n, layer, path, &fate_layer);
 }
 
@@ -125,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_pathset),
+        cmocka_unit_test(test_pathlist),
         cmocka_unit_test(test_fates),
         cmocka_unit_test(test_deleted_directory),
     };
