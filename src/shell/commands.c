@@ -34,17 +34,10 @@ char *sh_strndup_block(sh_parser *P, const char *s, size_t n)
 {
     if (n >= P->pool_block / 4)
         return arena_strndup(P->a, s, n);
-    if (P->pool_left < n + 1) {
-        P->pool = arena_alloc(P->a, P->pool_block);
-        P->pool_left = P->pool_block;
-    }
-    char *p = P->pool;
-    if (n)
-        memcpy(p, s, n);
-    p[n] = '\0';
-    P->pool += n + 1;
-    P->pool_left -= n + 1;
-    return p;
+    /* A fresh block: the string now fits, and sh_strndup copies it. */
+    P->pool = arena_alloc(P->a, P->pool_block);
+    P->pool_left = P->pool_block;
+    return sh_strndup(P, s, n);
 }
 
 uint32_t sh_new_pipeline(sh_parser *P)
