@@ -748,13 +748,20 @@ static bool checksum_ok(const unsigned char *h)
     int64_t want;
     if (!parse_octal(h + 148, 8, &want))
         return false;
-    int64_t u = 0, s = 0;
-    for (size_t i = 0; i < BLOCK; i++) {
-        unsigned char c = (i >= 148 && i < 156) ? ' ' : h[i];
-        u += c;
-        s += (signed char)c;
-    }
-    return want == u || want == s;
+    /* The unsigned sum first (every writer but old Sun tar uses it): the
+     * signed one only when it does not match. */
+    uint32_t u = 8 * ' ';
+    for (size_t i = 0; i < 148; i++)
+        u += h[i];
+    for (size_t i = 156; i < BLOCK; i++)
+        u += h[i];
+    if (want == (int64_t)u)
+        return true;
+    int32_t s = 8 * ' ';
+    for (size_t i = 0; i < BLOCK; i++)
+        if (i < 148 || i >= 156)
+            s += (signed char)h[i];
+    return want == s;
 }
 
 static void read_special(gotar *g);
@@ -818,8 +825,9 @@ static void read_header(gotar *g)
     char t = e.type;
     if (t == 'x' || t == 'g' || t == 'L' || t == 'K') {
         if ((uint64_t)nb > GOTAR_MAX_SPECIAL) {
-            fail(g, at, "%s header of %lld bytes: more than the %u Go reads",
-                 t == 'x' || t == 'g' ? "pax" : "GNU long name",
+            fail(g, at, "tar extended header too large (%s header of %lld "
+                 "bytes; Go reads at most %u)",
+                 t == 'x' || t == 'g' ? "a pax" : "a GNU long name",
                  (long long)nb, GOTAR_MAX_SPECIAL);
             free_entry(&e);
             return;
