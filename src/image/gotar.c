@@ -146,6 +146,7 @@ struct gotar {
     size_t sparse_total;     /* old GNU: bytes of sparse arrays read */
     uint64_t sparse_count;
     int64_t sparse_end;      /* end of the previous sparse entry */
+    uint64_t sparse_data;    /* bytes of data its map accounts for */
     bool sparse_bad;         /* entries out of order or out of range */
     char *map;               /* GNU sparse 1.0: the map blocks read */
     size_t map_len;
@@ -460,6 +461,7 @@ static bool add_sparse(gotar *g, int64_t off, int64_t len)
         g->sparse_bad = true;
     else
         g->sparse_end = off + len;
+    g->sparse_data += (uint64_t)(len > 0 ? len : 0);
     return true;
 }
 
@@ -468,8 +470,12 @@ static void start_data(gotar *g);
 /* The entry's headers and map are read: queue it. */
 static void finish_entry(gotar *g)
 {
+    /* Go reads a sparse file's data through its map and fails when the
+     * map accounts for more or less data than there is (errMissData,
+     * errUnrefData); docker and containerd read every file whole. */
     if (g->cur.sparse && (header_only(g->cur.type) || g->sparse_bad ||
-                          g->cur.size < 0)) {
+                          g->cur.size < 0 ||
+                          g->sparse_data != g->data_left)) {
         fail(g, g->cur.offset, "invalid sparse map of \"%.200s\"",
              g->cur.name);
         return;
@@ -685,6 +691,7 @@ static void read_entry(gotar *g, gotar_entry *e, uint64_t at)
     g->cur = *e;
     e->name = e->link = NULL;
     g->sparse_count = 0;
+    g->sparse_data = 0;
     g->sparse_end = 0;
     g->sparse_bad = false;
     if (g->cur.type == 'S') {
