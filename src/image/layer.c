@@ -3,21 +3,28 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "image/accounts.h"
+#include "image/gotar.h"
 #include "image/pipeline.h"
 #include "secrets/secrets.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+/* Longest cleaned entry name bosun checks, with its NUL: Linux's PATH_MAX,
+ * beyond which no runtime can create the file either. */
+#define LAYER_PATH_MAX 4096
+
 struct layer_worker {
     scan_options opt;
     decoder *dec;
     content_scan *cs;
+    gotar *shadow;           /* Go's reading of the layer being walked */
     uint8_t *raw;
     uint8_t *plain;
 };
@@ -28,6 +35,7 @@ layer_worker *layer_worker_new(const scan_options *o)
     w->opt = *o;
     w->dec = decoder_new(DEC_BACKEND_DEFAULT);
     w->cs = o->db ? content_scan_new(o->db) : NULL;
+    w->shadow = gotar_new();
     w->raw = xmalloc(LAYER_READ_CHUNK);
     w->plain = xmalloc(LAYER_PLAIN_CHUNK);
     return w;
@@ -39,6 +47,7 @@ void layer_worker_free(layer_worker *w)
         return;
     decoder_free(w->dec);
     content_scan_free(w->cs);
+    gotar_free(w->shadow);
     free(w->raw);
     free(w->plain);
     free(w);
@@ -76,6 +85,7 @@ typedef struct blob_stream {
     char errbuf[256];
     layer_help *help;        /* where a helper thread may offer to read */
     pipeline *pipe;          /* reading by a helper thread, once offered */
+    gotar *shadow;           /* fed every byte of the tar libarchive gets */
 } blob_stream;
 
 static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
@@ -159,7 +169,7 @@ static bool bomb(const blob_stream *bs)
 
 /* The next piece of the uncompressed tar: its length (0 at the end, -1 on
  * error) and *buf. */
-static ssize_t stream_next(blob_stream *bs, const void **buf)
+static ssize_t stream_read(blob_stream *bs, const void **buf)
 {
     if (bs->error)
         return -1;
@@ -210,6 +220,20 @@ static ssize_t stream_next(blob_stream *bs, const void **buf)
     }
 }
 
+/* stream_read(), and the same bytes to Go's reader: it sees exactly what
+ * libarchive sees, in the same order. */
+static ssize_t stream_next(blob_stream *bs, const void **buf)
+{
+    ssize_t n = stream_read(bs, buf);
+    if (bs->shadow) {
+        if (n > 0)
+            gotar_feed(bs->shadow, *buf, (size_t)n);
+        else if (n == 0)
+            gotar_finish(bs->shadow);
+    }
+    return n;
+}
+
 /* After the tar ends: the rest of the blob still counts for its digest
  * (and the rest of the stream for a digest of the tar). */
 static void stream_drain(blob_stream *bs)
@@ -244,6 +268,8 @@ typedef struct layer_ctx {
     const img_layer *ly;
     layer_result *res;
     struct archive *ar;
+    blob_stream *bs;
+    gotar *shadow;             /* Go's reading of the same bytes, or NULL */
     pathset symlinks;          /* symlinks of this layer, for path tricks */
     int layer;
 } layer_ctx;
@@ -481,6 +507,203 @@ static const char *entry_name(struct archive_entry *ae)
     return name ? name : archive_entry_pathname_utf8(ae);
 }
 
+/* A name for a message: control bytes as '?', cut to fit `cap`. */
+static const char *shown_name(const char *name, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (; name[n] && n + 1 < cap; n++)
+        buf[n] = (unsigned char)name[n] < 0x20 || name[n] == 0x7f ? '?'
+                                                                  : name[n];
+    buf[n] = '\0';
+    if (name[n] && cap > 4)
+        memcpy(buf + cap - 4, "...", 4);
+    return buf;
+}
+
+/* ------------------------------------------- the reading Go would do */
+
+/*
+ * docker and containerd unpack layers with Go's archive/tar, and where it
+ * reads a header differently from libarchive (see gotar.c), bosun would
+ * judge files that are not the ones unpacked: a secret under another
+ * name, a file libarchive never shows. So Go's reading runs beside
+ * libarchive's over the same bytes (stream_next feeds both), and every
+ * entry libarchive returns must be the next entry Go returns, at the same
+ * offset, with the same name, link, type, size, mode and owner; any
+ * difference refuses the layer as ambiguous.
+ *
+ * Why not read the layer with gotar alone: libarchive also hands out the
+ * data of sparse files, already expanded, and is what the rest of the
+ * walk is built on; checking headers costs one pass over header blocks
+ * (data is skipped by its size), a few percent at most. Go's view wins on
+ * every point where the two differ, by refusal rather than by guess.
+ */
+
+static bool refuse(layer_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static bool refuse(layer_ctx *c, const char *fmt, ...)
+{
+    char why[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (!c->res->error)
+        c->res->error = arena_printf(&c->res->a, "ambiguous tar: %s; docker "
+                                     "and containerd read tar headers with "
+                                     "Go's archive/tar, so bosun refuses "
+                                     "the layer rather than guess", why);
+    return false;
+}
+
+/* Paths that name the same file once cleaned ("./a//b/" and "a/b"). */
+static bool same_path(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    char pa[LAYER_PATH_MAX], pb[LAYER_PATH_MAX];
+    bool abs, esc;
+    return layer_path_normalise(a, pa, sizeof(pa), &abs, &esc) &&
+           layer_path_normalise(b, pb, sizeof(pb), &abs, &esc) &&
+           strcmp(pa, pb) == 0;
+}
+
+/* The libarchive file type Go's typeflag stands for. */
+static mode_t go_filetype(char type)
+{
+    switch (type) {
+    case '2': return AE_IFLNK;
+    case '3': return AE_IFCHR;
+    case '4': return AE_IFBLK;
+    case '5': return AE_IFDIR;
+    case '6': return AE_IFIFO;
+    default: return AE_IFREG; /* '0', '1', '7', 'S' */
+    }
+}
+
+static const char *type_word(mode_t type, bool hardlink)
+{
+    if (hardlink)
+        return "a hard link";
+    switch (type) {
+    case AE_IFREG: return "a regular file";
+    case AE_IFLNK: return "a symlink";
+    case AE_IFCHR: return "a character device";
+    case AE_IFBLK: return "a block device";
+    case AE_IFDIR: return "a directory";
+    case AE_IFIFO: return "a fifo";
+    }
+    return "an unknown type";
+}
+
+/* The entry libarchive returned against the next one Go returns. */
+static bool shadow_match(layer_ctx *c, struct archive_entry *ae,
+                         const char *name)
+{
+    gotar *g = c->shadow;
+    const gotar_entry *ge = gotar_peek(g);
+    long long at = (long long)archive_read_header_position(c->ar);
+    char s1[160], s2[160];
+    shown_name(name ? name : "", s1, sizeof(s1));
+    if (!ge) {
+        if (gotar_error(g))
+            return refuse(c, "libarchive reads entry \"%s\" at byte %lld, "
+                          "but Go's archive/tar fails before it, at byte "
+                          "%llu: %s", s1, at,
+                          (unsigned long long)gotar_error_offset(g),
+                          gotar_error(g));
+        return refuse(c, "libarchive reads entry \"%s\" at byte %lld, where "
+                      "Go's archive/tar %s", s1, at,
+                      gotar_ended(g) ? "has already ended the archive"
+                                     : "reads no entry");
+    }
+    shown_name(ge->name, s2, sizeof(s2));
+    if (ge->offset != (uint64_t)at)
+        return refuse(c, "libarchive reads entry \"%s\" at byte %lld, Go's "
+                      "archive/tar entry \"%s\" at byte %llu", s1, at, s2,
+                      (unsigned long long)ge->offset);
+    if (ge->type == 'g')
+        return refuse(c, "a pax global header (typeflag 'g') \"%s\" at byte "
+                      "%lld: libarchive skips it, Go's archive/tar returns it "
+                      "as an entry, and docker and containerd remove what "
+                      "the layer put at its name", s2, at);
+    if (!gotar_known_type(ge->type))
+        return refuse(c, "entry \"%s\" at byte %lld has typeflag 0x%02x, "
+                      "which Go's archive/tar returns as is and docker and "
+                      "containerd do not unpack; libarchive reads \"%s\", %s",
+                      s2, at, (unsigned char)ge->type, s1,
+                      type_word(archive_entry_filetype(ae),
+                                archive_entry_hardlink(ae) != NULL));
+    if (!name || !same_path(name, ge->name))
+        return refuse(c, "the entry at byte %lld is \"%s\" to libarchive, "
+                      "\"%s\" to Go's archive/tar", at, s1, s2);
+    const char *hardlink = archive_entry_hardlink(ae);
+    mode_t type = archive_entry_filetype(ae);
+    bool go_hardlink = ge->type == '1';
+    if ((hardlink != NULL) != go_hardlink ||
+        (!go_hardlink && type != go_filetype(ge->type)))
+        return refuse(c, "entry \"%s\" at byte %lld is %s to libarchive, %s "
+                      "to Go's archive/tar", s2, at,
+                      type_word(type, hardlink != NULL),
+                      type_word(go_filetype(ge->type), go_hardlink));
+    const char *symlink = archive_entry_symlink(ae);
+    bool link_ok = go_hardlink ? same_path(hardlink, ge->link)
+                   : ge->type == '2' ? strcmp(symlink ? symlink : "",
+                                              ge->link) == 0
+                                     : true;
+    if (!link_ok)
+        return refuse(c, "entry \"%s\" at byte %lld links to \"%s\" for "
+                      "libarchive, to \"%s\" for Go's archive/tar", s2, at,
+                      shown_name(go_hardlink ? hardlink : symlink ? symlink
+                                                                  : "",
+                                 s1, sizeof(s1)),
+                      ge->link);
+    bool data = type == AE_IFREG && !go_hardlink;
+    if ((data && archive_entry_size(ae) != ge->size) ||
+        (archive_entry_mode(ae) & 07777) != (ge->mode & 07777) ||
+        archive_entry_uid(ae) != ge->uid || archive_entry_gid(ae) != ge->gid)
+        return refuse(c, "entry \"%s\" at byte %lld: libarchive reads size "
+                      "%lld, mode %04o, owner %lld:%lld; Go's archive/tar "
+                      "size %lld, mode %04o, owner %lld:%lld", s2, at,
+                      (long long)archive_entry_size(ae),
+                      (unsigned)archive_entry_mode(ae) & 07777,
+                      (long long)archive_entry_uid(ae),
+                      (long long)archive_entry_gid(ae), (long long)ge->size,
+                      (unsigned)(ge->mode & 07777), (long long)ge->uid,
+                      (long long)ge->gid);
+    gotar_pop(g);
+    return true;
+}
+
+/* libarchive ended the archive: Go must end it there too. libarchive stops
+ * at the first zero block, where Go reads the next block: that block, and
+ * what follows, are read here (stream_next feeds Go's reader). */
+static bool shadow_end(layer_ctx *c)
+{
+    gotar *g = c->shadow;
+    long long at = (long long)archive_read_header_position(c->ar);
+    while (!gotar_peek(g) && !gotar_ended(g) && !gotar_error(g)) {
+        const void *buf;
+        if (stream_next(c->bs, &buf) <= 0)
+            break;
+    }
+    if (c->bs->error)
+        return false;
+    const gotar_entry *ge = gotar_peek(g);
+    char s[160];
+    if (ge)
+        return refuse(c, "libarchive ends the archive at byte %lld, but Go's "
+                      "archive/tar reads on, to entry \"%s\" at byte %llu",
+                      at, shown_name(ge->name, s, sizeof(s)),
+                      (unsigned long long)ge->offset);
+    if (gotar_error(g))
+        return refuse(c, "libarchive ends the archive at byte %lld, but Go's "
+                      "archive/tar reads on and fails at byte %llu: %s", at,
+                      (unsigned long long)gotar_error_offset(g),
+                      gotar_error(g));
+    return true;
+}
+
 static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
 {
     if (c->w->opt.entries &&
@@ -491,11 +714,28 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
         return false;
     }
     const char *name = entry_name(ae);
-    char path[4096];
+    char path[LAYER_PATH_MAX];
     bool absolute, escapes;
-    if (!name || !layer_path_normalise(name, path, sizeof(path), &absolute,
-                                       &escapes))
-        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+    if (!name) {
+        c->res->error = arena_printf(&c->res->a, "unreadable tar: the entry "
+                                     "at byte %lld has no name",
+                                     (long long)archive_read_header_position(
+                                         c->ar));
+        return false;
+    }
+    if (!layer_path_normalise(name, path, sizeof(path), &absolute, &escapes)) {
+        /* Too long for any runtime to create (PATH_MAX), and for bosun to
+         * check: said, never skipped. */
+        char shown[128];
+        c->res->error = arena_printf(&c->res->a, "entry \"%s\" at byte %lld: "
+                                     "its name is longer than %u bytes once "
+                                     "cleaned, which no runtime can unpack "
+                                     "and bosun does not check",
+                                     shown_name(name, shown, sizeof(shown)),
+                                     (long long)archive_read_header_position(
+                                         c->ar), LAYER_PATH_MAX - 1);
+        return false;
+    }
     entry e = {
         .path = path,
         .type = archive_entry_filetype(ae),
@@ -549,9 +789,16 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
     struct archive_entry *ae;
     for (;;) {
         int r = archive_read_next_header(ar, &ae);
-        if (r == ARCHIVE_EOF)
+        if (r == ARCHIVE_EOF) {
+            if (c->shadow)
+                shadow_end(c);
             break;
-        if (r < ARCHIVE_WARN || !scan_entry(c, ae)) {
+        }
+        /* ARCHIVE_RETRY is a damaged header libarchive would step over,
+         * looking for the next one: an error, as it is to Go. */
+        if ((r != ARCHIVE_OK && r != ARCHIVE_WARN) ||
+            (c->shadow && !shadow_match(c, ae, entry_name(ae))) ||
+            !scan_entry(c, ae)) {
             const char *why = archive_error_string(ar);
             if (!c->res->error)
                 c->res->error =
@@ -590,7 +837,10 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
     if (bs.comp != IMG_COMP_NONE)
         decoder_start(w->dec, bs.comp);
 
-    layer_ctx c = {.w = w, .ly = ly, .res = out, .layer = (int)ly->index};
+    gotar_reset(w->shadow);
+    bs.shadow = w->shadow;
+    layer_ctx c = {.w = w, .ly = ly, .res = out, .bs = &bs,
+                   .shadow = w->shadow, .layer = (int)ly->index};
     walk_tar(&c, &bs);
     layer_changes_seal(&out->changes);
     if (!out->error)

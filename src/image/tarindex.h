@@ -2,10 +2,9 @@
  * An index of an uncompressed tar archive on disk (the outer archive of a
  * docker-archive or an oci-archive): where each member's bytes are, so
  * that layers can be read in place, in parallel, without extracting
- * anything. Layer tars themselves are walked with libarchive; this reader
- * only needs the headers of a handful of members and handles what
- * docker save, skopeo and GNU tar write: ustar (with prefix), pax path,
- * linkpath and size records, GNU long names and base-256 sizes.
+ * anything. Headers are read as Go's archive/tar reads them (gotar.h),
+ * which is how docker load and containerd's importer read these archives:
+ * bosun finds the members they find.
  */
 #ifndef BOSUN_IMAGE_TARINDEX_H
 #define BOSUN_IMAGE_TARINDEX_H
@@ -20,8 +19,8 @@ typedef struct tar_member {
     const char *name;     /* normalised: no leading "./" or "/", no
                              trailing "/" */
     const char *link;     /* link target (symlinks and hard links), or NULL */
-    char type;            /* '0' file, '1' hard link, '2' symlink,
-                             '5' directory ... */
+    char type;            /* Go's typeflag: '0' file, '1' hard link,
+                             '2' symlink, '5' directory, 'g' ... */
     uint64_t offset;      /* of the data in the archive */
     uint64_t size;
     size_t order;         /* position in the archive */
@@ -50,8 +49,8 @@ bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
  */
 const tar_member *tar_index_find(const tar_index *ix, const char *name);
 
-/* Normalise a member path in place: drop "./", leading and repeated '/',
- * a trailing '/'; ".." is kept. */
+/* Normalise a member path in place as Go's path.Clean does, without the
+ * leading '/': "./a//b/../c/" is "a/c"; a leading ".." is kept. */
 void tar_path_normalise(char *path);
 
 #endif

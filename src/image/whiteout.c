@@ -257,6 +257,13 @@ img_fate whiteout_fate(const layer_changes *layers, size_t nlayers,
 bool layer_path_normalise(const char *name, char *out, size_t cap,
                           bool *absolute, bool *escapes)
 {
+    /* Cleaned in a buffer as long as the name, and only the result is held
+     * to `cap`: a long component that a later ".." removes is not part of
+     * the path (Go's filepath.Clean, which containerd and docker apply,
+     * never sees it). The result is at most one byte longer than the
+     * name: the leading '/'. */
+    size_t need = strlen(name) + 2;
+    char *buf = need <= cap ? out : xmalloc(need);
     *absolute = name[0] == '/';
     *escapes = false;
     size_t len = 0;
@@ -272,24 +279,25 @@ bool layer_path_normalise(const char *name, char *out, size_t cap,
         } else if (n == 2 && p[0] == '.' && p[1] == '.') {
             if (len == 0)
                 *escapes = true;
-            while (len > 0 && out[len - 1] != '/')
+            while (len > 0 && buf[len - 1] != '/')
                 len--;
             if (len > 0)
                 len--; /* the '/' */
         } else {
-            if (len + 1 + n + 1 > cap)
-                return false;
-            out[len++] = '/';
-            memcpy(out + len, p, n);
+            buf[len++] = '/';
+            memcpy(buf + len, p, n);
             len += n;
         }
         p += n;
     }
-    if (len == 0) {
-        if (cap < 2)
-            return false;
-        out[len++] = '/';
-    }
-    out[len] = '\0';
-    return true;
+    if (len == 0)
+        buf[len++] = '/';
+    buf[len] = '\0';
+    if (buf == out)
+        return true;
+    bool fits = len < cap;
+    if (fits)
+        memcpy(out, buf, len + 1);
+    free(buf);
+    return fits;
 }

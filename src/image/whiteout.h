@@ -76,7 +76,8 @@ img_fate whiteout_fate(const layer_changes *layers, size_t nlayers,
  * ".." is applied lexically and clamped at the root, as runtimes do when
  * they unpack; *escapes is set when it tried to leave the root and
  * *absolute when the name started with '/'. Writes at most cap bytes;
- * false when the result does not fit.
+ * false when the result does not fit (components that a later ".."
+ * removes do not count, whatever their length).
  */
 bool layer_path_normalise(const char *name, char *out, size_t cap,
                           bool *absolute, bool *escapes);

@@ -4,7 +4,8 @@
 # from it by buildah (chroot isolation: no daemon, no VM), copies made by
 # skopeo (docker-archive, oci-archive, zstd layers) and a multi-platform
 # index made by buildah manifest. Then make_archives.py writes the Docker 25
-# layout and the hostile archives.
+# layout and the hostile archives, make_tar_hostile.py the tar headers
+# libarchive and Go read differently.
 #
 #   tests/image/make_fixtures.sh OUT_DIR
 #
@@ -15,7 +16,8 @@ set -eu
 out=${1:?usage: make_fixtures.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-stamp=$(cat "$0" "$here/make_archives.py" | sha256sum | cut -c1-16)
+# The stamp covers this script and every generator beside it.
+stamp=$(cat "$0" "$here"/*.py | sha256sum | cut -c1-16)
 [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -202,6 +204,7 @@ run buildah_vfs manifest push --all multi:1.0 "oci:$out/multi:1.0"
 
 # ----------------------------------------------- generated archives
 run python3 "$here/make_archives.py" "$out"
+run python3 "$here/make_tar_hostile.py" "$out"
 
 cleanup
 rm -rf "$work" 2>/dev/null || true

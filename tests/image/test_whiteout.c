@@ -38,6 +38,20 @@ static void test_normalise(void **state)
     assert_true(esc);
     char small[4];
     assert_false(layer_path_normalise("abcdef", small, sizeof(small), &abs, &esc));
+    /* A component longer than the output that ".." removes does not count:
+     * Go's filepath.Clean never sees it. */
+    char name[6000];
+    memset(name, 'x', 5000);
+    strcpy(name + 5000, "/../root/.aws/credentials");
+    assert_string_equal(norm(name, &abs, &esc), "/root/.aws/credentials");
+    assert_false(esc);
+    char five[5];
+    assert_true(layer_path_normalise("a/bbbbbbbb/../c", five, sizeof(five),
+                                     &abs, &esc));
+    assert_string_equal(five, "/a/c");
+    /* The result alone is held to the limit. */
+    assert_false(layer_path_normalise(name + 4990, small, sizeof(small), &abs,
+                                      &esc));
 }
 
 static void test_pathset(void **state)
