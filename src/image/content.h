@@ -34,7 +34,8 @@ typedef struct content_db content_db;
  * lines starting with '#' are ignored. A regex is in Hyperscan's syntax
  * (a POSIX extended regex mostly is) and must allow leftmost
  * start-of-match; `(?i)` at its start makes it case-insensitive. At most
- * 10,000 patterns.
+ * 10,000 patterns, and none whose bounded repeats unroll to too much to
+ * compile (see regex_cost.h): the message names the file and line.
  */
 content_db *content_db_new(const char *patterns_file, char **err);
 void content_db_free(content_db *db);

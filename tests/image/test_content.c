@@ -245,6 +245,11 @@ static void write_patterns(char *path, size_t n,
     fclose(f);
 }
 
+static void range_line(FILE *f, size_t i)
+{
+    fprintf(f, "tok-%zu tok%zu_[a-z0-9]{1,12}\n", i, i);
+}
+
 static void token_line(FILE *f, size_t i)
 {
     fprintf(f, "acme-%zu acme-%zu-token\n", i, i);
@@ -270,6 +275,50 @@ static void test_patterns_limit_counts_the_users(void **state)
     char want[64];
     snprintf(want, sizeof(want), "%s:10001: more than 10000", path);
     assert_non_null(strstr(err, want));
+    free(err);
+    unlink(path);
+}
+
+/* Patterns that take seconds to gigabytes to compile are refused at once,
+ * with the file and line. */
+static void test_costly_patterns_refused(void **state)
+{
+    (void)state;
+    static const char *const costly[] = {
+        "x[a-z]{1,30000}",
+        "[a-z]{1,30000}",
+        "(a{1,100}b){1,100}",
+        "((ab{2,40}){2,40}c){2,40}",
+    };
+    for (size_t i = 0; i < sizeof(costly) / sizeof(costly[0]); i++) {
+        char path[] = "/tmp/bosun-patterns-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        fprintf(f, "# mine\nfine-one acme_[0-9a-f]{32}\ncostly %s\n",
+                costly[i]);
+        fclose(f);
+        char *err = NULL;
+        double t0 = seconds();
+        content_db *mine = content_db_new(path, &err);
+        double took = seconds() - t0;
+        content_db_free(mine);
+        assert_true(took < 0.5);
+        assert_null(mine);
+        char want[64];
+        snprintf(want, sizeof(want), "%s:3: pattern costly", path);
+        assert_non_null(strstr(err, want));
+        free(err);
+        unlink(path);
+    }
+    /* Many patterns that are cheap alone are costly together. */
+    char path[] = "/tmp/bosun-patterns-XXXXXX";
+    write_patterns(path, 5000, range_line);
+    char *err = NULL;
+    double t0 = seconds();
+    assert_null(content_db_new(path, &err));
+    assert_true(seconds() - t0 < 0.5);
+    assert_non_null(strstr(err, "in all"));
     free(err);
     unlink(path);
 }
@@ -470,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_tokens_stand_alone),
         cmocka_unit_test(test_patterns_file),
         cmocka_unit_test(test_patterns_limit_counts_the_users),
+        cmocka_unit_test(test_costly_patterns_refused),
         cmocka_unit_test(test_key_after_some_decoys),
         cmocka_unit_test(test_decoys_are_bounded),
         cmocka_unit_test(test_confirm_reads_only_its_window),
