@@ -31,6 +31,11 @@ char *cli_read_file(const char *path, size_t max, size_t *len,
 
 /* Prints "bosun: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flushes standard output and returns `status`, or EXIT_BAD_INPUT after
+ * saying so when anything written to it was lost (a full disk, /dev/full):
+ * output that was not written must never exit 0. */
+int cli_flush_stdout(int status);
+
 /* Prints "bosun: note: <message>" to stderr: something skipped. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -20,6 +20,21 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_flush_stdout(int status)
+{
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    int saved = errno;
+    if (flushed && !ferror(stdout))
+        return status;
+    /* A report that failed already said so, with exit status 2. */
+    if (status != EXIT_BAD_INPUT)
+        cli_error("error writing standard output%s%s",
+                  !flushed && saved ? ": " : "",
+                  !flushed && saved ? strerror(saved) : "");
+    return EXIT_BAD_INPUT;
+}
+
 void cli_note(const char *fmt, ...)
 {
     va_list ap;
