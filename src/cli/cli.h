@@ -23,12 +23,21 @@ int cmd_image(int argc, char **argv);
 int cli_run_image(int argc, char **argv);
 
 /* Reads a whole file (or stdin for "-") of at most `max` bytes into a
- * malloc'd buffer. On failure returns NULL and sets *error. */
+ * malloc'd buffer. On failure returns NULL and sets *error. A named file
+ * must be a regular file: a FIFO, device or socket is refused, without
+ * blocking on it. */
 char *cli_read_file(const char *path, size_t max, size_t *len,
                     const char **error);
 
 /* Prints "bosun: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flushes standard output and returns `status`, or EXIT_BAD_INPUT after
+ * saying so when anything written to it was lost (a full disk, /dev/full):
+ * output that was not written must never exit 0. */
+int cli_flush_stdout(int status);
+
+/* Prints "bosun: note: <message>" to stderr: something skipped. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable list of malloc'd paths (walk.c). */
 typedef struct cli_paths {
@@ -42,8 +51,13 @@ bool cli_is_directory(const char *path);
 /* Dockerfile*, Containerfile*, *.Dockerfile, *.dockerfile (not
  * Dockerfile.dockerignore, nor editor backups). */
 bool cli_is_dockerfile_name(const char *name);
-/* Appends the Dockerfiles below `dir`, sorted; returns how many. */
+/* Appends the Dockerfiles below `dir`, sorted; returns how many. Symbolic
+ * links are followed only to regular files inside `dir`; what is skipped
+ * gets a note on stderr. */
 size_t cli_find_dockerfiles(const char *dir, cli_paths *out);
+/* Is the resolved path `path` `root` or below it (both absolute, without
+ * symbolic links)? */
+bool cli_path_within(const char *path, const char *root);
 
 /*
  * Loads the configuration file into `cfg` (config_file.c): `path`, or

@@ -112,14 +112,18 @@ static int write_docs(const char *dir)
                 return EXIT_BAD_INPUT;
             }
             write_markdown(f, r);
-            if (fclose(f) != 0) {
+            if ((ferror(f) | fclose(f)) != 0) {
                 cli_error("%s: write error", path);
                 fclose(index);
                 return EXIT_BAD_INPUT;
             }
         }
     }
-    return fclose(index) == 0 ? EXIT_CLEAN : EXIT_BAD_INPUT;
+    if ((ferror(index) | fclose(index)) != 0) {
+        cli_error("%s/README.md: write error", dir);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_CLEAN;
 }
 
 int cmd_rules(int argc, char **argv)

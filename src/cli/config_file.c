@@ -28,43 +28,82 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-/* The configuration file that applies here, malloc'd, or NULL. */
-static char *find_config(void)
+/* The root of the git work tree holding the current directory (the
+ * directory holding .git), malloc'd, or NULL when there is none. */
+static char *work_tree_root(void)
 {
-    if (exists(CONFIG_NAME))
-        return xstrdup(CONFIG_NAME);
     char *dir = getcwd(NULL, 0);
     if (!dir)
         return NULL;
-    /* Up to the root of the work tree: the directory holding .git. */
-    char *found = NULL;
     for (;;) {
         char *git = path_in(dir, ".git");
         bool root = exists(git);
         free(git);
-        if (root) {
-            char *candidate = path_in(dir, CONFIG_NAME);
-            if (exists(candidate))
-                found = candidate;
-            else
-                free(candidate);
-            break;
-        }
+        if (root)
+            return dir;
         char *slash = strrchr(dir, '/');
         if (!slash || slash == dir)
             break;
         *slash = '\0';
     }
     free(dir);
-    return found;
+    return NULL;
+}
+
+/* The configuration file that applies here, malloc'd, or NULL; *root:
+ * the directory it must stay in (the work tree, else the current
+ * directory), malloc'd. */
+static char *find_config(char **root)
+{
+    *root = work_tree_root();
+    if (exists(CONFIG_NAME)) {
+        if (!*root)
+            *root = getcwd(NULL, 0);
+        return xstrdup(CONFIG_NAME);
+    }
+    if (!*root)
+        return NULL; /* no work tree: none */
+    char *candidate = path_in(*root, CONFIG_NAME);
+    if (exists(candidate))
+        return candidate;
+    free(candidate);
+    return NULL;
+}
+
+/*
+ * A configuration file found by looking (not named on the command line)
+ * is part of the repository: a symbolic link out of it (to a file of the
+ * machine's, or /proc/self/environ) is not read, so that an outside
+ * file's content never shows in an error message.
+ */
+static bool stays_inside(const char *file, const char *root)
+{
+    char *real_root = root ? realpath(root, NULL) : NULL;
+    char *real_file = realpath(file, NULL);
+    bool ok = real_root && real_file && cli_path_within(real_file, real_root);
+    free(real_root);
+    free(real_file);
+    return ok;
 }
 
 bool cli_load_config(bosun_config *cfg, const char *path)
 {
-    char *found = path ? NULL : find_config();
-    if (!path && !found)
+    char *root = NULL;
+    char *found = path ? NULL : find_config(&root);
+    if (!path && !found) {
+        free(root);
         return true; /* no configuration: the defaults */
+    }
     const char *file = path ? path : found;
+    if (found && !stays_inside(found, root)) {
+        fprintf(stderr, "%s: a symbolic link out of %s: not read (name a "
+                        "configuration file with --config)\n",
+                found, root ? root : "the current directory");
+        free(found);
+        free(root);
+        return false;
+    }
+    free(root);
     size_t len;
     const char *error;
     char *data = cli_read_file(file, CONFIG_MAX_SIZE, &len, &error);

@@ -8,5 +8,5 @@
 
 int main(int argc, char **argv)
 {
-    return cmd_image(argc, argv);
+    return cli_flush_stdout(cmd_image(argc, argv));
 }

@@ -30,7 +30,7 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -56,4 +56,9 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     cli_error("unknown command '%s' (try 'bosun --help')", cmd);
     return EXIT_BAD_INPUT;
+}
+
+int main(int argc, char **argv)
+{
+    return cli_flush_stdout(run(argc, argv));
 }

@@ -2,8 +2,16 @@
  * Directory arguments: `bosun lint .` checks every Dockerfile below the
  * directory, in a stable (sorted) order, without following symbolic links
  * to directories (no loops) and without entering VCS metadata.
+ *
+ * A tree is untrusted input: a repository can commit `Dockerfile ->
+ * /proc/self/environ` and have CI print its environment in the report, or
+ * a FIFO that blocks the read for ever. So a Dockerfile that is a
+ * symbolic link is read only when it resolves to a regular file inside
+ * the walked directory, and anything else that is not a regular file is
+ * skipped, each with a note on stderr.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +86,43 @@ static char *join(const char *dir, const char *name)
     return path;
 }
 
-static void walk(const char *dir, int depth, cli_paths *out)
+bool cli_path_within(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    if (n == 1 && root[0] == '/')
+        return path[0] == '/';
+    return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* A Dockerfile-named entry that lstat says is not a regular file: is it a
+ * symbolic link to be read? If not, a note says why it is skipped. */
+static bool readable_link(const char *path, const struct stat *lst,
+                          const char *root)
+{
+    if (!S_ISLNK(lst->st_mode)) {
+        cli_note("%s: not a regular file (a FIFO, device or socket), "
+                 "skipped", path);
+        return false;
+    }
+    char *target = realpath(path, NULL);
+    struct stat st;
+    bool ok = false;
+    if (!target)
+        cli_note("%s: a symbolic link that resolves to nothing, skipped",
+                 path);
+    else if (!cli_path_within(target, root))
+        cli_note("%s: a symbolic link out of the directory, skipped", path);
+    else if (stat(target, &st) != 0 || !S_ISREG(st.st_mode))
+        cli_note("%s: a symbolic link to something else than a regular "
+                 "file, skipped", path);
+    else
+        ok = true;
+    free(target);
+    return ok;
+}
+
+static void walk(const char *dir, const char *root, int depth,
+                 cli_paths *out)
 {
     if (depth > MAX_DEPTH)
         return;
@@ -100,9 +144,10 @@ static void walk(const char *dir, int depth, cli_paths *out)
         if (lstat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 if (!skipped_dir(names.items[i]))
-                    walk(path, depth + 1, out);
+                    walk(path, root, depth + 1, out);
             } else if (cli_is_dockerfile_name(names.items[i]) &&
-                       stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+                       (S_ISREG(st.st_mode) ||
+                        readable_link(path, &st, root))) {
                 cli_paths_add(out, path);
             }
         }
@@ -114,7 +159,11 @@ static void walk(const char *dir, int depth, cli_paths *out)
 size_t cli_find_dockerfiles(const char *dir, cli_paths *out)
 {
     size_t before = out->n;
-    walk(dir, 0, out);
+    char *root = realpath(dir, NULL);
+    if (!root)
+        return 0;
+    walk(dir, root, 0, out);
+    free(root);
     return out->n - before;
 }
 

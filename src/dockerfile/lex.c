@@ -6,13 +6,20 @@
  */
 #include "dockerfile/lex.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "util/strbuf.h"
 
 #define LEX_EOF (-1)
 #define LEX_MAX_DEPTH 64
-#define LEX_MAX_PATTERN_WORK (1u << 16)
+
+void df_lex_budget_init(df_lex_budget *b)
+{
+    b->bytes = DF_LEX_BUDGET_BYTES;
+    b->steps = DF_LEX_BUDGET_STEPS;
+    b->spent = false;
+}
 
 size_t df_space_len_utf8(const char *p, const char *end)
 {
@@ -115,6 +122,7 @@ static void wb_finish(words_builder *wb)
 typedef struct lexer {
     const char *p, *end;
     const df_lex_opts *o;
+    df_lex_budget *budget;
     arena *a;
     const char *error;
     bool unknown;
@@ -255,18 +263,23 @@ static bool process_double_quote(lexer *lx, strbuf *out)
     }
 }
 
-/* ${name%pattern} and friends: find the shortest/longest match. */
-static void trim_affix(const char *pat, size_t plen, const char *v, size_t vn,
-                       bool greedy, bool suffix, const char **r, size_t *rn)
+static int glob_match(const char *pat, size_t plen, const char *s,
+                      size_t slen, size_t *steps);
+
+/* ${name%pattern} and friends: find the shortest/longest match. False
+ * when the budget's steps ran out first. */
+static bool trim_affix(df_lex_budget *b, const char *pat, size_t plen,
+                       const char *v, size_t vn, bool greedy, bool suffix,
+                       const char **r, size_t *rn)
 {
     *r = v;
     *rn = vn;
-    if (vn > LEX_MAX_PATTERN_WORK)
-        return;
     for (size_t k = 0; k <= vn; k++) {
         size_t cut = greedy ? vn - k : k;
-        bool hit = suffix ? df_glob_match(pat, plen, v + (vn - cut), cut)
-                          : df_glob_match(pat, plen, v, cut);
+        int hit = suffix ? glob_match(pat, plen, v + (vn - cut), cut, &b->steps)
+                         : glob_match(pat, plen, v, cut, &b->steps);
+        if (hit < 0)
+            return false;
         if (hit) {
             if (suffix) {
                 *rn = vn - cut;
@@ -274,28 +287,32 @@ static void trim_affix(const char *pat, size_t plen, const char *v, size_t vn,
                 *r = v + cut;
                 *rn = vn - cut;
             }
-            return;
+            break;
         }
     }
+    return true;
 }
 
 /* ${name/pattern/replacement}: the leftmost match, longest at that
- * position (greedy `*`), replaced once or everywhere. */
-static void replace_pattern(strbuf *out, const char *pat, size_t plen,
-                            const char *rep, size_t rlen, const char *v,
-                            size_t vn, bool all)
+ * position (greedy `*`), replaced once or everywhere. False when the
+ * budget's steps ran out, or the result would pass `limit` bytes. */
+static bool replace_pattern(df_lex_budget *b, strbuf *out, const char *pat,
+                            size_t plen, const char *rep, size_t rlen,
+                            const char *v, size_t vn, bool all, size_t limit)
 {
-    if (vn > LEX_MAX_PATTERN_WORK) {
-        sb_append(out, v, vn);
-        return;
-    }
+    size_t start = out->len;
     bool replaced = false;
     size_t i = 0;
     while (i <= vn) {
+        if (out->len - start > limit)
+            return false;
         size_t match = (size_t)-1;
         if (all || !replaced) {
             for (size_t j = vn + 1; j-- > i;) {
-                if (df_glob_match(pat, plen, v + i, j - i)) {
+                int hit = glob_match(pat, plen, v + i, j - i, &b->steps);
+                if (hit < 0)
+                    return false;
+                if (hit) {
                     match = j;
                     break;
                 }
@@ -313,6 +330,7 @@ static void replace_pattern(strbuf *out, const char *pat, size_t plen,
             sb_putc(out, v[i]);
         i++;
     }
+    return out->len - start <= limit;
 }
 
 /* Appends the written text of a reference to an unknown variable. */
@@ -325,6 +343,44 @@ static void keep_unknown(lexer *lx, strbuf *out, const char *from)
         s->len = (size_t)(lx->p - from);
     }
     sb_append(out, from, (size_t)(lx->p - from));
+}
+
+/* The file's budget cannot pay for a substitution: the reference is kept
+ * as written, unknown. */
+static void unaffordable(lexer *lx, strbuf *out, const char *dollar)
+{
+    lx->budget->spent = true;
+    keep_unknown(lx, out, dollar);
+}
+
+/* A variable's value (or a part of it) goes into the result, paid for by
+ * the file's budget. */
+static void put_value(lexer *lx, strbuf *out, const char *dollar,
+                      const char *v, size_t vn)
+{
+    if (vn > lx->budget->bytes) {
+        unaffordable(lx, out, dollar);
+        return;
+    }
+    sb_append(out, v, vn);
+    lx->budget->bytes -= vn;
+}
+
+/* ${name/pattern/replacement} of a known value, paid for by the budget. */
+static void replace_value(lexer *lx, strbuf *out, const char *dollar,
+                          const strbuf *pat, const strbuf *rep, const char *v,
+                          size_t vn, bool all)
+{
+    size_t before = out->len;
+    size_t limit = lx->budget->bytes < DF_LEX_MAX_VALUE ? lx->budget->bytes
+                                                        : DF_LEX_MAX_VALUE;
+    if (!replace_pattern(lx->budget, out, pat->data, pat->len, rep->data,
+                         rep->len, v, vn, all, limit)) {
+        out->len = before;
+        unaffordable(lx, out, dollar);
+        return;
+    }
+    lx->budget->bytes -= out->len - before;
 }
 
 static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
@@ -354,7 +410,7 @@ static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
         } else if (st == DF_VAR_UNSET && lx->o->skip_unset) {
             sb_append(out, dollar, (size_t)(lx->p - dollar));
         } else {
-            sb_append(out, v, vn);
+            put_value(lx, out, dollar, v, vn);
         }
         return true;
     }
@@ -398,7 +454,7 @@ static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
                 if (empty)
                     sb_append(out, word.data, word.len);
                 else
-                    sb_append(out, v, vn);
+                    put_value(lx, out, dollar, v, vn);
                 break;
             case '+':
                 if (!empty)
@@ -413,7 +469,7 @@ static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
                                              name, msg);
                     ok = false;
                 } else {
-                    sb_append(out, v, vn);
+                    put_value(lx, out, dollar, v, vn);
                 }
                 break;
             default: { /* '#' or '%' */
@@ -426,8 +482,11 @@ static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
                 }
                 const char *r;
                 size_t rn;
-                trim_affix(pat, plen, v, vn, greedy, op == '%', &r, &rn);
-                sb_append(out, r, rn);
+                if (trim_affix(lx->budget, pat, plen, v, vn, greedy, op == '%',
+                               &r, &rn))
+                    put_value(lx, out, dollar, r, rn);
+                else
+                    unaffordable(lx, out, dollar);
             }
             }
         }
@@ -463,8 +522,7 @@ static bool process_braced(lexer *lx, strbuf *out, const char *dollar)
         else if (st == DF_VAR_UNSET && lx->o->skip_unset)
             sb_append(out, dollar, (size_t)(lx->p - dollar));
         else
-            replace_pattern(out, pat.data, pat.len, rep.data, rep.len, v, vn,
-                            all);
+            replace_value(lx, out, dollar, &pat, &rep, v, vn, all);
         sb_free(&pat);
         sb_free(&rep);
         return true;
@@ -498,7 +556,7 @@ static bool process_dollar(lexer *lx, strbuf *out)
     else if (st == DF_VAR_UNSET && lx->o->skip_unset)
         sb_append(out, dollar, (size_t)(lx->p - dollar));
     else
-        sb_append(out, v, vn);
+        put_value(lx, out, dollar, v, vn);
     return true;
 }
 
@@ -610,7 +668,11 @@ bool df_lex_process(arena *a, const char *s, size_t n, const df_lex_opts *o,
         process_plain(a, s, n, out);
         return true;
     }
-    lexer lx = {.p = s, .end = s + n, .o = o, .a = a, .depth = 1};
+    df_lex_budget own;
+    if (!o->budget)
+        df_lex_budget_init(&own);
+    lexer lx = {.p = s, .end = s + n, .o = o, .a = a, .depth = 1,
+                .budget = o->budget ? o->budget : &own};
     strbuf value;
     sb_init(&value);
     words_builder wb = {.a = a};
@@ -671,10 +733,24 @@ static size_t match_class(const char *pat, size_t plen, unsigned char c,
 
 bool df_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
 {
-    /* Iterative matcher with single-star backtracking: linear-ish time. */
+    size_t steps = SIZE_MAX;
+    return glob_match(pat, plen, s, slen, &steps) > 0;
+}
+
+/*
+ * Iterative matcher with single-star backtracking: at most slen * plen
+ * steps, each paid from *steps. 1: a match, 0: none, -1: the steps ran
+ * out first.
+ */
+static int glob_match(const char *pat, size_t plen, const char *s,
+                      size_t slen, size_t *steps)
+{
     size_t p = 0, i = 0;
     size_t star_p = (size_t)-1, star_i = 0;
     while (i < slen) {
+        if (*steps == 0)
+            return -1;
+        --*steps;
         if (p < plen) {
             char pc = pat[p];
             if (pc == '*') {
@@ -712,7 +788,7 @@ bool df_glob_match(const char *pat, size_t plen, const char *s, size_t slen)
             }
         }
         if (star_p == (size_t)-1)
-            return false;
+            return 0;
         p = star_p + 1;
         i = ++star_i;
     }

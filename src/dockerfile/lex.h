@@ -26,6 +26,25 @@ typedef enum df_var_state {
 typedef df_var_state (*df_lookup_fn)(void *ctx, const char *name, size_t len,
                                      const char **value, size_t *value_len);
 
+/*
+ * What the expansions of one file may still cost, shared by every call on
+ * that file: a value substituted a thousand times (`ARG B1=${BIG}`, ...),
+ * or a pattern with a star matched at every position of a long value
+ * (`${A//pattern/y}`), multiplies a small Dockerfile into gigabytes or minutes.
+ * Past the budget a substitution's result is unknown, as if the variable
+ * were: rules then neither trust nor report it.
+ */
+typedef struct df_lex_budget {
+    size_t bytes;         /* bytes that substitutions may still produce */
+    size_t steps;         /* steps that pattern matching may still take */
+    bool spent;           /* some result was unknown for want of either */
+} df_lex_budget;
+
+#define DF_LEX_BUDGET_BYTES (16u << 20)
+#define DF_LEX_BUDGET_STEPS (1u << 26)
+
+void df_lex_budget_init(df_lex_budget *b);
+
 typedef struct df_lex_opts {
     char escape;          /* '\\' or '`' */
     bool raw_quotes;      /* keep quote characters in the result */
@@ -34,6 +53,7 @@ typedef struct df_lex_opts {
     bool skip_quotes;     /* quotes are ordinary characters */
     df_lookup_fn lookup;  /* NULL: every variable is unset */
     void *lookup_ctx;
+    df_lex_budget *budget; /* the file's; NULL: a fresh one for this call */
 } df_lex_opts;
 
 typedef struct df_span {

@@ -54,6 +54,7 @@ df_value df_expand_in(arena *a, const df_model *m, const df_var *scope,
         .escape = m->file->escape,
         .lookup = scope_lookup_cb,
         .lookup_ctx = &lc,
+        .budget = m->budget,
     };
     df_lex_result r;
     df_value v = {0};
@@ -238,6 +239,8 @@ df_model *df_model_build(arena *a, const df_file *f, const df_model_opts *o)
         o = &no_opts;
     df_model *m = ARENA_NEW(a, df_model);
     m->file = f;
+    m->budget = ARENA_NEW(a, df_lex_budget);
+    df_lex_budget_init(m->budget);
     m->scope_before = ARENA_ARRAY(a, const df_var *, f->ninsts + 1);
     m->stage_of = ARENA_ARRAY(a, int32_t, f->ninsts + 1);
     builder b = {a, m, o};

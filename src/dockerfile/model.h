@@ -61,6 +61,10 @@ typedef struct df_model {
     const df_var *meta_args;     /* ARGs before the first FROM */
     const df_var **scope_before; /* per instruction */
     int32_t *stage_of;           /* per instruction; -1 before the first FROM */
+    /* What every expansion of the file, while building the model and
+     * later in the rules, may still cost (see lex.h): bounded per file,
+     * not only per value. */
+    df_lex_budget *budget;
 } df_model;
 
 typedef struct df_model_opts {

@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <hs/hs.h>
-#include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "image/regex_cost.h"
 #include "secrets/secrets.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -23,22 +24,23 @@
 typedef struct pattern {
     char *id;
     char *name;
-    char *regex;       /* as given to both engines */
+    char *regex;       /* as given to both databases */
     bool caseless;
-    bool compiled;     /* re is valid */
-    regex_t re;
+    unsigned line;     /* in the patterns file; 0: built in */
 } pattern;
 
 struct content_db {
     pattern *patterns;
     size_t n;
-    hs_database_t *hs;
+    const char *patterns_file; /* for messages; NULL: none */
+    hs_database_t *hs;    /* streaming: where matches end */
+    hs_database_t *som;   /* block, leftmost start of match: confirmation */
 };
 
 /* ------------------------------------------------------------ database */
 
 static void add_pattern(content_db *db, const char *id, const char *name,
-                        const char *regex, bool caseless)
+                        const char *regex, bool caseless, unsigned line)
 {
     db->patterns = xreallocarray(db->patterns, db->n + 1, sizeof(pattern));
     pattern *p = &db->patterns[db->n++];
@@ -47,6 +49,7 @@ static void add_pattern(content_db *db, const char *id, const char *name,
     p->name = xstrdup(name);
     p->regex = xstrdup(regex);
     p->caseless = caseless;
+    p->line = line;
 }
 
 static char *format_error(const char *fmt, ...)
@@ -73,6 +76,32 @@ static bool valid_id(const char *s, size_t n)
     return true;
 }
 
+/*
+ * A patterns file holds at most this many patterns, each unrolling to at
+ * most PATTERN_MAX_COST positions, and all of them to PATTERNS_MAX_COST
+ * with optional repeats counted PATTERNS_OPTIONAL_WEIGHT times (see
+ * regex_cost.h): past that, compiling the databases takes from seconds
+ * to minutes and gigabytes (`x[a-z]{1,30000}` alone: 1.5 s; 10,000 times
+ * `tok_[a-z0-9]{1,12}`: over a minute).
+ */
+#define PATTERNS_MAX 10000
+#define PATTERN_MAX_COST 4000
+#define PATTERNS_MAX_COST 250000
+#define PATTERNS_OPTIONAL_WEIGHT 16
+
+/* A user's pattern that is too costly to compile: why, or NULL.
+ * *total: the weighted cost of the patterns before it, then with it. */
+static const char *too_costly(const char *rx, uint64_t *total)
+{
+    if (regex_cost(rx, 1) > PATTERN_MAX_COST)
+        return "its repeat counts unroll to too many positions";
+    *total += regex_cost(rx, PATTERNS_OPTIONAL_WEIGHT);
+    if (*total > PATTERNS_MAX_COST)
+        return "the patterns' repeat counts unroll to too many positions "
+               "in all";
+    return NULL;
+}
+
 static bool load_patterns_file(content_db *db, const char *path, char **err)
 {
     FILE *f = fopen(path, "r");
@@ -84,6 +113,8 @@ static bool load_patterns_file(content_db *db, const char *path, char **err)
     size_t cap = 0;
     ssize_t len;
     unsigned lineno = 0;
+    size_t count = 0;
+    uint64_t total = 0;
     bool ok = true;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
@@ -109,12 +140,26 @@ static bool load_patterns_file(content_db *db, const char *path, char **err)
         bool caseless = strncmp(rx, "(?i)", 4) == 0;
         if (caseless)
             rx += 4;
-        if (db->n >= 10000) {
-            *err = format_error("%s: more than 10000 patterns", path);
+        if (++count > PATTERNS_MAX) {
+            *err = format_error("%s:%u: more than %u patterns", path, lineno,
+                                PATTERNS_MAX);
             ok = false;
             break;
         }
-        add_pattern(db, p, p, rx, caseless);
+        const char *why = too_costly(rx, &total);
+        if (why) {
+            *err = format_error("%s:%u: pattern %s is too costly to compile: "
+                                "%s (use smaller repeat counts or fewer "
+                                "patterns)",
+                                path, lineno, p, why);
+            ok = false;
+            break;
+        }
+        add_pattern(db, p, p, rx, caseless, lineno);
+    }
+    if (ok && ferror(f)) {
+        *err = format_error("%s: %s", path, strerror(errno));
+        ok = false;
     }
     free(line);
     fclose(f);
@@ -129,70 +174,86 @@ void content_db_free(content_db *db)
         free(db->patterns[i].id);
         free(db->patterns[i].name);
         free(db->patterns[i].regex);
-        if (db->patterns[i].compiled)
-            regfree(&db->patterns[i].re);
     }
     free(db->patterns);
     hs_free_database(db->hs);
+    hs_free_database(db->som);
     free(db);
 }
 
-/* Every pattern must compile for both engines: Hyperscan finds, the
- * POSIX regex confirms. */
-static bool compile(content_db *db, char **err)
+/* One database of every pattern: `flags` for each, in `mode`. On failure,
+ * *err names the pattern (and its line in the patterns file) that failed,
+ * prefixed with `what` when one pattern cannot be compiled that way. */
+static hs_database_t *compile_db(const content_db *db, unsigned flags,
+                                 unsigned mode, const char *what, char **err)
 {
-    for (size_t i = 0; i < db->n; i++) {
-        pattern *p = &db->patterns[i];
-        int rc = regcomp(&p->re, p->regex,
-                         REG_EXTENDED | (p->caseless ? REG_ICASE : 0));
-        if (rc != 0) {
-            char msg[128];
-            regerror(rc, &p->re, msg, sizeof(msg));
-            *err = format_error("pattern %s: %s", p->id, msg);
-            return false;
-        }
-        p->compiled = true;
-    }
     const char **exprs = xcalloc(db->n, sizeof(char *));
-    unsigned *flags = xcalloc(db->n, sizeof(unsigned));
+    unsigned *fl = xcalloc(db->n, sizeof(unsigned));
     unsigned *ids = xcalloc(db->n, sizeof(unsigned));
     for (size_t i = 0; i < db->n; i++) {
         exprs[i] = db->patterns[i].regex;
-        flags[i] = db->patterns[i].caseless ? HS_FLAG_CASELESS : 0;
+        fl[i] = flags | (db->patterns[i].caseless ? HS_FLAG_CASELESS : 0);
         ids[i] = (unsigned)i;
     }
+    hs_database_t *hs = NULL;
     hs_compile_error_t *cerr = NULL;
-    bool ok = hs_compile_multi(exprs, flags, ids, (unsigned)db->n,
-                               HS_MODE_STREAM, NULL, &db->hs,
-                               &cerr) == HS_SUCCESS;
-    if (!ok) {
+    if (hs_compile_multi(exprs, fl, ids, (unsigned)db->n, mode, NULL, &hs,
+                         &cerr) != HS_SUCCESS) {
         int e = cerr ? cerr->expression : -1;
-        *err = format_error("pattern %s: %s",
-                            e >= 0 && (size_t)e < db->n ? db->patterns[e].id
-                                                        : "?",
-                            cerr ? cerr->message : "cannot compile");
+        const char *msg = cerr ? cerr->message : "cannot compile";
+        if (e >= 0 && (size_t)e < db->n && db->patterns[e].line)
+            *err = format_error("%s:%u: pattern %s: %s%s", db->patterns_file,
+                                db->patterns[e].line, db->patterns[e].id,
+                                what, msg);
+        else
+            *err = format_error("pattern %s: %s%s",
+                                e >= 0 && (size_t)e < db->n
+                                    ? db->patterns[e].id
+                                    : "?",
+                                e >= 0 ? what : "", msg);
         hs_free_compile_error(cerr);
+        hs = NULL;
     }
     free(exprs);
-    free(flags);
+    free(fl);
     free(ids);
-    return ok;
+    return hs;
+}
+
+/*
+ * Two databases of the same patterns: a streaming one finds where matches
+ * end as the bytes go by (cheap: no start-of-match tracking), and a block
+ * one that tracks the leftmost start confirms a rare match over the small
+ * window kept around its end.
+ */
+static bool compile(content_db *db, char **err)
+{
+    db->hs = compile_db(db, 0, HS_MODE_STREAM, "", err);
+    if (!db->hs)
+        return false;
+    db->som = compile_db(db, HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK,
+                         "bosun cannot locate its matches (make its repeat "
+                         "counts smaller): ",
+                         err);
+    return db->som != NULL;
 }
 
 content_db *content_db_new(const char *patterns_file, char **err)
 {
     content_db *db = xcalloc(1, sizeof(*db));
     *err = NULL;
+    db->patterns_file = patterns_file;
     for (size_t i = 0; i < credential_pattern_count; i++) {
         const credential_pattern *c = &credential_patterns[i];
         add_pattern(db, c->id, c->name, c->regex,
-                    (c->flags & CRED_CASELESS) != 0);
+                    (c->flags & CRED_CASELESS) != 0, 0);
     }
     if ((patterns_file && !load_patterns_file(db, patterns_file, err)) ||
         !compile(db, err)) {
         content_db_free(db);
         return NULL;
     }
+    db->patterns_file = NULL; /* the caller's string: not kept */
     return db;
 }
 
@@ -231,9 +292,16 @@ size_t count_newlines(const uint8_t *p, size_t n)
 
 /* ------------------------------------------------------------- scanning */
 
+/* Candidates of one pattern rejected in one file (placeholders, mentions
+ * of a PEM header...) before bosun stops confirming that pattern there and
+ * says so: each costs a scan of the window, and a file of decoys must not
+ * cost minutes nor hide a real key behind them unsaid. */
+#define MAX_REJECTED 1000
+
 struct content_scan {
     const content_db *db;
-    hs_scratch_t *scratch;
+    hs_scratch_t *scratch;      /* for the stream */
+    hs_scratch_t *som_scratch;  /* for confirmations, inside its callback */
     hs_stream_t *stream;
     bool stream_dead;      /* the scan was stopped for this file */
 
@@ -250,6 +318,7 @@ struct content_scan {
 
     bool *found;           /* per pattern: reported in this file */
     uint64_t *skip_until;  /* per pattern: a rejected match ends there */
+    uint32_t *rejected;    /* per pattern: candidates rejected */
     size_t nfound;
 };
 
@@ -258,10 +327,12 @@ content_scan *content_scan_new(const content_db *db)
     content_scan *s = xcalloc(1, sizeof(*s));
     s->db = db;
     if (hs_alloc_scratch(db->hs, &s->scratch) != HS_SUCCESS ||
+        hs_alloc_scratch(db->som, &s->som_scratch) != HS_SUCCESS ||
         hs_open_stream(db->hs, 0, &s->stream) != HS_SUCCESS)
         xalloc_die();
     s->found = xcalloc(db->n, sizeof(bool));
     s->skip_until = xcalloc(db->n, sizeof(uint64_t));
+    s->rejected = xcalloc(db->n, sizeof(uint32_t));
     return s;
 }
 
@@ -272,8 +343,10 @@ void content_scan_free(content_scan *s)
     if (s->stream)
         hs_close_stream(s->stream, s->scratch, NULL, NULL);
     hs_free_scratch(s->scratch);
+    hs_free_scratch(s->som_scratch);
     free(s->found);
     free(s->skip_until);
+    free(s->rejected);
     free(s);
 }
 
@@ -290,6 +363,7 @@ void content_scan_begin(content_scan *s, arena *a, content_match_fn fn,
     s->history_len = 0;
     memset(s->found, 0, s->db->n * sizeof(bool));
     memset(s->skip_until, 0, s->db->n * sizeof(uint64_t));
+    memset(s->rejected, 0, s->db->n * sizeof(uint32_t));
     s->nfound = 0;
 }
 
@@ -364,29 +438,90 @@ static bool key_body_follows(const uint8_t *p, size_t n)
     return run >= 16;
 }
 
+/* The match of one pattern a confirmation looks for in its window: the
+ * leftmost start of any match that reaches the end the stream reported,
+ * and the longest match from there (POSIX's leftmost-longest). */
+typedef struct som_search {
+    unsigned id;
+    unsigned long long end;      /* in the window */
+    bool found;
+    unsigned long long from, to;
+} som_search;
+
+static int on_som_match(unsigned int id, unsigned long long from,
+                        unsigned long long to, unsigned int flags, void *ctx)
+{
+    (void)flags;
+    som_search *q = ctx;
+    if (id != q->id || to < q->end)
+        return 0;
+    if (!q->found || from < q->from || (from == q->from && to > q->to)) {
+        q->found = true;
+        q->from = from;
+        q->to = to;
+    }
+    return 0;
+}
+
+/* Line of file offset `at` (within the window that starts at `wstart`):
+ * the newlines before the chunk, then those from the chunk start to the
+ * window start (or minus those from the window start to the chunk start),
+ * then those up to `at`. */
+static uint64_t line_of(const content_scan *s, const uint8_t *win,
+                        uint64_t wstart, uint64_t at)
+{
+    uint64_t line = 1 + s->lines + count_newlines(win, (size_t)(at - wstart));
+    if (wstart >= s->offset)
+        line += count_newlines(s->chunk, (size_t)(wstart - s->offset));
+    else
+        line -= count_newlines(win, (size_t)(s->offset - wstart));
+    return line;
+}
+
+static void report(content_scan *s, unsigned id, content_match *m)
+{
+    s->found[id] = true;
+    s->nfound++;
+    s->fn(s->ctx, m);
+}
+
+/* Too many candidates of pattern `id` were rejected in this file: it is
+ * not confirmed any further, and the notice says where it stopped. */
+static void stop_confirming(content_scan *s, unsigned id, const uint8_t *win,
+                            uint64_t wstart, uint64_t end)
+{
+    const pattern *p = &s->db->patterns[id];
+    content_match m = {
+        .id = p->id,
+        .name = arena_printf(s->a, "%s: bosun stopped confirming candidates",
+                             p->name),
+        .line = line_of(s, win, wstart, end),
+        .redacted = arena_printf(s->a, "%u rejected in this file before it; "
+                                 "inspect the file",
+                                 (unsigned)s->rejected[id]),
+        .stopped_after = s->rejected[id],
+    };
+    report(s, id, &m);
+}
+
 static void confirm(content_scan *s, unsigned id, uint64_t end)
 {
     const pattern *p = &s->db->patterns[id];
     uint8_t win[HISTORY + LOOKAHEAD];
     uint64_t wstart;
     size_t wlen = match_window(s, end, win, &wstart);
+    if (s->rejected[id] >= MAX_REJECTED) {
+        stop_confirming(s, id, win, wstart, end);
+        return;
+    }
 
-    /* The regex's first match in the window that reaches the end Hyperscan
-     * reported (earlier ones were placeholders, or reported already). */
+    som_search q = {.id = id, .end = end - wstart};
     uint64_t mstart = end, mend = end;
-    regoff_t from = 0;
-    regmatch_t rm[1];
-    while ((size_t)from < wlen) {
-        rm[0].rm_so = from;
-        rm[0].rm_eo = (regoff_t)wlen;
-        if (regexec(&p->re, (const char *)win, 1, rm, REG_STARTEND) != 0)
-            break;
-        if (wstart + (uint64_t)rm[0].rm_eo >= end) {
-            mstart = wstart + (uint64_t)rm[0].rm_so;
-            mend = wstart + (uint64_t)rm[0].rm_eo;
-            break;
-        }
-        from = rm[0].rm_eo > rm[0].rm_so ? rm[0].rm_eo : rm[0].rm_so + 1;
+    if (hs_scan(s->db->som, (const char *)win, (unsigned)wlen, 0,
+                s->som_scratch, on_som_match, &q) == HS_SUCCESS &&
+        q.found) {
+        mstart = wstart + q.from;
+        mend = wstart + q.to;
     }
     size_t tlen = (size_t)(mend - mstart);
     const char *text = (const char *)win + (mstart - wstart);
@@ -398,26 +533,16 @@ static void confirm(content_scan *s, unsigned id, uint64_t end)
                             (size_t)(wstart + wlen - mend))) ||
          secret_is_placeholder(p->id, text, tlen))) {
         s->skip_until[id] = mend;
+        s->rejected[id]++;
         return;
     }
-    /* Line of the match start: the newlines before the chunk, then those
-     * from the chunk start to the window start (or minus those from the
-     * window start to the chunk start), then those up to the match. */
-    uint64_t line = 1 + s->lines +
-                    count_newlines(win, (size_t)(mstart - wstart));
-    if (wstart >= s->offset)
-        line += count_newlines(s->chunk, (size_t)(wstart - s->offset));
-    else
-        line -= count_newlines(win, (size_t)(s->offset - wstart));
     content_match m = {
         .id = p->id,
         .name = p->name,
-        .line = line,
+        .line = line_of(s, win, wstart, mstart),
         .redacted = secret_redact(s->a, text, tlen),
     };
-    s->found[id] = true;
-    s->nfound++;
-    s->fn(s->ctx, &m);
+    report(s, id, &m);
 }
 
 /* Hyperscan reports where matches end, every end of every match: the

@@ -4,11 +4,15 @@
  * streaming mode over each file's bytes as they come out of the layer, so
  * a secret split across two chunks is still found.
  *
- * Hyperscan only says where a match ends; matches are rare, so each first
- * match of a pattern in a file is then confirmed and located by the
- * pattern's POSIX regex over a small window kept around it, which gives
- * its start (for the line number and the redacted prefix) without paying
- * for start-of-match tracking on every byte.
+ * The stream only says where a match ends; matches are rare, so each
+ * first match of a pattern in a file is then confirmed and located by a
+ * second database of the same patterns, in block mode with leftmost
+ * start-of-match, over a small window kept around it: that gives its start
+ * (for the line number and the redacted prefix) without paying for
+ * start-of-match tracking on every byte. Each content_scan has its own
+ * scratch for both, so workers share nothing mutable. A file full of
+ * decoys (placeholders, PEM headers without a key) is confirmed up to a
+ * cap per pattern, then a notice says bosun stopped.
  */
 #ifndef BOSUN_IMAGE_CONTENT_H
 #define BOSUN_IMAGE_CONTENT_H
@@ -27,9 +31,11 @@ typedef struct content_db content_db;
  *
  * Patterns file: one pattern per line, `ID REGEX` (the id in kebab-case,
  * then blanks, then the regex to the end of the line); blank lines and
- * lines starting with '#' are ignored. A regex must be valid both as a
- * POSIX extended regex and for Hyperscan; `(?i)` at its start makes it
- * case-insensitive.
+ * lines starting with '#' are ignored. A regex is in Hyperscan's syntax
+ * (a POSIX extended regex mostly is) and must allow leftmost
+ * start-of-match; `(?i)` at its start makes it case-insensitive. At most
+ * 10,000 patterns, and none whose bounded repeats unroll to too much to
+ * compile (see regex_cost.h): the message names the file and line.
  */
 content_db *content_db_new(const char *patterns_file, char **err);
 void content_db_free(content_db *db);
@@ -41,6 +47,11 @@ typedef struct content_match {
     const char *name;      /* for messages */
     uint64_t line;         /* 1-based line of its start */
     const char *redacted;  /* safe to print (in the arena given) */
+    /* Not 0: no match but a notice that this many candidates of the
+     * pattern were rejected in the file before bosun stopped confirming
+     * it there (name and redacted say so, line is where it stopped): the
+     * file should be inspected. */
+    uint32_t stopped_after;
 } content_match;
 
 typedef void (*content_match_fn)(void *ctx, const content_match *m);

@@ -146,6 +146,39 @@ static int compare_inst(const void *pa, const void *pb)
     return a->off < b->off ? -1 : a->off > b->off;
 }
 
+static bool listed(const rule_def *const *rules, size_t from, size_t to,
+                   const rule_def *r)
+{
+    for (size_t i = from; i < to; i++)
+        if (rules[i] == r)
+            return true;
+    return false;
+}
+
+/* The distinct rules each instruction's well-formed, local pragmas
+ * silence: at most one entry per rule and instruction. */
+static void index_silenced(arena *a, lint_suppressions *s, size_t ninsts)
+{
+    const rule_def **rules = NULL;
+    size_t n = 0, cap = 0;
+    s->silenced_first = ARENA_ARRAY(a, size_t, ninsts + 1);
+    for (size_t inst = 0; inst < ninsts; inst++) {
+        s->silenced_first[inst] = n;
+        for (size_t i = s->first[inst]; i < s->first[inst + 1]; i++) {
+            const lint_pragma *p = &s->pragmas[i];
+            if (p->global || p->problem)
+                continue;
+            for (size_t k = 0; k < p->nids; k++) {
+                const rule_def *r = p->ids[k].rule;
+                if (r && !listed(rules, s->silenced_first[inst], n, r))
+                    *ARENA_PUSH(a, rules, n, cap) = r;
+            }
+        }
+    }
+    s->silenced_first[ninsts] = n;
+    s->silenced = rules;
+}
+
 void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out)
 {
     memset(out, 0, sizeof(*out));
@@ -183,6 +216,7 @@ void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out)
             k++;
         out->first[inst] = k;
     }
+    index_silenced(a, out, f->ninsts);
 }
 
 bool lint_is_suppressed(const lint_suppressions *s, size_t inst,
@@ -191,15 +225,8 @@ bool lint_is_suppressed(const lint_suppressions *s, size_t inst,
     for (size_t i = 0; i < s->nglobal; i++)
         if (s->global[i] == rule)
             return true;
-    if (!s->first)
+    if (!s->silenced_first)
         return false;
-    for (size_t i = s->first[inst]; i < s->first[inst + 1]; i++) {
-        const lint_pragma *p = &s->pragmas[i];
-        if (p->global || p->problem)
-            continue;
-        for (size_t k = 0; k < p->nids; k++)
-            if (p->ids[k].rule == rule)
-                return true;
-    }
-    return false;
+    return listed(s->silenced, s->silenced_first[inst],
+                  s->silenced_first[inst + 1], rule);
 }

@@ -41,6 +41,11 @@ struct lint_suppressions {
     /* Pragmas [first[i], first[i + 1]) sit before or inside instruction i
      * (ninsts + 1 entries; NULL when there are no pragmas). */
     size_t *first;
+    /* Rules silenced for instruction i, each once (a file can repeat a
+     * pragma a hundred thousand times: a lookup must not read them all):
+     * silenced[silenced_first[i], silenced_first[i + 1]). */
+    const rule_def **silenced;
+    size_t *silenced_first;
     const rule_def **global; /* rules silenced for the whole file */
     size_t nglobal;
 };

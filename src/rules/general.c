@@ -55,6 +55,9 @@ static const char *closest_rule(const char *id)
 static void check_invalid_suppression(lint_ctx *c)
 {
     const lint_suppressions *s = c->suppressions;
+    /* A file can repeat one unknown id many times: its suggestion is
+     * looked for once. */
+    const char *last_id = NULL, *near = NULL;
     for (size_t i = 0; s && i < s->n; i++) {
         const lint_pragma *p = &s->pragmas[i];
         if (p->problem) {
@@ -67,7 +70,10 @@ static void check_invalid_suppression(lint_ctx *c)
             const lint_pragma_id *id = &p->ids[k];
             if (id->rule)
                 continue;
-            const char *near = closest_rule(id->id);
+            if (!last_id || strcmp(last_id, id->id) != 0) {
+                near = closest_rule(id->id);
+                last_id = id->id;
+            }
             lint_report(c, "invalid-suppression", p->inst, id->off, id->end,
                         "%s is not a rule id, so this suppression does "
                         "nothing; %s%s%s",

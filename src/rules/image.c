@@ -73,7 +73,11 @@ const rule_def rule_image_secret_content = {
             "formats: private key blocks, AWS, GitHub, GitLab, Slack, "
             "Stripe, Google and npm tokens, registry auths in Docker's "
             "config.json, passwords in URLs. Findings name the layer, the "
-            "file and the line, never the secret itself.",
+            "file and the line, never the secret itself. A file with more "
+            "than a thousand candidates of one format that are not "
+            "credentials (placeholders, key headers without a key) is "
+            "confirmed up to there, then a finding says that bosun stopped "
+            "confirming that format in the file: inspect it.",
         .bad = "# config.yaml holds aws_secret_access_key: ...\nCOPY config.yaml /app/",
         .good = "RUN --mount=type=secret,id=aws,target=/root/.aws/credentials "
                 "./deploy.sh",

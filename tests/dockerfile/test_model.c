@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "dockerfile/model.h"
 #include "df_test.h"
@@ -143,6 +146,89 @@ static void test_expansion_errors(void **state)
     assert_true(v.unknown);
 }
 
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ARG A=<n times 'a'>, then `tail`. */
+static char *long_arg_then(size_t n, const char *tail)
+{
+    char *text = malloc(n + strlen(tail) + 64);
+    size_t len = (size_t)sprintf(text, "FROM scratch\nARG A=");
+    memset(text + len, 'a', n);
+    sprintf(text + len + n, "\n%s", tail);
+    return text;
+}
+
+/*
+ * Patterns matched at every position of a long value cost a bounded
+ * number of steps per file (`${A//` then `*x/y}` on 32 KiB ran for over an
+ * hour): past the budget the result is unknown, never a wrong value.
+ */
+static void test_pattern_budget(void **state)
+{
+    arena *a = *state;
+    char *text = long_arg_then(32768, "ARG B=${A//*x/y}\n"
+                                      "ARG C=${A%%*x}\n"
+                                      "ARG D=${A#a}\n");
+    double t0 = now();
+    df_model *m = model(a, text, NULL, 0, NULL);
+    double took = now() - t0;
+    assert_true(took < 3.0);
+    const df_var *scope = m->stages[0].scope_end;
+    assert_null(df_scope_lookup(scope, "B", 1)->value);
+    assert_true(m->budget->spent);
+    free(text);
+
+    /* Small values are still expanded exactly. */
+    m = model(a, "FROM scratch\nARG S=a-b-c\nARG T=${S//-/+}\n"
+                 "ARG U=${S%-*}\nARG V=${S##*-}\n",
+              NULL, 0, NULL);
+    scope = m->stages[0].scope_end;
+    assert_string_equal(df_scope_lookup(scope, "T", 1)->value, "a+b+c");
+    assert_string_equal(df_scope_lookup(scope, "U", 1)->value, "a-b");
+    assert_string_equal(df_scope_lookup(scope, "V", 1)->value, "c");
+    assert_false(m->budget->spent);
+}
+
+/*
+ * The values one file's expansions produce are bounded in total, not only
+ * one by one: 2,000 copies of a 1 MiB value took 4 GB. The copies past
+ * the budget are unknown.
+ */
+static void test_total_expansion_budget(void **state)
+{
+    arena *a = *state;
+    size_t cap = 64 * 1024, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text + len, cap - len, "FROM scratch\nARG A0=");
+    memset(text + len, 'x', 1024);
+    len += 1024;
+    for (int i = 1; i <= 10; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "\nARG A%d=${A%d}${A%d}", i, i - 1, i - 1);
+    for (int i = 0; i < 2000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "\nARG B%d=${A10}", i);
+    snprintf(text + len, cap - len, "\n");
+    double t0 = now();
+    df_model *m = model(a, text, NULL, 0, NULL);
+    double took = now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    assert_true(took < 5.0);
+    assert_true(ru.ru_maxrss < 512 * 1024); /* KiB */
+    const df_var *scope = m->stages[0].scope_end;
+    const df_var *first = df_scope_lookup(scope, "B0", 2);
+    assert_non_null(first->value);
+    assert_int_equal(first->len, 1u << 20);
+    assert_null(df_scope_lookup(scope, "B1999", 5)->value);
+    assert_true(m->budget->spent);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +238,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_build_args_and_defaults, arena_setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_snippet_without_from, arena_setup, arena_teardown),
         cmocka_unit_test_setup_teardown(test_expansion_errors, arena_setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_pattern_budget, arena_setup, arena_teardown),
+        cmocka_unit_test_setup_teardown(test_total_expansion_budget, arena_setup, arena_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
  * the patterns file, and the newline counter. Credential-shaped test
  * strings are assembled at run time.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/content.h"
@@ -20,6 +22,7 @@ typedef struct hits {
     char id[16][64];
     uint64_t line[16];
     char redacted[16][128];
+    uint32_t stopped_after[16];
     size_t n;
 } hits;
 
@@ -30,6 +33,7 @@ static void on_match(void *ctx, const content_match *m)
         snprintf(h->id[h->n], 64, "%s", m->id);
         h->line[h->n] = m->line;
         snprintf(h->redacted[h->n], 128, "%s", m->redacted);
+        h->stopped_after[h->n] = m->stopped_after;
         h->n++;
     }
 }
@@ -222,6 +226,103 @@ static void test_tokens_stand_alone(void **state)
     assert_string_equal(h.id[0], "private-key");
 }
 
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A patterns file of `n` lines made by `line`; its path in `path`. */
+static void write_patterns(char *path, size_t n,
+                           void (*line)(FILE *f, size_t i))
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    for (size_t i = 0; i < n; i++)
+        line(f, i);
+    fclose(f);
+}
+
+static void range_line(FILE *f, size_t i)
+{
+    fprintf(f, "tok-%zu tok%zu_[a-z0-9]{1,12}\n", i, i);
+}
+
+static void token_line(FILE *f, size_t i)
+{
+    fprintf(f, "acme-%zu acme-%zu-token\n", i, i);
+}
+
+/* The limit counts the user's patterns, not the built-in ones too. */
+static void test_patterns_limit_counts_the_users(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/bosun-patterns-XXXXXX";
+    write_patterns(path, 10000, token_line);
+    char *err = NULL;
+    content_db *mine = content_db_new(path, &err);
+    if (!mine)
+        fail_msg("10000 patterns refused: %s", err);
+    assert_int_equal(content_db_count(mine), content_db_count(db) + 10000);
+    content_db_free(mine);
+    unlink(path);
+
+    strcpy(path, "/tmp/bosun-patterns-XXXXXX");
+    write_patterns(path, 10001, token_line);
+    assert_null(content_db_new(path, &err));
+    char want[64];
+    snprintf(want, sizeof(want), "%s:10001: more than 10000", path);
+    assert_non_null(strstr(err, want));
+    free(err);
+    unlink(path);
+}
+
+/* Patterns that take seconds to gigabytes to compile are refused at once,
+ * with the file and line. */
+static void test_costly_patterns_refused(void **state)
+{
+    (void)state;
+    static const char *const costly[] = {
+        "x[a-z]{1,30000}",
+        "[a-z]{1,30000}",
+        "(a{1,100}b){1,100}",
+        "((ab{2,40}){2,40}c){2,40}",
+    };
+    for (size_t i = 0; i < sizeof(costly) / sizeof(costly[0]); i++) {
+        char path[] = "/tmp/bosun-patterns-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        fprintf(f, "# mine\nfine-one acme_[0-9a-f]{32}\ncostly %s\n",
+                costly[i]);
+        fclose(f);
+        char *err = NULL;
+        double t0 = seconds();
+        content_db *mine = content_db_new(path, &err);
+        double took = seconds() - t0;
+        content_db_free(mine);
+        assert_true(took < 0.5);
+        assert_null(mine);
+        char want[64];
+        snprintf(want, sizeof(want), "%s:3: pattern costly", path);
+        assert_non_null(strstr(err, want));
+        free(err);
+        unlink(path);
+    }
+    /* Many patterns that are cheap alone are costly together. */
+    char path[] = "/tmp/bosun-patterns-XXXXXX";
+    write_patterns(path, 5000, range_line);
+    char *err = NULL;
+    double t0 = seconds();
+    assert_null(content_db_new(path, &err));
+    assert_true(seconds() - t0 < 0.5);
+    assert_non_null(strstr(err, "in all"));
+    free(err);
+    unlink(path);
+}
+
 static void test_patterns_file(void **state)
 {
     (void)state;
@@ -266,6 +367,126 @@ static void test_patterns_file(void **state)
     free(err);
 }
 
+
+/* `decoys` PEM headers without a key, one a line, then a real key. */
+static char *decoys_then_key(size_t decoys, size_t *len)
+{
+    char header[64];
+    snprintf(header, sizeof(header), "-----%s %s-----\n", "BEGIN",
+             "PRIVATE KEY");
+    size_t hl = strlen(header);
+    const char *body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n";
+    char *text = malloc(decoys * hl + hl + strlen(body) + 1);
+    for (size_t i = 0; i < decoys; i++)
+        memcpy(text + i * hl, header, hl);
+    sprintf(text + decoys * hl, "%s%s", header, body);
+    *len = strlen(text);
+    return text;
+}
+
+/* Scan text in 64 KiB chunks, as a layer's file comes. */
+static hits scan_chunked(const char *text, size_t len)
+{
+    hits h = {0};
+    arena a;
+    arena_init(&a);
+    content_scan *s = content_scan_new(db);
+    content_scan_begin(s, &a, on_match, &h);
+    for (size_t off = 0; off < len; off += 65536)
+        if (!content_scan_data(s, (const uint8_t *)text + off,
+                               len - off < 65536 ? len - off : 65536))
+            break;
+    content_scan_end(s);
+    content_scan_free(s);
+    arena_release(&a);
+    return h;
+}
+
+/* A few hundred decoys before a key: the key is still found. */
+static void test_key_after_some_decoys(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = decoys_then_key(500, &len);
+    hits h = scan_chunked(text, len);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.id[0], "private-key");
+    assert_int_equal(h.line[0], 501);
+    assert_int_equal(h.stopped_after[0], 0);
+    free(text);
+}
+
+typedef struct decoy_job {
+    const char *text;
+    size_t len;
+    hits h;
+} decoy_job;
+
+static void *scan_job(void *arg)
+{
+    decoy_job *j = arg;
+    j->h = scan_chunked(j->text, j->len);
+    return NULL;
+}
+
+/*
+ * A file of nothing but PEM headers costs a bounded amount of
+ * confirmation, also with two workers at once (which share the database
+ * and nothing else), and the key hidden after the decoys is not silently
+ * missed: the notice says bosun stopped confirming.
+ */
+static void test_decoys_are_bounded(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = decoys_then_key(600000, &len); /* 16 MiB */
+    decoy_job jobs[2];
+    memset(jobs, 0, sizeof(jobs));
+    for (int i = 0; i < 2; i++) {
+        jobs[i].text = text;
+        jobs[i].len = len;
+    }
+    double t0 = seconds();
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, scan_job, &jobs[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    double took = seconds() - t0;
+    /* Unbounded, this took 7 s and more; bounded, well under one. */
+    assert_true(took < 3.0);
+    for (int i = 0; i < 2; i++) {
+        hits *h = &jobs[i].h;
+        assert_int_equal(h->n, 1);
+        assert_string_equal(h->id[0], "private-key");
+        assert_true(h->stopped_after[0] > 0);
+        assert_non_null(strstr(h->redacted[0], "inspect the file"));
+    }
+    free(text);
+}
+
+/* Bytes up to the window's edge, with no NUL anywhere: the confirmation
+ * reads only the window (an address sanitizer checks it). */
+static void test_confirm_reads_only_its_window(void **state)
+{
+    (void)state;
+    char text[4096];
+    memset(text, 'A', sizeof(text));
+    snprintf(text + 2000, sizeof(text) - 2000, "-----%s %s-----", "BEGIN",
+             "PRIVATE KEY");
+    text[strlen(text)] = 'B';
+    hits h = {0};
+    arena a;
+    arena_init(&a);
+    content_scan *s = content_scan_new(db);
+    content_scan_begin(s, &a, on_match, &h);
+    content_scan_data(s, (const uint8_t *)text, sizeof(text));
+    content_scan_end(s);
+    content_scan_free(s);
+    arena_release(&a);
+    assert_int_equal(h.n, 0);
+}
+
 static void test_count_newlines(void **state)
 {
     (void)state;
@@ -297,6 +518,11 @@ int main(void)
         cmocka_unit_test(test_line_in_one_big_chunk),
         cmocka_unit_test(test_tokens_stand_alone),
         cmocka_unit_test(test_patterns_file),
+        cmocka_unit_test(test_patterns_limit_counts_the_users),
+        cmocka_unit_test(test_costly_patterns_refused),
+        cmocka_unit_test(test_key_after_some_decoys),
+        cmocka_unit_test(test_decoys_are_bounded),
+        cmocka_unit_test(test_confirm_reads_only_its_window),
         cmocka_unit_test(test_count_newlines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -196,6 +196,49 @@ static void test_many(void **state)
     free(text);
 }
 
+/* The lint of `len` bytes of `text`, timed; the findings of `rule` in
+ * *count. */
+static double lint_timed(const char *text, size_t len, const char *rule,
+                         size_t *count)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bosun_report *r = bosun_report_new();
+    assert_true(bosun_lint_dockerfile(NULL, "Dockerfile", text, len, r));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *count = 0;
+    for (size_t i = 0; i < bosun_report_count(r); i++)
+        *count += !strcmp(bosun_report_finding(r, i)->rule, rule);
+    bosun_report_free(r);
+    return (double)(t1.tv_sec - t0.tv_sec) +
+           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* 100,000 pragmas before one instruction, each reported (malformed, or
+ * naming no rule): every report's suppression lookup must not read all
+ * the pragmas of the instruction again (19 s before). */
+static void test_many_pragmas_one_instruction(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {"# bosun ignore=\n",
+                                        "# bosun ignore=latest-tag\n"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = 100000, ll = strlen(lines[k]);
+        char *text = malloc(n * ll + 64);
+        size_t len = (size_t)sprintf(text, "FROM scratch\n");
+        for (size_t i = 0; i < n; i++, len += ll)
+            memcpy(text + len, lines[k], ll);
+        len += (size_t)sprintf(text + len, "RUN true\n");
+        size_t reported;
+        double seconds = lint_timed(text, len, "invalid-suppression",
+                                    &reported);
+        assert_int_equal(reported, n);
+        if (seconds > 5)
+            fail_msg("%.1f s for %zu pragmas", seconds, n);
+        free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_not_pragmas),
         cmocka_unit_test(test_configuration_too),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_many_pragmas_one_instruction),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
