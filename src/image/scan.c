@@ -20,6 +20,7 @@
 #include "lint/config.h"
 #include "report/report.h"
 #include "rules/rule.h"
+#include "util/userspec.h"
 #include "util/xalloc.h"
 
 /* Most layers scanned in one image (Docker stops at 127). */
@@ -199,19 +200,24 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                      (unsigned long long)res->blob_bytes, (long long)ly->size);
 }
 
+/* The configuration's User, as runc and containerd read it (one parser
+ * with lint's root-user rule, util/userspec.h). */
 static void check_user(img_sink *sink, const img_image *img)
 {
     const char *u = img->user ? img->user : "";
+    user_spec spec;
+    user_spec_parse(u, &spec);
     if (!*u)
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration sets no "
                      "User; set a non-root numeric one (USER 10001 at the end "
                      "of the Dockerfile)");
-    else if (rules_user_is_root(u))
+    else if (user_spec_is_root(&spec))
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration's User is "
-                     "\"%s\"; set a non-root numeric one (USER 10001 at the "
-                     "end of the Dockerfile)", u);
+                     "\"%.200s\"%s; set a non-root numeric one (USER 10001 at "
+                     "the end of the Dockerfile)", u,
+                     user_spec_root_reason(&spec));
 }
 
 /* The tag of a repository tag or reference name ("app:1.2", "latest",
