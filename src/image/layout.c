@@ -237,9 +237,11 @@ static bool load_config(loader *l, json_t *cfg)
     img->os = copy(l, jstr(cfg, "os"));
     img->arch = copy(l, jstr(cfg, "architecture"));
     img->variant = copy(l, jstr(cfg, "variant"));
+    /* What runs is "config" alone: containerd reads no other field, and
+     * Docker's classic store runs a container with no User when "config"
+     * is null or missing, whatever "container_config" (the build
+     * container's settings) says. */
     json_t *c = json_object_get(cfg, "config");
-    if (!json_is_object(c))
-        c = json_object_get(cfg, "container_config"); /* very old images */
     img->user = "";
     if (json_is_object(c)) {
         const char *u = jstr(c, "User");

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Images that Docker, containerd and runc read one way and a careless
+reader another: how bosun image reads its inputs (JSON, layouts, index
+selection, users, files of the input, repeated and numerous layers).
+
+    make_input_hostile.py OUT_DIR
+
+Writes one directory (or tar) per case under OUT_DIR/input-hostile; the
+test (test_image_input_hostile.sh) says, for each, how the Go tools read
+it. Layers are small tars made here; "evil" layers hold a token that the
+content scanner reports, "benign" ones do not, so which layer bosun read
+shows in its findings.
+"""
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import tarfile
+
+OUT = os.path.join(sys.argv[1], "input-hostile")
+
+MT_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MT_INDEX = "application/vnd.oci.image.index.v1+json"
+MT_CONFIG = "application/vnd.oci.image.config.v1+json"
+MT_TAR = "application/vnd.oci.image.layer.v1.tar"
+MT_GZIP = MT_TAR + "+gzip"
+# A GitHub token shape the content scanner reports (made up, not a key).
+TOKEN = b"ghp_" + hashlib.sha256(b"bosun input hostile").hexdigest()[:36].encode()
+
+
+def digest(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def tar_of(files):
+    """files: {name: bytes}, or (name, bytes) pairs to keep duplicates."""
+    buf = io.BytesIO()
+    items = files.items() if isinstance(files, dict) else files
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in items:
+            info = tarfile.TarInfo(name)
+            info.mode = 0o644
+            info.mtime = 1700000000
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def gz(data):
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+BENIGN = tar_of({"etc/hostname": b"benign\n"})
+EVIL = tar_of({"etc/hostname": b"evil\n",
+               "app/.env": b"GITHUB_TOKEN=" + TOKEN + b"\n"})
+
+
+def config_of(user="10001", diff_ids=(), raw=None, **extra):
+    if raw is not None:
+        return raw.encode() if isinstance(raw, str) else raw
+    cfg = {"architecture": "amd64", "os": "linux",
+           "config": {"User": user, "Env": ["PATH=/bin"]},
+           "rootfs": {"type": "layers", "diff_ids": list(diff_ids)}}
+    cfg.update(extra)
+    return json.dumps(cfg).encode()
+
+
+class Layout:
+    """An OCI image layout being written."""
+
+    def __init__(self, name, parent=OUT):
+        self.path = os.path.join(parent, name)
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.makedirs(os.path.join(self.path, "blobs", "sha256"))
+        self.write("oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
+
+    def write(self, name, data):
+        with open(os.path.join(self.path, name), "wb") as f:
+            f.write(data)
+
+    def blob_path(self, d):
+        return os.path.join(self.path, "blobs", "sha256", d.split(":", 1)[1])
+
+    def blob(self, data):
+        d = digest(data)
+        with open(self.blob_path(d), "wb") as f:
+            f.write(data)
+        return d
+
+    def desc(self, data, media_type, **extra):
+        d = {"mediaType": media_type, "digest": self.blob(data),
+             "size": len(data)}
+        d.update(extra)
+        return d
+
+    def layer(self, plain, compress=False):
+        return self.desc(gz(plain) if compress else plain,
+                         MT_GZIP if compress else MT_TAR)
+
+    def manifest_raw(self, raw, **extra):
+        """A manifest given as JSON text (keys as written)."""
+        return self.desc(raw.encode(), MT_MANIFEST, **extra)
+
+    def manifest(self, config, layers, **extra):
+        m = {"schemaVersion": 2, "mediaType": MT_MANIFEST,
+             "config": self.desc(config, MT_CONFIG), "layers": layers}
+        return self.desc(json.dumps(m).encode(), MT_MANIFEST, **extra)
+
+    def image(self, plains, user="10001", config=None, **extra):
+        """A manifest descriptor of an image of uncompressed layers."""
+        layers = [self.layer(p) for p in plains]
+        cfg = config if config is not None else config_of(
+            user, [digest(p) for p in plains])
+        return self.manifest(cfg, layers, **extra)
+
+    def index(self, descs, raw=None):
+        if raw is None:
+            raw = json.dumps({"schemaVersion": 2, "mediaType": MT_INDEX,
+                              "manifests": descs})
+        self.write("index.json", raw.encode() if isinstance(raw, str) else raw)
+
+
+def ref(name):
+    return {"annotations": {"org.opencontainers.image.ref.name": name}}
+
+
+def amd64(**extra):
+    return {"architecture": "amd64", "os": "linux", **extra}
+
+
+def tar_dir(src, dst):
+    """An archive of a directory, members in sorted order."""
+    with tarfile.open(dst, "w", format=tarfile.PAX_FORMAT) as t:
+        for name in sorted(os.listdir(src)):
+            t.add(os.path.join(src, name), arcname=name)
+
+
+def docker_dir(name, manifest_raw, files, parent=OUT):
+    """A docker-archive directory: manifest.json as written, files
+    {path: bytes}."""
+    root = os.path.join(parent, name)
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    for path, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+        with open(os.path.join(root, path), "wb") as f:
+            f.write(data)
+    with open(os.path.join(root, "manifest.json"), "w") as f:
+        f.write(manifest_raw)
+    return root
+
+
+def simple_docker_files(plains, user="10001"):
+    """Config and layer files of a legacy docker-archive."""
+    cfg = config_of(user, [digest(p) for p in plains])
+    cname = hashlib.sha256(cfg).hexdigest() + ".json"
+    files = {cname: cfg}
+    paths = []
+    for i, p in enumerate(plains):
+        path = "%064x/layer.tar" % (i + 1)
+        files[path] = p
+        paths.append(path)
+    return cname, paths, files
+
+
+# ------------------------------------------------------------- users
+
+def users():
+    for name, user in (("user-empty-part", ":1000"), ("user-plus-zero", "+0"),
+                       ("user-wraps", "4294967296")):
+        lay = Layout(name)
+        lay.index([lay.image([BENIGN], user=user, **ref("1.0"))])
+    # "config" null or missing: no User, whatever container_config says.
+    for name, config in (("config-null", None), ("config-missing", "absent")):
+        lay = Layout(name)
+        cfg = {"architecture": "amd64", "os": "linux",
+               "container_config": {"User": "10001"},
+               "rootfs": {"type": "layers", "diff_ids": [digest(BENIGN)]}}
+        if config is None:
+            cfg["config"] = None
+        lay.index([lay.image([BENIGN], config=json.dumps(cfg).encode(),
+                             **ref("1.0"))])
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    users()
+
+
+main()
