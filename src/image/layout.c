@@ -14,6 +14,7 @@
 
 #include "dockerfile/reference.h"
 #include "image/digest.h"
+#include "image/gojson.h"
 #include "image/image.h"
 #include "util/strbuf.h"
 
@@ -86,44 +87,45 @@ typedef struct loader {
     const char *want_ref;
 } loader;
 
-static const char *jstr(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static const char *copy(loader *l, const char *s)
 {
     return s ? arena_strdup(l->a, s) : NULL;
 }
 
-/* Parse a JSON document read from the input. */
-static json_t *parse_json(loader *l, const char *what, const char *data,
-                          size_t len)
+/* A path from a manifest, for a one-line message: control characters
+ * replaced, cut after 200 bytes. */
+static const char *printable(loader *l, const char *s)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb(data, len, 0, &jerr);
-    if (!doc) {
-        sink_error(l->sink, "%s: invalid JSON at line %d: %s", what, jerr.line,
-                   jerr.text);
-        return NULL;
-    }
-    if (!json_is_object(doc) && !json_is_array(doc)) {
-        sink_error(l->sink, "%s: not a JSON object", what);
-        json_decref(doc);
-        return NULL;
-    }
+    size_t n = strlen(s) < 200 ? strlen(s) : 200;
+    char *out = arena_strndup(l->a, s, n);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+            out[i] = '?';
+    return out;
+}
+
+/* Parse a JSON document read from the input as Docker and containerd read
+ * it (image/gojson.h): one reading, or refused. */
+static json_t *parse_json(loader *l, const char *what, const gj_type *type,
+                          const char *data, size_t len)
+{
+    char err[512];
+    json_t *doc = gj_parse(data, len, type, err, sizeof(err));
+    if (!doc)
+        sink_error(l->sink, "%s: %s", what, err);
     return doc;
 }
 
-/* Read a member of the input that holds JSON. */
+/* Read a member of the input that holds JSON; `what` names it in
+ * messages. */
 static json_t *read_json_member(loader *l, const char *member, const char *what,
-                                char **raw, size_t *raw_len)
+                                const gj_type *type, char **raw,
+                                size_t *raw_len)
 {
     blob_loc loc;
     const char *err;
     if (!source_locate(&l->img->src, member, &loc, &err)) {
-        sink_error(l->sink, "%s (%s): %s", what, member, err);
+        sink_error(l->sink, "%s: %s", what, err);
         return NULL;
     }
     char *data = NULL;
@@ -132,18 +134,18 @@ static json_t *read_json_member(loader *l, const char *member, const char *what,
     blob_loc_close(&loc);
     if (!ok) {
         if (len > IMG_MAX_JSON)
-            sink_error(l->sink, "%s (%s): %llu bytes, more than the %u MiB "
-                       "bosun reads for JSON", what, member,
-                       (unsigned long long)len, IMG_MAX_JSON >> 20);
+            sink_error(l->sink, "%s: %llu bytes, more than the %u MiB bosun "
+                       "reads for JSON", what, (unsigned long long)len,
+                       IMG_MAX_JSON >> 20);
         else
-            sink_error(l->sink, "%s (%s): %s", what, member, err);
+            sink_error(l->sink, "%s: %s", what, err);
         return NULL;
     }
     if (raw) {
         *raw = data;
         *raw_len = (size_t)len;
     }
-    return parse_json(l, what, data, (size_t)len);
+    return parse_json(l, what, type, data, (size_t)len);
 }
 
 static const char *blob_member(loader *l, const char *digest)
@@ -156,7 +158,7 @@ static const char *blob_member(loader *l, const char *digest)
 /* A descriptor's digest, checked; NULL (after reporting) when unusable. */
 static const char *descriptor_digest(loader *l, json_t *desc, const char *what)
 {
-    const char *d = jstr(desc, "digest");
+    const char *d = gj_str(desc, "digest");
     const char *why;
     if (!d) {
         sink_error(l->sink, "%s: descriptor without a digest", what);
@@ -171,7 +173,7 @@ static const char *descriptor_digest(loader *l, json_t *desc, const char *what)
 
 static int64_t descriptor_size(json_t *desc)
 {
-    json_t *s = json_object_get(desc, "size");
+    json_t *s = gj_get(desc, "size");
     return json_is_integer(s) && json_integer_value(s) >= 0
                ? (int64_t)json_integer_value(s)
                : -1;
@@ -199,24 +201,27 @@ static void verify_json_blob(loader *l, const char *what, const char *digest,
                      "says %lld", what, digest, len, (long long)declared);
 }
 
-/* Read the JSON blob a descriptor points to, verified. */
+/* Read the JSON blob a descriptor points to (a `what`: "image manifest",
+ * "image configuration" ...), verified. */
 static json_t *read_descriptor_json(loader *l, json_t *desc, const char *what,
+                                    const gj_type *type,
                                     const char **digest_out)
 {
     const char *digest = descriptor_digest(l, desc, what);
     if (!digest)
         return NULL;
+    const char *named = arena_printf(l->a, "%s %s", what, digest);
     int64_t declared = descriptor_size(desc);
     if (declared > (int64_t)IMG_MAX_JSON) {
-        sink_error(l->sink, "%s %s: declared size %lld is more than the %u "
-                   "MiB bosun reads for JSON", what, digest,
-                   (long long)declared, IMG_MAX_JSON >> 20);
+        sink_error(l->sink, "%s: declared size %lld is more than the %u "
+                   "MiB bosun reads for JSON", named, (long long)declared,
+                   IMG_MAX_JSON >> 20);
         return NULL;
     }
     char *raw;
     size_t raw_len;
     const char *member = blob_member(l, digest);
-    json_t *doc = read_json_member(l, member, what, &raw, &raw_len);
+    json_t *doc = read_json_member(l, member, named, type, &raw, &raw_len);
     if (!doc)
         return NULL;
     verify_json_blob(l, what, digest, raw, raw_len, declared);
@@ -234,20 +239,20 @@ static bool load_config(loader *l, json_t *cfg)
         sink_error(l->sink, "image configuration: not a JSON object");
         return false;
     }
-    img->os = copy(l, jstr(cfg, "os"));
-    img->arch = copy(l, jstr(cfg, "architecture"));
-    img->variant = copy(l, jstr(cfg, "variant"));
+    img->os = copy(l, gj_str(cfg, "os"));
+    img->arch = copy(l, gj_str(cfg, "architecture"));
+    img->variant = copy(l, gj_str(cfg, "variant"));
     /* What runs is "config" alone: containerd reads no other field, and
      * Docker's classic store runs a container with no User when "config"
      * is null or missing, whatever "container_config" (the build
      * container's settings) says. */
-    json_t *c = json_object_get(cfg, "config");
+    json_t *c = gj_get(cfg, "config");
     img->user = "";
     if (json_is_object(c)) {
-        const char *u = jstr(c, "User");
+        const char *u = gj_str(c, "User");
         img->has_user = u != NULL;
         img->user = u ? copy(l, u) : "";
-        json_t *env = json_object_get(c, "Env");
+        json_t *env = gj_get(c, "Env");
         if (json_is_array(env)) {
             size_t n = json_array_size(env);
             img->env = ARENA_ARRAY(l->a, const char *, n + 1);
@@ -258,7 +263,7 @@ static bool load_config(loader *l, json_t *cfg)
             }
         }
     }
-    json_t *hist = json_object_get(cfg, "history");
+    json_t *hist = gj_get(cfg, "history");
     if (json_is_array(hist)) {
         size_t n = json_array_size(hist);
         img->history = ARENA_ARRAY(l->a, img_history, n + 1);
@@ -267,9 +272,9 @@ static bool load_config(loader *l, json_t *cfg)
             json_t *h = json_array_get(hist, i);
             img_history *out = &img->history[img->nhistory++];
             out->created_by =
-                copy(l, json_is_object(h) ? jstr(h, "created_by") : NULL);
+                copy(l, json_is_object(h) ? gj_str(h, "created_by") : NULL);
             out->empty_layer = json_is_object(h) &&
-                               json_is_true(json_object_get(h, "empty_layer"));
+                               json_is_true(gj_get(h, "empty_layer"));
             out->layer = out->empty_layer ? -1 : layer++;
         }
     }
@@ -279,7 +284,7 @@ static bool load_config(loader *l, json_t *cfg)
 /* The config's diff_ids (digests of the uncompressed layers). */
 static const char **config_diff_ids(loader *l, json_t *cfg, size_t *n)
 {
-    json_t *ids = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
+    json_t *ids = gj_get(gj_get(cfg, "rootfs"), "diff_ids");
     *n = 0;
     if (!json_is_array(ids))
         return NULL;
@@ -298,20 +303,20 @@ static const char **config_diff_ids(loader *l, json_t *cfg, size_t *n)
 static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
 {
     img_image *img = l->img;
-    json_t *cdesc = json_object_get(m, "config");
-    json_t *layers = json_object_get(m, "layers");
+    json_t *cdesc = gj_get(m, "config");
+    json_t *layers = gj_get(m, "layers");
     const char *what = manifest_digest
                            ? arena_printf(l->a, "manifest %s", manifest_digest)
                            : "manifest";
     if (!json_is_object(cdesc) || !json_is_array(layers)) {
-        if (json_object_get(m, "fsLayers"))
+        if (gj_get(m, "fsLayers"))
             sink_error(l->sink, "%s: Docker schema 1 manifests are not "
                        "supported (convert with skopeo copy)", what);
         else
             sink_error(l->sink, "%s: no config or no layers", what);
         return false;
     }
-    const char *ctype = jstr(cdesc, "mediaType");
+    const char *ctype = gj_str(cdesc, "mediaType");
     if (ctype && strcmp(ctype, MT_OCI_CONFIG) &&
         strcmp(ctype, MT_DOCKER_CONFIG)) {
         sink_error(l->sink, "%s: an artifact (config media type %s), not a "
@@ -319,7 +324,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         return false;
     }
     json_t *cfg = read_descriptor_json(l, cdesc, "image configuration",
-                                       &img->config_digest);
+                                       &gj_config_doc, &img->config_digest);
     if (!cfg)
         return false;
     bool ok = load_config(l, cfg);
@@ -342,7 +347,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         img_layer *ly = &img->layers[img->nlayers++];
         ly->index = i;
         ly->digest = copy(l, digest);
-        ly->media_type = copy(l, jstr(d, "mediaType"));
+        ly->media_type = copy(l, gj_str(d, "mediaType"));
         ly->size = descriptor_size(d);
         ly->member = blob_member(l, digest);
         ly->loc.fd = -1;
@@ -375,31 +380,31 @@ typedef struct candidates {
 
 static const char *platform_of(loader *l, json_t *desc)
 {
-    json_t *p = json_object_get(desc, "platform");
-    const char *os = jstr(p, "os"), *arch = jstr(p, "architecture");
+    json_t *p = gj_get(desc, "platform");
+    const char *os = gj_str(p, "os"), *arch = gj_str(p, "architecture");
     if (!os || !arch)
         return NULL;
-    const char *variant = jstr(p, "variant");
+    const char *variant = gj_str(p, "variant");
     return variant ? arena_printf(l->a, "%s/%s/%s", os, arch, variant)
                    : arena_printf(l->a, "%s/%s", os, arch);
 }
 
 static const char *ref_of(json_t *desc)
 {
-    json_t *ann = json_object_get(desc, "annotations");
-    const char *r = jstr(ann, "org.opencontainers.image.ref.name");
-    return r ? r : jstr(ann, "io.containerd.image.name");
+    json_t *ann = gj_get(desc, "annotations");
+    const char *r = gj_map_str(ann, "org.opencontainers.image.ref.name");
+    return r ? r : gj_map_str(ann, "io.containerd.image.name");
 }
 
 /* Attestations and signatures that BuildKit and cosign put in indexes. */
 static bool is_attachment(json_t *desc)
 {
-    json_t *ann = json_object_get(desc, "annotations");
-    const char *t = jstr(ann, "vnd.docker.reference.type");
+    json_t *ann = gj_get(desc, "annotations");
+    const char *t = gj_map_str(ann, "vnd.docker.reference.type");
     if (t)
         return true;
-    json_t *p = json_object_get(desc, "platform");
-    const char *os = jstr(p, "os");
+    json_t *p = gj_get(desc, "platform");
+    const char *os = gj_str(p, "os");
     return os && strcmp(os, "unknown") == 0;
 }
 
@@ -423,7 +428,7 @@ static bool ref_matches(loader *l, const char *have, const char *want)
 static bool collect(loader *l, json_t *index, int depth, const char *ref,
                     candidates *out)
 {
-    json_t *manifests = json_object_get(index, "manifests");
+    json_t *manifests = gj_get(index, "manifests");
     if (!json_is_array(manifests)) {
         sink_error(l->sink, "index without a manifests list");
         return false;
@@ -435,14 +440,14 @@ static bool collect(loader *l, json_t *index, int depth, const char *ref,
         const char *r = ref ? ref : copy(l, ref_of(d));
         if (depth == 0 && l->want_ref && !ref_matches(l, r, l->want_ref))
             continue;
-        const char *mt = jstr(d, "mediaType");
+        const char *mt = gj_str(d, "mediaType");
         if (is_index_type(mt)) {
             if (depth + 1 >= IMG_MAX_INDEX_DEPTH) {
                 sink_error(l->sink, "indexes nested more than %d deep",
                            IMG_MAX_INDEX_DEPTH);
                 return false;
             }
-            json_t *sub = read_descriptor_json(l, d, "image index", NULL);
+            json_t *sub = read_descriptor_json(l, d, "image index", &gj_index_doc, NULL);
             if (!sub)
                 return false;
             if (out->ndocs < sizeof(out->docs) / sizeof(out->docs[0]))
@@ -553,7 +558,8 @@ static void add_tag(loader *l, const char *tag)
 static bool load_oci(loader *l, const char *format)
 {
     l->img->format = format;
-    json_t *index = read_json_member(l, "index.json", "index.json", NULL, NULL);
+    json_t *index = read_json_member(l, "index.json", "index.json", &gj_index_doc,
+                                     NULL, NULL);
     if (!index)
         return false;
     candidates cs = {0};
@@ -565,7 +571,8 @@ static bool load_oci(loader *l, const char *format)
     json_t *manifest = NULL;
     const char *digest = NULL;
     if (desc) {
-        manifest = read_descriptor_json(l, desc, "image manifest", &digest);
+        manifest = read_descriptor_json(l, desc, "image manifest",
+                                        &gj_manifest_doc, &digest);
         if (manifest && json_is_object(manifest)) {
             if (ref)
                 add_tag(l, ref);
@@ -616,7 +623,7 @@ static json_t *choose_docker_entry(loader *l, json_t *list)
     }
     if (l->want_ref) {
         for (size_t i = 0; i < n; i++) {
-            json_t *tags = json_object_get(json_array_get(list, i), "RepoTags");
+            json_t *tags = gj_get(json_array_get(list, i), "RepoTags");
             for (size_t t = 0; t < json_array_size(tags); t++)
                 if (ref_matches(l, json_string_value(json_array_get(tags, t)),
                                 l->want_ref))
@@ -631,7 +638,7 @@ static json_t *choose_docker_entry(loader *l, json_t *list)
     strbuf sb;
     sb_init(&sb);
     for (size_t i = 0; i < n; i++) {
-        json_t *tags = json_object_get(json_array_get(list, i), "RepoTags");
+        json_t *tags = gj_get(json_array_get(list, i), "RepoTags");
         const char *t = json_string_value(json_array_get(tags, 0));
         sb_printf(&sb, "%s%s", i ? ", " : "", t ? t : "(untagged)");
     }
@@ -641,12 +648,28 @@ static json_t *choose_docker_entry(loader *l, json_t *list)
     return NULL;
 }
 
+/* The legacy "repositories" file (repository -> tag -> image ID): Docker
+ * reads it only from archives without a manifest.json, but it is JSON of
+ * the image like the rest, so it must have one reading too. */
+static bool check_repositories(loader *l)
+{
+    if (!source_has(&l->img->src, "repositories"))
+        return true;
+    json_t *doc = read_json_member(l, "repositories", "repositories",
+                                   &gj_repositories_doc, NULL, NULL);
+    bool ok = doc != NULL;
+    json_decref(doc);
+    return ok;
+}
+
 static bool load_docker_archive(loader *l)
 {
     img_image *img = l->img;
     img->format = "docker-archive";
-    json_t *list = read_json_member(l, "manifest.json", "manifest.json", NULL,
-                                    NULL);
+    if (!check_repositories(l))
+        return false;
+    json_t *list = read_json_member(l, "manifest.json", "manifest.json",
+                                    &gj_docker_manifest_doc, NULL, NULL);
     if (!list)
         return false;
     bool ok = false;
@@ -655,21 +678,24 @@ static bool load_docker_archive(loader *l)
         sink_error(l->sink, "manifest.json: not a JSON array");
     if (!entry)
         goto out;
-    const char *config_path = jstr(entry, "Config");
-    json_t *layers = json_object_get(entry, "Layers");
+    const char *config_path = gj_str(entry, "Config");
+    json_t *layers = gj_get(entry, "Layers");
     if (!config_path || !json_is_array(layers)) {
         sink_error(l->sink, "manifest.json: entry without Config or Layers");
         goto out;
     }
-    json_t *tags = json_object_get(entry, "RepoTags");
+    json_t *tags = gj_get(entry, "RepoTags");
     for (size_t t = 0; t < json_array_size(tags); t++)
         if (json_is_string(json_array_get(tags, t)))
             add_tag(l, json_string_value(json_array_get(tags, t)));
 
     char *raw;
     size_t raw_len;
-    json_t *cfg = read_json_member(l, config_path, "image configuration", &raw,
-                                   &raw_len);
+    json_t *cfg = read_json_member(
+        l, config_path,
+        arena_printf(l->a, "image configuration %s",
+                     printable(l, config_path)),
+        &gj_config_doc, &raw, &raw_len);
     if (!cfg)
         goto out;
     img->config_digest = digest_from_path(l, config_path, ".json");

@@ -166,6 +166,111 @@ def simple_docker_files(plains, user="10001"):
     return cname, paths, files
 
 
+# ------------------------------------------------------------ JSON keys
+
+def json_keys():
+    # Manifest: "layers" then "LAYERS" (Go: the last, evil).
+    lay = Layout("json-layers-case")
+    cfg = config_of(diff_ids=[digest(EVIL)])
+    c, b, e = (lay.desc(cfg, MT_CONFIG), lay.layer(BENIGN), lay.layer(EVIL))
+    lay.index([lay.manifest_raw(
+        '{"schemaVersion":2,"mediaType":"%s","config":%s,"layers":[%s],'
+        '"LAYERS":[%s]}' % (MT_MANIFEST, json.dumps(c), json.dumps(b),
+                            json.dumps(e)), **ref("1.0"))])
+
+    # The same with U+017F, which Go folds to 'S': "layerſ".
+    lay = Layout("json-layers-long-s")
+    c, b, e = (lay.desc(cfg, MT_CONFIG), lay.layer(BENIGN), lay.layer(EVIL))
+    lay.index([lay.manifest_raw(
+        '{"schemaVersion":2,"mediaType":"%s","config":%s,"layers":[%s],'
+        '"layer\\u017f":[%s]}' % (MT_MANIFEST, json.dumps(c), json.dumps(b),
+                                  json.dumps(e)), **ref("1.0"))])
+
+    # A lone "CONFIG" and "LAYERS" are the config and layers for Go.
+    lay = Layout("json-layers-upper-only")
+    c, e = lay.desc(cfg, MT_CONFIG), lay.layer(EVIL)
+    lay.index([lay.manifest_raw(
+        '{"schemaVersion":2,"mediaType":"%s","CONFIG":%s,"LAYERS":[%s]}'
+        % (MT_MANIFEST, json.dumps(c), json.dumps(e)), **ref("1.0"))])
+
+    # Config: "User":"10001" then "user":"0" (Go: root).
+    lay = Layout("json-user-case")
+    raw = ('{"architecture":"amd64","os":"linux","config":{"User":"10001",'
+           '"user":"0"},"rootfs":{"type":"layers","diff_ids":["%s"]}}'
+           % digest(BENIGN))
+    lay.index([lay.image([BENIGN], config=raw.encode(), **ref("1.0"))])
+
+    # Config: "config" then "CONFIG" (Go merges both into one struct, the
+    # later User winning).
+    lay = Layout("json-config-case")
+    raw = ('{"architecture":"amd64","os":"linux","config":{"User":"10001"},'
+           '"CONFIG":{"User":"0"},"rootfs":{"type":"layers","diff_ids":'
+           '["%s"]}}' % digest(BENIGN))
+    lay.index([lay.image([BENIGN], config=raw.encode(), **ref("1.0"))])
+
+    # Config: a lone "uſer" (U+017F) is the User for Go: not root.
+    lay = Layout("json-user-long-s")
+    raw = ('{"architecture":"amd64","os":"linux","config":{"u\\u017fer":'
+           '"10001"},"rootfs":{"type":"layers","diff_ids":["%s"]}}'
+           % digest(BENIGN))
+    lay.index([lay.image([BENIGN], config=raw.encode(), **ref("1.0"))])
+
+    # Descriptor: "digest" (benign) then "Digest" (evil).
+    lay = Layout("json-digest-case")
+    c, b, e = (lay.desc(cfg, MT_CONFIG), lay.layer(BENIGN), lay.layer(EVIL))
+    layer = ('{"mediaType":"%s","digest":"%s","size":%d,"Digest":"%s"}'
+             % (MT_TAR, b["digest"], b["size"], e["digest"]))
+    lay.index([lay.manifest_raw(
+        '{"schemaVersion":2,"mediaType":"%s","config":%s,"layers":[%s]}'
+        % (MT_MANIFEST, json.dumps(c), layer), **ref("1.0"))])
+
+    # Index: "manifests" (benign) then "MANIFESTS" (evil).
+    lay = Layout("json-manifests-case")
+    good = lay.image([BENIGN], **ref("1.0"))
+    bad = lay.image([EVIL], **ref("1.0"))
+    lay.index(None, raw='{"schemaVersion":2,"manifests":[%s],"MANIFESTS":'
+              '[%s]}' % (json.dumps(good), json.dumps(bad)))
+
+    # Index: "manifests" twice, exactly (Go: the last).
+    lay = Layout("json-manifests-twice")
+    good = lay.image([BENIGN], **ref("1.0"))
+    bad = lay.image([EVIL], **ref("1.0"))
+    lay.index(None, raw='{"schemaVersion":2,"manifests":[%s],"manifests":'
+              '[%s]}' % (json.dumps(good), json.dumps(bad)))
+
+    # Wrong JSON types: Go's Unmarshal fails, so containerd refuses.
+    lay = Layout("json-user-number")
+    raw = ('{"architecture":"amd64","os":"linux","config":{"User":0},'
+           '"rootfs":{"type":"layers","diff_ids":["%s"]}}' % digest(BENIGN))
+    lay.index([lay.image([BENIGN], config=raw.encode(), **ref("1.0"))])
+    lay = Layout("json-layers-object")
+    c = lay.desc(cfg, MT_CONFIG)
+    lay.index([lay.manifest_raw(
+        '{"schemaVersion":2,"mediaType":"%s","config":%s,"layers":{}}'
+        % (MT_MANIFEST, json.dumps(c)), **ref("1.0"))])
+
+    # docker-archive: "Layers" (benign) then "layers" (evil).
+    cname, _, files = simple_docker_files([BENIGN])
+    files["evil/layer.tar"] = EVIL
+    files["good/layer.tar"] = BENIGN
+    root = docker_dir("work-docker-case",
+                      '[{"Config":"%s","RepoTags":["case:1"],"Layers":'
+                      '["good/layer.tar"],"layers":["evil/layer.tar"]}]'
+                      % cname, files)
+    tar_dir(root, os.path.join(OUT, "docker-layers-case.tar"))
+    shutil.rmtree(root)
+
+    # A repositories file with the same repository twice.
+    cname, paths, files = simple_docker_files([BENIGN])
+    files["repositories"] = (b'{"app":{"1":"%s"},"app":{"1":"%s"}}'
+                             % (b"a" * 64, b"b" * 64))
+    root = docker_dir("work-docker-repos",
+                      json.dumps([{"Config": cname, "RepoTags": ["app:1"],
+                                   "Layers": paths}]), files)
+    tar_dir(root, os.path.join(OUT, "docker-repositories-twice.tar"))
+    shutil.rmtree(root)
+
+
 # ------------------------------------------------------------- users
 
 def users():
@@ -188,6 +293,7 @@ def users():
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
+    json_keys()
     users()
 
 

@@ -55,6 +55,46 @@ refused() {
     [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "$1: not one line: $(cat "$TMP/err")"
 }
 
+# ------------------------------------------------------------ JSON keys
+# Go's encoding/json (containerd, Docker) matches a struct field's name
+# ignoring ASCII case, with U+017F (long s) as 's' and U+212A (Kelvin) as
+# 'k', and the last matching key wins; a duplicate key is not an error.
+# bosun refuses an object with two keys Go reads as one.
+
+# "layers":[benign] then "LAYERS":[evil]: Go reads the evil layer.
+refused "$IN/json-layers-case" 'manifest sha256:'
+expect_contains "$TMP/err" 'two keys "layers" and "LAYERS" that Go reads as one'
+# "layers" then "layerſ": Go folds ſ to S, so the second is layers too.
+refused "$IN/json-layers-long-s" 'that Go reads as one'
+# "User":"10001" then "user":"0": Go runs uid 0.
+refused "$IN/json-user-case" 'image configuration sha256:'
+expect_contains "$TMP/err" 'two keys "User" and "user" that Go reads as one (in config;'
+# "config" then "CONFIG": Go merges both into one struct.
+refused "$IN/json-config-case" 'two keys "config" and "CONFIG"'
+# A descriptor's "digest" then "Digest": Go fetches the second blob.
+refused "$IN/json-digest-case" 'two keys "digest" and "Digest"'
+# An index's "manifests" then "MANIFESTS": Go lists the second.
+refused "$IN/json-manifests-case" 'index.json: two keys "manifests" and "MANIFESTS"'
+# "manifests" twice: Go reads the last.
+refused "$IN/json-manifests-twice" 'index.json: invalid JSON'
+expect_contains "$TMP/err" 'duplicate object key'
+# manifest.json's "Layers" then "layers": Docker's loader and containerd's
+# importer both read the second.
+refused "$IN/docker-layers-case.tar" 'manifest.json: two keys "Layers" and "layers"'
+# The legacy repositories file (a map: keys exact) with a key twice.
+refused "$IN/docker-repositories-twice.tar" 'repositories: invalid JSON'
+
+# A lone "CONFIG" and "LAYERS" are what Go reads as config and layers: the
+# evil layer is scanned.
+run 1 "$IN/json-layers-upper-only"
+json_check "$TMP/out" "any(f['rule'] == 'image-secret-content' for f in d['findings'])"
+# A lone "uſer" is Go's User: 10001, not root.
+run 0 "$IN/json-user-long-s"
+
+# A field of another JSON type: Go's Unmarshal fails, containerd refuses.
+refused "$IN/json-user-number" 'config.User is a number, where Go reads a string'
+refused "$IN/json-layers-object" 'layers is an object, where Go reads an array'
+
 # ---------------------------------------------------------------- users
 # containerd (oci.WithUser) and runc split User at ':' and read the user
 # part with strconv.Atoi: empty is uid 0, a sign is allowed, and
