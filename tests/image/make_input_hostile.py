@@ -290,11 +290,101 @@ def users():
                              **ref("1.0"))])
 
 
+
+# ------------------------------------------------ files of the input
+
+# What lies outside the image directories: its bytes must never show.
+OUTSIDE_WORD = b"OUTSIDEWORD" + hashlib.sha256(b"outside").hexdigest()[:12].encode()
+OUTSIDE_TOKEN = b"ghp_" + hashlib.sha256(b"outside token").hexdigest()[:36].encode()
+OUTSIDE_TAR = tar_of({"app/.env": b"GITHUB_TOKEN=" + OUTSIDE_TOKEN + b"\n"})
+OUTSIDE_CONFIG = config_of(user="10001", diff_ids=[digest(OUTSIDE_TAR)])
+
+
+def replace_with_fifo(path):
+    os.remove(path)
+    os.mkfifo(path)
+
+
+def replace_with_link(path, target):
+    os.remove(path)
+    os.symlink(target, path)
+
+
+def files_of_input():
+    out = os.path.join(OUT, "outside")
+    os.makedirs(out)
+    with open(os.path.join(out, "word.txt"), "wb") as f:
+        f.write(OUTSIDE_WORD + b" and more outside text\n")
+    with open(os.path.join(out, "layer.tar"), "wb") as f:
+        f.write(OUTSIDE_TAR)
+    with open(os.path.join(out, "config.json"), "wb") as f:
+        f.write(OUTSIDE_CONFIG)
+    # From OUT/input-hostile/NAME/blobs/sha256/X, the outside directory is
+    # ../../../outside.
+    up = "../../../outside/"
+
+    # FIFOs: index.json, a layer blob, the config blob.
+    lay = Layout("fifo-index")
+    lay.index([lay.image([BENIGN], **ref("1.0"))])
+    replace_with_fifo(os.path.join(lay.path, "index.json"))
+    lay = Layout("fifo-blob")
+    lay.index([lay.image([BENIGN], **ref("1.0"))])
+    replace_with_fifo(lay.blob_path(digest(BENIGN)))
+    lay = Layout("fifo-config")
+    cfg = config_of(diff_ids=[digest(BENIGN)])
+    lay.index([lay.image([BENIGN], config=cfg, **ref("1.0"))])
+    replace_with_fifo(lay.blob_path(digest(cfg)))
+    cname, paths, files = simple_docker_files([BENIGN])
+    root = docker_dir("fifo-manifest-json", "[]", files)
+    replace_with_fifo(os.path.join(root, "manifest.json"))
+
+    # Links out of the image directory.
+    lay = Layout("link-index-out")
+    lay.index([lay.image([BENIGN], **ref("1.0"))])
+    replace_with_link(os.path.join(lay.path, "index.json"),
+                      "../outside/word.txt")
+    # A layer blob linked to a tar outside (named by its digest, so it
+    # verifies): its token must not be reported.
+    lay = Layout("link-blob-out")
+    lay.index([lay.image([OUTSIDE_TAR], **ref("1.0"))])
+    replace_with_link(lay.blob_path(digest(OUTSIDE_TAR)), up + "layer.tar")
+    lay = Layout("link-blob-proc")
+    lay.index([lay.image([BENIGN], **ref("1.0"))])
+    replace_with_link(lay.blob_path(digest(BENIGN)), "/proc/self/mem")
+    lay = Layout("link-blob-abs")
+    lay.index([lay.image([BENIGN], **ref("1.0"))])
+    replace_with_link(lay.blob_path(digest(BENIGN)),
+                      os.path.abspath(os.path.join(out, "word.txt")))
+    lay = Layout("link-config-out")
+    lay.index([lay.image([OUTSIDE_TAR], config=OUTSIDE_CONFIG, **ref("1.0"))])
+    replace_with_link(lay.blob_path(digest(OUTSIDE_CONFIG)),
+                      up + "config.json")
+    # A docker-archive directory whose layer file links out, and one whose
+    # manifest.json does.
+    cname, paths, files = simple_docker_files([OUTSIDE_TAR])
+    root = docker_dir("docker-link-layer-out",
+                      json.dumps([{"Config": cname, "RepoTags": ["out:1"],
+                                   "Layers": paths}]), files)
+    replace_with_link(os.path.join(root, paths[0]), "../../outside/layer.tar")
+    root = docker_dir("docker-link-manifest-out", "[]", {})
+    replace_with_link(os.path.join(root, "manifest.json"),
+                      "../outside/word.txt")
+    # A legacy docker save: a repeated layer is a link to the first copy,
+    # inside the directory: read as usual.
+    cname, paths, files = simple_docker_files([EVIL, BENIGN, EVIL])
+    root = docker_dir("docker-link-inside",
+                      json.dumps([{"Config": cname, "RepoTags": ["in:1"],
+                                   "Layers": paths}]), files)
+    replace_with_link(os.path.join(root, paths[2]),
+                      "../" + paths[0])
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     json_keys()
     users()
+    files_of_input()
 
 
 main()

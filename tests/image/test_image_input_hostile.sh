@@ -111,5 +111,48 @@ for name in config-null config-missing; do
         "'sets no User' in d['findings'][0]['message']"
 done
 
+# ------------------------------------------------ files of the input
+# Go's os.Open (Docker, containerd) blocks on a FIFO like open(2) does;
+# bosun opens without blocking and refuses anything but a regular file.
+refused "$IN/fifo-index" 'index.json: a FIFO, not a regular file'
+refused "$IN/fifo-config" 'image configuration sha256:'
+expect_contains "$TMP/err" 'a FIFO, not a regular file'
+refused "$IN/fifo-manifest-json" 'manifest.json: a FIFO, not a regular file'
+run 2 "$IN/fifo-blob"
+expect_contains "$TMP/err" 'layer 0 (sha256:'
+expect_contains "$TMP/err" 'a FIFO, not a regular file'
+# The input itself a FIFO (docker load reads a pipe; bosun reads archives
+# in place and says so).
+mkfifo "$TMP/input.fifo"
+refused "$TMP/input.fifo" 'not a directory or a regular file'
+
+# Links out of the image directory: nothing outside is opened, so none of
+# its bytes shows, and an outside tar is not scanned as a layer.
+refused "$IN/link-index-out" 'index.json: a symbolic link (or ..) that leads out of the image directory'
+run 2 "$IN/link-blob-out"
+expect_contains "$TMP/err" 'layer 0 (sha256:'
+expect_contains "$TMP/err" 'leads out of the image directory'
+json_check "$TMP/out" "d['findings'] == [] or all(f['rule'] != 'image-secret-content' for f in d['findings'])"
+run 2 "$IN/link-blob-proc"
+expect_contains "$TMP/err" 'leads out of the image directory'
+run 2 "$IN/link-blob-abs"
+expect_contains "$TMP/err" 'leads out of the image directory'
+refused "$IN/link-config-out" 'leads out of the image directory'
+run 2 "$IN/docker-link-layer-out"
+expect_contains "$TMP/err" 'leads out of the image directory'
+refused "$IN/docker-link-manifest-out" 'manifest.json: a symbolic link (or ..) that leads out'
+for name in link-index-out link-blob-out link-blob-proc link-blob-abs \
+    link-config-out docker-link-layer-out docker-link-manifest-out; do
+    run 2 "$IN/$name"
+    for text in OUTSIDEWORD ghp_; do
+        ! grep -q "$text" "$TMP/out" "$TMP/err" ||
+            fail "$name: output shows $text from outside the input"
+    done
+done
+# Links that stay inside (a legacy docker save's repeated layer) work.
+run 1 "$IN/docker-link-inside"
+json_check "$TMP/out" 'd["errors"] == []' \
+    "sorted(f['layer_index'] for f in d['findings'] if f['rule'] == 'image-secret-content') == [0, 2]"
+
 [ -f "$TMP/usage.log" ] && cat "$TMP/usage.log" >&2
 finish
