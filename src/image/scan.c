@@ -40,6 +40,7 @@
 typedef struct scan_run {
     img_image *img;
     layer_result *results;
+    uint64_t *size;           /* per layer: its blob's size */
     size_t *order;            /* layers to scan, largest first */
     size_t norder;
     scan_options opt;
@@ -84,6 +85,21 @@ static void help_layer(scan_run *run, size_t i)
     pthread_mutex_lock(&run->lock);
 }
 
+/* Scan layer i, its blob open for the scan only: an image of thousands of
+ * layers holds one descriptor per thread, not one per layer. */
+static void scan_one(scan_run *run, layer_worker *w, size_t i)
+{
+    img_layer *ly = &run->img->layers[i];
+    layer_result *res = &run->results[i];
+    const char *err;
+    if (!source_locate(&run->img->src, ly->member, &ly->loc, &err)) {
+        res->error = arena_strdup(&res->a, err);
+        return;
+    }
+    layer_scan(w, ly, &run->help[i], res);
+    blob_loc_close(&ly->loc);
+}
+
 static void *scan_worker(void *arg)
 {
     scan_run *run = arg;
@@ -94,8 +110,7 @@ static void *scan_worker(void *arg)
             size_t i = run->order[run->next++];
             run->running[i] = true;
             pthread_mutex_unlock(&run->lock);
-            layer_scan(w, &run->img->layers[i], &run->help[i],
-                       &run->results[i]);
+            scan_one(run, w, i);
             pthread_mutex_lock(&run->lock);
             run->running[i] = false;
             run->help[i].finished = true;
@@ -120,9 +135,8 @@ static unsigned cores(void)
 
 static int larger_first(const void *pa, const void *pb, void *ctx)
 {
-    const img_layer *layers = ctx;
-    uint64_t a = layers[*(const size_t *)pa].loc.len;
-    uint64_t b = layers[*(const size_t *)pb].loc.len;
+    const uint64_t *size = ctx;
+    uint64_t a = size[*(const size_t *)pa], b = size[*(const size_t *)pb];
     return a < b ? 1 : a > b ? -1 : 0;
 }
 
@@ -131,8 +145,7 @@ static int larger_first(const void *pa, const void *pb, void *ctx)
 static void scan_layers(scan_run *run, unsigned jobs)
 {
     size_t n = run->img->nlayers;
-    qsort_r(run->order, run->norder, sizeof(size_t), larger_first,
-            run->img->layers);
+    qsort_r(run->order, run->norder, sizeof(size_t), larger_first, run->size);
     pthread_mutex_init(&run->lock, NULL);
     pthread_cond_init(&run->cond, NULL);
     run->help = xcalloc(n + 1, sizeof(layer_help));
@@ -140,11 +153,10 @@ static void scan_layers(scan_run *run, unsigned jobs)
     run->helped = xcalloc(n + 1, sizeof(bool));
     for (size_t k = 0; k < run->norder; k++) {
         size_t i = run->order[k];
-        const img_layer *ly = &run->img->layers[i];
         run->help[i].lock = &run->lock;
         run->help[i].cond = &run->cond;
         atomic_init(&run->help[i].helper_waiting, false);
-        atomic_init(&run->help[i].remaining, ly->loc.len);
+        atomic_init(&run->help[i].remaining, run->size[i]);
     }
     /* One thread per layer at most, and a helper for each at most. */
     size_t threads = jobs < 2 * run->norder ? jobs : 2 * run->norder;
@@ -370,25 +382,33 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     scan_run run = {.img = img, .opt = *opt};
     run.opt.entries = &entries;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
+    run.size = xcalloc(img->nlayers + 1, sizeof(uint64_t));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
+    bool *located = xcalloc(img->nlayers + 1, sizeof(bool));
     layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
+    /* Every blob is there before any is scanned (its size orders the
+     * scans); each is opened again when its scan starts. */
     for (size_t i = 0; i < img->nlayers; i++) {
         img_layer *ly = &img->layers[i];
         layer_result_init(&run.results[i], cfg);
         const char *err;
         if (!ly->member)
             continue; /* not a filesystem layer (reported) */
-        if (!source_locate(&img->src, ly->member, &ly->loc, &err)) {
+        blob_loc loc;
+        if (!source_locate(&img->src, ly->member, &loc, &err)) {
             sink_error(sink, "layer %zu (%s): %s", i,
                        ly->digest ? ly->digest : ly->member, err);
             continue;
         }
+        run.size[i] = loc.len;
+        blob_loc_close(&loc);
+        located[i] = true;
         run.order[run.norder++] = i;
     }
     scan_layers(&run, jobs);
 
     for (size_t i = 0; i < img->nlayers; i++)
-        if (img->layers[i].loc.fd >= 0)
+        if (located[i])
             check_layer(sink, img, i, &run.results[i], opt->verify);
     check_user(sink, img);
     check_tags(sink, img, a);
@@ -410,7 +430,9 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     for (size_t i = 0; i < img->nlayers; i++)
         layer_result_free(&run.results[i]);
     free(changes);
+    free(located);
     free(run.results);
+    free(run.size);
     free(run.order);
 }
 

@@ -379,12 +379,25 @@ def files_of_input():
                       "../" + paths[0])
 
 
+# ------------------------------------------------------------- layers
+
+def many_layers():
+    """1,200 distinct small layers: more than a process may open at once
+    under a low `ulimit -n`."""
+    lay = Layout("many-layers")
+    plains = [tar_of({"data/%04d" % i: b"%d\n" % i}) for i in range(1200)]
+    layers = [lay.layer(p, compress=True) for p in plains]
+    cfg = config_of(diff_ids=[digest(p) for p in plains])
+    lay.index([lay.manifest(cfg, layers, **ref("1.0"))])
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     json_keys()
     users()
     files_of_input()
+    many_layers()
 
 
 main()

@@ -154,5 +154,12 @@ run 1 "$IN/docker-link-inside"
 json_check "$TMP/out" 'd["errors"] == []' \
     "sorted(f['layer_index'] for f in d['findings'] if f['rule'] == 'image-secret-content') == [0, 2]"
 
+# --------------------------------------------------------------- layers
+# containerd and Docker open a layer when they apply it; bosun opens each
+# blob when its scan starts, so 1,200 layers fit in 256 descriptors.
+run_cmd 0 sh -c 'ulimit -n 256 && exec "$0" image --format json --no-config "$1"' \
+    "$BOSUN_BIN" "$IN/many-layers"
+json_check "$TMP/out" 'd["errors"] == [] and d["findings"] == []'
+
 [ -f "$TMP/usage.log" ] && cat "$TMP/usage.log" >&2
 finish
