@@ -391,6 +391,24 @@ def many_layers():
     lay.index([lay.manifest(cfg, layers, **ref("1.0"))])
 
 
+def repeated_layers():
+    """One 16 MiB layer (with a token) listed 4,096 times (the most bosun
+    reads): 64 GiB to read if each position is read; and a small one
+    listed twice around a layer that deletes its file."""
+    noise = hashlib.sha256(b"noise").digest() * (1 << 19)  # 16 MiB
+    big = tar_of({"app/.env": b"GITHUB_TOKEN=" + TOKEN + b"\n",
+                  "app/noise.bin": noise})
+    lay = Layout("repeated-layer")
+    layer = lay.layer(big)
+    cfg = config_of(diff_ids=[digest(big)] * 4096)
+    lay.index([lay.manifest(cfg, [layer] * 4096, **ref("1.0"))])
+
+    lay = Layout("repeated-layer-whiteout")
+    delete = tar_of({"app/.wh..env": b""})
+    plains = [EVIL, delete, EVIL]
+    lay.index([lay.image(plains, **ref("1.0"))])
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
@@ -398,6 +416,7 @@ def main():
     users()
     files_of_input()
     many_layers()
+    repeated_layers()
 
 
 main()
