@@ -180,5 +180,26 @@ run 1 "$IN/repeated-layer-whiteout"
 json_check "$TMP/out" 'd["errors"] == []' \
     "sorted((f['rule'], f['layer_index'], f.get('deleted_in_layer')) for f in d['findings']) == [('image-secret-content', 0, 1), ('image-secret-content', 2, None), ('image-secret-file', 0, 1), ('image-secret-file', 2, None)]"
 
+# ---------------------------------------------------- history and Env
+# Go and the runtimes keep any number of history and Env entries; bosun
+# lints them in pieces and lists each rule's first 500 findings, then a
+# summary, as for layers. The bound is higher here: jansson's tree of
+# 200,000 entries alone takes about 85 MB (it is freed before the scan).
+max_rss_was=$max_rss
+[ "$max_rss" -lt 196608 ] && max_rss=196608
+run 1 "$IN/history-flood"
+json_check "$TMP/out" 'd["errors"] == []' \
+    "[f['rule'] for f in d['findings']] == ['pipe-to-shell'] * 501" \
+    "[f['message'] for f in d['findings'] if 'more' in f['message']] == [\"199500 more pipe-to-shell findings in the image's history are not listed (the first 500 are)\"]"
+run 1 "$IN/history-env-flood"
+json_check "$TMP/out" 'd["errors"] == []' \
+    "len(d['findings']) == 501" \
+    "[f['message'].split(' ', 1)[1] for f in d['findings'] if ' more ' in f['message']] == [\"more secret-env findings in the image's history are not listed (the first 500 are)\"]"
+run 1 "$IN/env-flood"
+json_check "$TMP/out" 'd["errors"] == []' \
+    "len(d['findings']) == 501" \
+    "[f['message'].split(' ', 1)[1] for f in d['findings'] if ' more ' in f['message']] == [\"more secret-env findings in the image's Env are not listed (the first 500 are)\"]"
+max_rss=$max_rss_was
+
 [ -f "$TMP/usage.log" ] && cat "$TMP/usage.log" >&2
 finish
