@@ -59,6 +59,10 @@ extern const gj_type gj_docker_manifest_doc; /* docker-archive manifest.json */
 extern const gj_type gj_repositories_doc; /* docker-archive repositories */
 extern const gj_type gj_oci_layout_doc;   /* oci-layout */
 
+/* Most memory the tree of one document may take (a document of many
+ * small values takes up to 80 times its size). */
+#define GJ_MAX_TREE (128u << 20)
+
 /*
  * Parse `data` and check it against `type` as described above. Returns
  * the document (the caller json_decref()s it), or NULL with a one-line

@@ -430,6 +430,12 @@ def floods():
     cfg = config_of(diff_ids=[digest(BENIGN)], history=history)
     lay.index([lay.manifest(cfg, [lay.layer(BENIGN)], **ref("1.0"))])
 
+    # 16 MiB of "{}": a tree of 5.6 million objects (1.3 GB in jansson).
+    lay = Layout("json-tree-bomb")
+    n = (16 << 20) // 3 - 16
+    raw = b'{"history":[' + b",".join([b"{}"] * n) + b"]}"
+    lay.index([lay.manifest(raw, [lay.layer(BENIGN)], **ref("1.0"))])
+
     lay = Layout("env-flood")
     env = ["SERVICE_PASSWORD_%d=%s" % (i, hashlib.sha256(b"%d" % i)
                                        .hexdigest()[:20])

@@ -200,6 +200,8 @@ json_check "$TMP/out" 'd["errors"] == []' \
     "len(d['findings']) == 501" \
     "[f['message'].split(' ', 1)[1] for f in d['findings'] if ' more ' in f['message']] == [\"more secret-env findings in the image's Env are not listed (the first 500 are)\"]"
 max_rss=$max_rss_was
+# Any JSON document: 16 MiB of "{}" would be 1.3 GB once parsed.
+refused "$IN/json-tree-bomb" 'JSON values that would take about 1253 MiB in memory, more than the 128 MiB bosun allows'
 
 [ -f "$TMP/usage.log" ] && cat "$TMP/usage.log" >&2
 finish
