@@ -539,6 +539,18 @@ json_t *gj_get(const json_t *obj, const char *field)
     return NULL;
 }
 
+bool gj_has(const json_t *obj, const char *field)
+{
+    if (!json_is_object(obj))
+        return false;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+        if (gj_key_equal(key, field))
+            return true;
+    return false;
+}
+
 const char *gj_str(const json_t *obj, const char *field)
 {
     json_t *v = gj_get(obj, field);

@@ -78,6 +78,9 @@ bool gj_key_equal(const char *a, const char *b);
 /* The value of struct field `field` of `obj` (matched as Go matches it);
  * NULL when obj is not an object, or the field is absent or null. */
 json_t *gj_get(const json_t *obj, const char *field);
+/* Is there a key for struct field `field` (whatever its value, null
+ * too)? */
+bool gj_has(const json_t *obj, const char *field);
 /* The same, when it is a string (else NULL). */
 const char *gj_str(const json_t *obj, const char *field);
 /* A map entry (an exact key), NULL when absent or null; and as a string. */

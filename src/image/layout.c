@@ -6,6 +6,7 @@
  * reference name and platform.
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "image/digest.h"
 #include "image/gojson.h"
 #include "image/image.h"
+#include "image/platform.h"
 #include "util/strbuf.h"
 
 enum input_kind {
@@ -84,7 +86,9 @@ typedef struct loader {
     const img_select *sel;
     img_image *img;
     const char *want_platform;
+    platform_matcher matcher;     /* of want_platform */
     const char *want_ref;
+    bool check_config_platform;   /* the manifest's entry had no platform */
 } loader;
 
 static const char *copy(loader *l, const char *s)
@@ -300,6 +304,28 @@ static const char **config_diff_ids(loader *l, json_t *cfg, size_t *n)
 
 /* ---------------------------------------------------------- OCI layouts */
 
+/* A manifest chosen from an index entry without a platform runs only if
+ * its configuration's platform is accepted (containerd's
+ * images.ConfigPlatform). */
+static bool config_platform_ok(loader *l, json_t *cfg, const char *what)
+{
+    img_platform p = {
+        .os = gj_str(cfg, "os"),
+        .arch = gj_str(cfg, "architecture"),
+        .variant = gj_str(cfg, "variant"),
+        .has_features = json_array_size(gj_get(cfg, "os.features")) > 0,
+    };
+    if (platform_rank(l->a, &l->matcher, &p) >= 0)
+        return true;
+    platform_normalize(l->a, &p);
+    sink_error(l->sink, "no image for %s: %s has no platform in its index, "
+               "and its configuration says %s%s (containerd does not run "
+               "it)", l->want_platform, what,
+               printable(l, platform_format(l->a, &p)),
+               p.has_features ? " with os.features" : "");
+    return false;
+}
+
 static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
 {
     img_image *img = l->img;
@@ -327,6 +353,10 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
                                        &gj_config_doc, &img->config_digest);
     if (!cfg)
         return false;
+    if (l->check_config_platform && !config_platform_ok(l, cfg, what)) {
+        json_decref(cfg);
+        return false;
+    }
     bool ok = load_config(l, cfg);
     json_decref(cfg);
     if (!ok)
@@ -364,29 +394,87 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
     return true;
 }
 
-/* One image manifest found in an index, and how it was reached. */
-typedef struct candidate {
+/* ------------------------------------------------------------ choosing */
+
+/*
+ * Which manifest of an index runs, as containerd's images.Manifest picks
+ * it with platforms.Only(want) (image/platform.h has the matcher):
+ *
+ * 1. An entry whose platform the matcher does not accept is dropped
+ *    (attestations and signatures, platform unknown/unknown, go there);
+ *    an entry without a platform is kept.
+ * 2. The rest is sorted, stably: entries with a platform by the
+ *    matcher's order of preference (equal ones keep the index's order),
+ *    then the entries without one, in the index's order.
+ * 3. Only the first is followed ("first match wins"): an index is walked
+ *    the same way (at most IMG_MAX_INDEX_DEPTH deep), an image manifest
+ *    is the answer, anything else is an error. When that manifest's entry
+ *    had no platform, its configuration's os/architecture/variant must be
+ *    accepted, else there is no image for the platform (containerd does
+ *    not try the next entry).
+ *
+ * index.json's own entries are the images of the layout, each named by
+ * its annotations (io.containerd.image.name or
+ * org.opencontainers.image.ref.name; --ref picks by either). An image's
+ * own manifest is not checked against the platform (containerd runs an
+ * image's target as it is), so a layout of one image, with no --platform
+ * given, is that image. Otherwise index.json's entries are chosen among
+ * as above, after refusing two different images of the same name
+ * (containerd keeps the last one imported) and several matching images
+ * of different names (--ref must say which).
+ */
+
+/* An entry of an index being chosen among. */
+typedef struct index_entry {
     json_t *desc;
-    const char *platform;     /* "os/arch[/variant]" or NULL */
-    const char *ref;          /* reference name, or NULL */
-} candidate;
+    int rank;                 /* in the platform order; INT_MAX: none */
+    size_t pos;               /* in the index */
+} index_entry;
 
-typedef struct candidates {
-    candidate *items;
-    size_t n, cap;
-    json_t *docs[IMG_MAX_INDEX_DEPTH + 2]; /* nested indexes, kept alive */
+/* What was chosen: the manifest's descriptor; whether its configuration
+ * must match the platform; what keeps the descriptor alive. */
+typedef struct choice {
+    json_t *desc;
+    bool check_config;
+    const char *name;         /* the image's name, or NULL */
+    json_t *docs[IMG_MAX_INDEX_DEPTH + 2];
     size_t ndocs;
-} candidates;
+} choice;
 
-static const char *platform_of(loader *l, json_t *desc)
+static bool desc_platform(loader *l, json_t *desc, img_platform *out)
+{
+    json_t *p = gj_get(desc, "platform");
+    if (!p)
+        return false;
+    out->os = gj_str(p, "os");
+    out->arch = gj_str(p, "architecture");
+    out->variant = gj_str(p, "variant");
+    out->has_features = json_array_size(gj_get(p, "os.features")) > 0;
+    platform_normalize(l->a, out);
+    return true;
+}
+
+/* The platform as the index writes it, for messages. */
+static const char *platform_text(loader *l, json_t *desc)
+{
+    json_t *p = gj_get(desc, "platform");
+    if (!p)
+        return "(no platform)";
+    const char *os = gj_str(p, "os"), *arch = gj_str(p, "architecture");
+    const char *variant = gj_str(p, "variant");
+    return printable(l, arena_printf(l->a, "%s/%s%s%s", os ? os : "",
+                                     arch ? arch : "",
+                                     variant && *variant ? "/" : "",
+                                     variant ? variant : ""));
+}
+
+/* Attestations and signatures (BuildKit, cosign): platform
+ * unknown/unknown. Left out of the lists in messages. */
+static bool is_attachment(json_t *desc)
 {
     json_t *p = gj_get(desc, "platform");
     const char *os = gj_str(p, "os"), *arch = gj_str(p, "architecture");
-    if (!os || !arch)
-        return NULL;
-    const char *variant = gj_str(p, "variant");
-    return variant ? arena_printf(l->a, "%s/%s/%s", os, arch, variant)
-                   : arena_printf(l->a, "%s/%s", os, arch);
+    return os && arch && !strcmp(os, "unknown") && !strcmp(arch, "unknown");
 }
 
 static const char *ref_of(json_t *desc)
@@ -396,16 +484,12 @@ static const char *ref_of(json_t *desc)
     return r ? r : gj_map_str(ann, "io.containerd.image.name");
 }
 
-/* Attestations and signatures that BuildKit and cosign put in indexes. */
-static bool is_attachment(json_t *desc)
+/* The name containerd and Docker give the image of an index.json entry. */
+static const char *name_of(json_t *desc)
 {
     json_t *ann = gj_get(desc, "annotations");
-    const char *t = gj_map_str(ann, "vnd.docker.reference.type");
-    if (t)
-        return true;
-    json_t *p = gj_get(desc, "platform");
-    const char *os = gj_str(p, "os");
-    return os && strcmp(os, "unknown") == 0;
+    const char *r = gj_map_str(ann, "io.containerd.image.name");
+    return r ? r : gj_map_str(ann, "org.opencontainers.image.ref.name");
 }
 
 /* Does the reference name `have` designate `want`? Exact, or the same
@@ -425,124 +509,212 @@ static bool ref_matches(loader *l, const char *have, const char *want)
            !strcmp(ta, tb);
 }
 
-static bool collect(loader *l, json_t *index, int depth, const char *ref,
-                    candidates *out)
+static bool entry_named(loader *l, json_t *desc, const char *want)
 {
-    json_t *manifests = gj_get(index, "manifests");
-    if (!json_is_array(manifests)) {
-        sink_error(l->sink, "index without a manifests list");
-        return false;
-    }
-    for (size_t i = 0; i < json_array_size(manifests); i++) {
-        json_t *d = json_array_get(manifests, i);
-        if (!json_is_object(d) || is_attachment(d))
-            continue;
-        const char *r = ref ? ref : copy(l, ref_of(d));
-        if (depth == 0 && l->want_ref && !ref_matches(l, r, l->want_ref))
-            continue;
-        const char *mt = gj_str(d, "mediaType");
-        if (is_index_type(mt)) {
-            if (depth + 1 >= IMG_MAX_INDEX_DEPTH) {
-                sink_error(l->sink, "indexes nested more than %d deep",
-                           IMG_MAX_INDEX_DEPTH);
-                return false;
-            }
-            json_t *sub = read_descriptor_json(l, d, "image index", &gj_index_doc, NULL);
-            if (!sub)
-                return false;
-            if (out->ndocs < sizeof(out->docs) / sizeof(out->docs[0]))
-                out->docs[out->ndocs++] = sub;
-            if (!json_is_object(sub) || !collect(l, sub, depth + 1, r, out))
-                return false;
-            continue;
+    json_t *ann = gj_get(desc, "annotations");
+    return ref_matches(l, gj_map_str(ann, "org.opencontainers.image.ref.name"),
+                       want) ||
+           ref_matches(l, gj_map_str(ann, "io.containerd.image.name"), want);
+}
+
+static int entry_order(const void *pa, const void *pb)
+{
+    const index_entry *x = pa, *y = pb;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Rank the entries for the wanted platform, drop those it does not accept
+ * and sort the rest (steps 1 and 2); returns how many are left. */
+static size_t rank_entries(loader *l, index_entry *es, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        img_platform p;
+        es[i].pos = i;
+        es[i].rank = INT_MAX;
+        if (desc_platform(l, es[i].desc, &p)) {
+            es[i].rank = platform_rank(l->a, &l->matcher, &p);
+            if (es[i].rank < 0)
+                continue;
         }
-        if (mt && !is_manifest_type(mt))
-            continue; /* an artifact */
-        candidate *c = ARENA_PUSH(l->a, out->items, out->n, out->cap);
-        c->desc = d;
-        c->platform = platform_of(l, d);
-        c->ref = r;
+        es[kept++] = es[i];
     }
-    return true;
+    qsort(es, kept, sizeof(index_entry), entry_order);
+    return kept;
 }
 
-/* "linux/arm64" matches "linux/arm64/v8"; a wanted variant must agree. */
-static bool platform_matches(const char *have, const char *want)
-{
-    if (!have)
-        return false;
-    size_t hl = strlen(have), wl = strlen(want);
-    if (hl == wl)
-        return strcmp(have, want) == 0;
-    const char *shorter = hl < wl ? have : want;
-    const char *longer = hl < wl ? want : have;
-    size_t sl = strlen(shorter);
-    if (strncmp(shorter, longer, sl) != 0 || longer[sl] != '/')
-        return false;
-    /* A missing variant matches only the default one, or any when the
-     * missing side is what the user asked for. */
-    if (shorter == want)
-        return true;
-    return strcmp(longer + sl + 1, "v8") == 0 &&
-           strstr(shorter, "/arm64") != NULL;
-}
-
-static const char *list_candidates(loader *l, const candidates *cs, bool refs)
+static void no_platform_error(loader *l, json_t *const *descs, size_t n,
+                              const char *where)
 {
     strbuf sb;
     sb_init(&sb);
-    for (size_t i = 0; i < cs->n; i++) {
-        const char *s = refs ? cs->items[i].ref : cs->items[i].platform;
-        sb_printf(&sb, "%s%s", i ? ", " : "", s ? s : "(unnamed)");
-    }
-    const char *r = sb_to_arena(&sb, l->a);
+    for (size_t i = 0; i < n; i++)
+        if (!is_attachment(descs[i]))
+            sb_printf(&sb, "%s%s", sb.len ? ", " : "",
+                      platform_text(l, descs[i]));
+    sink_error(l->sink, "no image for %s; %s has %s (choose one with "
+               "--platform)", l->want_platform, where,
+               sb.len ? sb.data : "nothing else");
     sb_free(&sb);
-    return r;
 }
 
-static json_t *choose(loader *l, candidates *cs, const char **ref_out)
+/* containerd refuses a manifest that looks like an index and the other
+ * way round (images.validateMediaType). */
+static bool document_is(loader *l, json_t *doc, bool want_index,
+                        const char *what)
 {
-    if (cs->n == 0) {
+    const char *mt = gj_str(doc, "mediaType");
+    bool wrong = want_index
+                     ? gj_has(doc, "config") ||
+                           json_array_size(gj_get(doc, "layers")) > 0 ||
+                           is_manifest_type(mt)
+                     : json_array_size(gj_get(doc, "manifests")) > 0 ||
+                           is_index_type(mt);
+    if (wrong)
+        sink_error(l->sink, "%s: the descriptor says %s, but the document is "
+                   "%s (containerd refuses it)", what,
+                   want_index ? "an index" : "a manifest",
+                   want_index ? "a manifest" : "an index");
+    return !wrong;
+}
+
+static bool follow(loader *l, json_t *desc, int depth, choice *out);
+
+/* Steps 1 to 3 on the entries of an index. */
+static bool pick(loader *l, json_t *manifests, int depth, const char *where,
+                 choice *out)
+{
+    size_t n = json_array_size(manifests);
+    index_entry *es = ARENA_ARRAY(l->a, index_entry, n + 1);
+    json_t **descs = ARENA_ARRAY(l->a, json_t *, n + 1);
+    for (size_t i = 0; i < n; i++)
+        es[i].desc = descs[i] = json_array_get(manifests, i);
+    size_t kept = rank_entries(l, es, n);
+    if (kept == 0) {
+        no_platform_error(l, descs, n, where);
+        return false;
+    }
+    return follow(l, es[0].desc, depth, out);
+}
+
+/* Step 3 for one entry. */
+static bool follow(loader *l, json_t *desc, int depth, choice *out)
+{
+    const char *mt = gj_str(desc, "mediaType");
+    if (is_manifest_type(mt)) {
+        img_platform p;
+        out->desc = desc;
+        out->check_config = !desc_platform(l, desc, &p);
+        return true;
+    }
+    if (!is_index_type(mt)) {
+        sink_error(l->sink, "the entry chosen for %s (%s) has the media type "
+                   "%s, neither an image manifest nor an index (containerd "
+                   "stops there)", l->want_platform,
+                   gj_str(desc, "digest") ? gj_str(desc, "digest") : "?",
+                   mt ? printable(l, mt) : "(none)");
+        return false;
+    }
+    if (depth + 1 >= IMG_MAX_INDEX_DEPTH) {
+        sink_error(l->sink, "indexes nested more than %d deep",
+                   IMG_MAX_INDEX_DEPTH);
+        return false;
+    }
+    const char *digest = NULL;
+    json_t *sub = read_descriptor_json(l, desc, "image index", &gj_index_doc,
+                                       &digest);
+    if (!sub)
+        return false;
+    out->docs[out->ndocs++] = sub;
+    const char *what = arena_printf(l->a, "image index %s", digest);
+    if (!document_is(l, sub, true, what))
+        return false;
+    json_t *manifests = gj_get(sub, "manifests");
+    if (!json_is_array(manifests)) {
+        sink_error(l->sink, "%s: no manifests list", what);
+        return false;
+    }
+    return pick(l, manifests, depth + 1, "the index", out);
+}
+
+/* index.json's entries: the images of the layout (see above). */
+static bool choose_image(loader *l, json_t *index, choice *out)
+{
+    json_t *manifests = gj_get(index, "manifests");
+    if (!json_is_array(manifests)) {
+        sink_error(l->sink, "index.json: no manifests list");
+        return false;
+    }
+    size_t n = json_array_size(manifests), k = 0;
+    json_t **roots = ARENA_ARRAY(l->a, json_t *, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        json_t *d = json_array_get(manifests, i);
+        if (!json_is_object(d) || is_attachment(d))
+            continue;
+        if (l->want_ref && !entry_named(l, d, l->want_ref))
+            continue;
+        roots[k++] = d;
+    }
+    if (k == 0) {
         if (l->want_ref)
             sink_error(l->sink, "no image named '%s' in the index",
                        l->want_ref);
         else
             sink_error(l->sink, "the index lists no image");
-        return NULL;
+        return false;
     }
-    size_t pick = 0, matches = 0;
-    if (cs->n == 1 && !l->sel->platform) {
-        matches = 1;
-    } else {
-        for (size_t i = 0; i < cs->n; i++)
-            if (platform_matches(cs->items[i].platform, l->want_platform) ||
-                (cs->n == 1 && !cs->items[i].platform)) {
-                if (!matches)
-                    pick = i;
-                matches++;
+    /* Two different images under one name: containerd keeps the last. */
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++) {
+            const char *a = name_of(roots[i]), *b = name_of(roots[j]);
+            const char *da = gj_str(roots[i], "digest");
+            const char *db = gj_str(roots[j], "digest");
+            if (a && b && !strcmp(a, b) && !(da && db && !strcmp(da, db))) {
+                sink_error(l->sink, "index.json names two different images "
+                           "'%s' (containerd keeps the last one imported)",
+                           printable(l, a));
+                return false;
             }
-    }
-    if (matches == 0) {
-        sink_error(l->sink, "no image for %s; the index has %s (choose one "
-                   "with --platform)", l->want_platform,
-                   list_candidates(l, cs, false));
-        return NULL;
-    }
-    if (matches > 1) {
-        bool same_ref = true;
-        for (size_t i = 1; i < cs->n; i++)
-            if (!cs->items[i].ref || !cs->items[0].ref ||
-                strcmp(cs->items[i].ref, cs->items[0].ref) != 0)
-                same_ref = false;
-        if (!same_ref) {
-            sink_error(l->sink, "several images for %s: %s (choose one with "
-                       "--ref or oci:DIR:REF)", l->want_platform,
-                       list_candidates(l, cs, true));
-            return NULL;
         }
+    json_t *chosen = roots[0];
+    if (k > 1 || l->sel->platform) {
+        index_entry *es = ARENA_ARRAY(l->a, index_entry, k + 1);
+        for (size_t i = 0; i < k; i++)
+            es[i].desc = roots[i];
+        size_t kept = rank_entries(l, es, k);
+        if (kept == 0) {
+            no_platform_error(l, roots, k, "the index");
+            return false;
+        }
+        for (size_t i = 1; i < kept; i++) {
+            const char *a = name_of(es[0].desc), *b = name_of(es[i].desc);
+            if (a && b && !strcmp(a, b))
+                continue;
+            strbuf sb;
+            sb_init(&sb);
+            for (size_t j = 0; j < kept; j++) {
+                const char *r = ref_of(es[j].desc);
+                sb_printf(&sb, "%s%s", j ? ", " : "",
+                          r ? printable(l, r) : "(unnamed)");
+            }
+            sink_error(l->sink, "several images for %s: %s (choose one with "
+                       "--ref or oci:DIR:REF)", l->want_platform, sb.data);
+            sb_free(&sb);
+            return false;
+        }
+        chosen = es[0].desc;
+        out->name = ref_of(chosen);
+        return follow(l, chosen, 0, out);
     }
-    *ref_out = cs->items[pick].ref;
-    return cs->items[pick].desc;
+    /* One image and no --platform: its own manifest, as it is. */
+    out->name = ref_of(chosen);
+    if (!follow(l, chosen, 0, out))
+        return false;
+    if (out->desc == chosen)
+        out->check_config = false;
+    return true;
 }
 
 static void add_tag(loader *l, const char *tag)
@@ -558,34 +730,29 @@ static void add_tag(loader *l, const char *tag)
 static bool load_oci(loader *l, const char *format)
 {
     l->img->format = format;
-    json_t *index = read_json_member(l, "index.json", "index.json", &gj_index_doc,
-                                     NULL, NULL);
+    json_t *index = read_json_member(l, "index.json", "index.json",
+                                     &gj_index_doc, NULL, NULL);
     if (!index)
         return false;
-    candidates cs = {0};
-    bool ok = json_is_object(index) && collect(l, index, 0, NULL, &cs);
-    if (!json_is_object(index))
-        sink_error(l->sink, "index.json: not a JSON object");
-    const char *ref = NULL;
-    json_t *desc = ok ? choose(l, &cs, &ref) : NULL;
+    choice ch = {0};
+    bool ok = choose_image(l, index, &ch);
     json_t *manifest = NULL;
     const char *digest = NULL;
-    if (desc) {
-        manifest = read_descriptor_json(l, desc, "image manifest",
+    if (ok) {
+        manifest = read_descriptor_json(l, ch.desc, "image manifest",
                                         &gj_manifest_doc, &digest);
-        if (manifest && json_is_object(manifest)) {
-            if (ref)
-                add_tag(l, ref);
-            ok = load_manifest(l, manifest, digest);
-        } else {
-            ok = false;
-        }
-    } else {
-        ok = false;
+        const char *what = arena_printf(l->a, "image manifest %s", digest);
+        ok = manifest && document_is(l, manifest, false, what);
+    }
+    if (ok) {
+        if (ch.name)
+            add_tag(l, ch.name);
+        l->check_config_platform = ch.check_config;
+        ok = load_manifest(l, manifest, digest);
     }
     json_decref(manifest);
-    for (size_t i = 0; i < cs.ndocs; i++)
-        json_decref(cs.docs[i]);
+    for (size_t i = 0; i < ch.ndocs; i++)
+        json_decref(ch.docs[i]);
     json_decref(index);
     return ok;
 }
@@ -673,18 +840,18 @@ static bool load_docker_archive(loader *l)
     if (!list)
         return false;
     bool ok = false;
-    json_t *entry = json_is_array(list) ? choose_docker_entry(l, list) : NULL;
+    json_t *item = json_is_array(list) ? choose_docker_entry(l, list) : NULL;
     if (!json_is_array(list))
         sink_error(l->sink, "manifest.json: not a JSON array");
-    if (!entry)
+    if (!item)
         goto out;
-    const char *config_path = gj_str(entry, "Config");
-    json_t *layers = gj_get(entry, "Layers");
+    const char *config_path = gj_str(item, "Config");
+    json_t *layers = gj_get(item, "Layers");
     if (!config_path || !json_is_array(layers)) {
         sink_error(l->sink, "manifest.json: entry without Config or Layers");
         goto out;
     }
-    json_t *tags = gj_get(entry, "RepoTags");
+    json_t *tags = gj_get(item, "RepoTags");
     for (size_t t = 0; t < json_array_size(tags); t++)
         if (json_is_string(json_array_get(tags, t)))
             add_tag(l, json_string_value(json_array_get(tags, t)));
@@ -806,6 +973,13 @@ bool image_open(arena *a, const char *input, const img_select *sel,
     enum input_kind kind = parse_input(a, input, &path, &ref);
     l.want_ref = ref ? ref : sel->ref;
     l.want_platform = sel->platform ? sel->platform : image_host_platform(a);
+    img_platform want;
+    if (!platform_parse(a, l.want_platform, &want)) {
+        sink_error(sink, "--platform: expected OS/ARCH[/VARIANT], not %s",
+                   l.want_platform);
+        return false;
+    }
+    platform_matcher_init(a, &l.matcher, &want);
 
     const char *err;
     if (!source_open(a, path, &out->src, &err)) {

@@ -447,11 +447,101 @@ def floods():
                             **ref("1.0"))])
 
 
+# -------------------------------------------------------- index choice
+
+def nested(name, entries):
+    """A layout whose index.json names one image, an index of `entries`
+    (manifest descriptors)."""
+    lay = Layout(name)
+    sub = json.dumps({"schemaVersion": 2, "mediaType": MT_INDEX,
+                      "manifests": entries(lay)}).encode()
+    lay.index([lay.desc(sub, MT_INDEX, **ref("1.0"))])
+    return lay
+
+
+def plat(os_, arch, variant=None):
+    p = {"os": os_, "architecture": arch}
+    if variant:
+        p["variant"] = variant
+    return {"platform": p}
+
+
+def index_choice():
+    attestation = {"annotations": {
+        "vnd.docker.reference.type": "attestation-manifest",
+        "vnd.docker.reference.digest": "sha256:" + "0" * 64}}
+    # A real image carrying BuildKit's attestation annotation, first:
+    # containerd picks the first entry for linux/amd64, whatever its
+    # annotations.
+    nested("index-annotated-first", lambda lay: [
+        lay.image([EVIL], platform=amd64(), **attestation),
+        lay.image([BENIGN], platform=amd64())])
+    # Only linux/386: platforms.Only(linux/amd64) runs 386 too.
+    nested("index-386-only", lambda lay: [
+        lay.image([EVIL], platform={"os": "linux", "architecture": "386"})])
+    # A platform without "os": containerd normalizes "" to the host's OS.
+    nested("index-os-omitted", lambda lay: [
+        lay.image([EVIL], platform={"architecture": "amd64"}),
+        lay.image([BENIGN], **plat("linux", "arm64"))])
+    # No platform: containerd reads the configuration's, here arm64.
+    arm_cfg = config_of(diff_ids=[digest(EVIL)], architecture="arm64")
+    nested("index-no-platform", lambda lay: [
+        lay.image([EVIL], config=arm_cfg)])
+    # arm/v5 then arm/v6, for arm/v7: v6 is preferred (the order of
+    # preference, not the index's).
+    nested("index-arm-order", lambda lay: [
+        lay.image([EVIL], **plat("linux", "arm", "v5")),
+        lay.image([BENIGN], **plat("linux", "arm", "v6"))])
+    # An entry of another media type first: containerd stops there.
+    nested("index-unknown-type-first", lambda lay: [
+        lay.desc(b'{"hello":"world"}', "application/vnd.example.thing+json",
+                 platform=amd64()),
+        lay.image([BENIGN], platform=amd64())])
+    # An attestation manifest (in-toto config) with a real platform, first.
+    def intoto_first(lay):
+        statement = b'{"_type":"https://in-toto.io/Statement/v0.1"}'
+        m = {"schemaVersion": 2, "mediaType": MT_MANIFEST,
+             "config": lay.desc(b"{}", "application/vnd.in-toto+json"),
+             "layers": [lay.desc(statement, "application/vnd.in-toto+json")]}
+        return [lay.desc(json.dumps(m).encode(), MT_MANIFEST,
+                         platform=amd64(), **attestation),
+                lay.image([BENIGN], platform=amd64())]
+    nested("index-intoto-first", intoto_first)
+    # BuildKit's layout: the image, then its attestation (unknown/unknown).
+    def buildkit(lay):
+        img = lay.image([BENIGN], platform=amd64())
+        statement = b'{"_type":"https://in-toto.io/Statement/v0.1"}'
+        m = {"schemaVersion": 2, "mediaType": MT_MANIFEST,
+             "config": lay.desc(b"{}", "application/vnd.in-toto+json"),
+             "layers": [lay.desc(statement, "application/vnd.in-toto+json")]}
+        att = dict(attestation)
+        att["annotations"] = dict(attestation["annotations"],
+                                  **{"vnd.docker.reference.digest":
+                                     img["digest"]})
+        return [img, lay.desc(json.dumps(m).encode(), MT_MANIFEST,
+                              **plat("unknown", "unknown"), **att)]
+    nested("index-buildkit", buildkit)
+    # Two different images under one name in index.json.
+    lay = Layout("index-same-name")
+    name = {"annotations": {"io.containerd.image.name":
+                            "docker.io/library/app:1.0",
+                            "org.opencontainers.image.ref.name": "1.0"}}
+    lay.index([lay.image([BENIGN], **name), lay.image([EVIL], **name)])
+    # A manifest descriptor whose document is an index too.
+    lay = Layout("index-manifest-is-index")
+    cfg = config_of(diff_ids=[digest(BENIGN)])
+    m = {"schemaVersion": 2, "mediaType": MT_MANIFEST,
+         "config": lay.desc(cfg, MT_CONFIG), "layers": [lay.layer(BENIGN)],
+         "manifests": [lay.image([EVIL], platform=amd64())]}
+    lay.index([lay.desc(json.dumps(m).encode(), MT_MANIFEST, **ref("1.0"))])
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     json_keys()
     users()
+    index_choice()
     files_of_input()
     many_layers()
     repeated_layers()

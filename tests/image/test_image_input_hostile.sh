@@ -49,9 +49,11 @@ rules() {
 print(" ".join(sorted(f["rule"] for f in json.load(open(sys.argv[1]))["findings"])))' "$TMP/out"
 }
 
-# refused INPUT TEXT: exit 2 with one error line that says TEXT.
+# refused "[OPTIONS] INPUT" TEXT: exit 2 with one error line that says
+# TEXT (the first argument is split at blanks).
 refused() {
-    run 2 "$1"
+    # shellcheck disable=SC2086
+    run 2 $1
     expect_contains "$TMP/err" "$2"
     [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "$1: not one line: $(cat "$TMP/err")"
 }
@@ -95,6 +97,40 @@ run 0 "$IN/json-user-long-s"
 # A field of another JSON type: Go's Unmarshal fails, containerd refuses.
 refused "$IN/json-user-number" 'config.User is a number, where Go reads a string'
 refused "$IN/json-layers-object" 'layers is an object, where Go reads an array'
+
+# ---------------------------------------------------------- index choice
+# containerd (images.Manifest with platforms.Only) keeps the entries whose
+# platform it accepts and those without one, sorts them by its order of
+# preference (entries without a platform last), follows the first only,
+# and checks the configuration of a manifest whose entry had no platform.
+has_secret="any(f['rule'] == 'image-secret-content' for f in d['findings'])"
+# BuildKit's attestation annotation does not make a real image an
+# attachment: the first linux/amd64 entry is the one that runs.
+run 1 --platform linux/amd64 "$IN/index-annotated-first"
+json_check "$TMP/out" 'd["errors"] == []' "$has_secret"
+# amd64 runs 386 images.
+run 1 --platform linux/amd64 "$IN/index-386-only"
+json_check "$TMP/out" 'd["errors"] == []' "$has_secret"
+# A platform without an os is the host's os (linux).
+run 1 --platform linux/amd64 "$IN/index-os-omitted"
+json_check "$TMP/out" 'd["errors"] == []' "$has_secret"
+# An entry without a platform whose configuration says arm64.
+refused "--platform linux/amd64 $IN/index-no-platform" 'no image for linux/amd64: manifest sha256:'
+expect_contains "$TMP/err" 'has no platform in its index, and its configuration says linux/arm64'
+run 1 --platform linux/arm64 "$IN/index-no-platform"
+# For arm/v7, arm/v6 is preferred to arm/v5 (listed first).
+run 0 --platform linux/arm/v7 "$IN/index-arm-order"
+# containerd stops at an entry it cannot read, or that is no image.
+refused "--platform linux/amd64 $IN/index-unknown-type-first" 'neither an image manifest nor an index (containerd stops there)'
+refused "--platform linux/amd64 $IN/index-intoto-first" 'an artifact (config media type application/vnd.in-toto+json), not a container image'
+# BuildKit's own layout: the attestation (unknown/unknown) is never chosen
+# nor listed.
+run 0 --platform linux/amd64 "$IN/index-buildkit"
+refused "--platform linux/s390x $IN/index-buildkit" 'no image for linux/s390x; the index has linux/amd64 (choose one with --platform)'
+# Two images named app:1.0: containerd keeps the last imported.
+refused "$IN/index-same-name" "index.json names two different images 'docker.io/library/app:1.0' (containerd keeps the last one imported)"
+# A manifest that is an index too (validateMediaType).
+refused "$IN/index-manifest-is-index" 'the descriptor says a manifest, but the document is an index (containerd refuses it)'
 
 # ---------------------------------------------------------------- users
 # containerd (oci.WithUser) and runc split User at ':' and read the user
