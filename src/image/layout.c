@@ -353,6 +353,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
                                        &gj_config_doc, &img->config_digest);
     if (!cfg)
         return false;
+    img->config_member = blob_member(l, img->config_digest);
     if (l->check_config_platform && !config_platform_ok(l, cfg, what)) {
         json_decref(cfg);
         return false;
@@ -866,6 +867,7 @@ static bool load_docker_archive(loader *l)
     if (!cfg)
         goto out;
     img->config_digest = digest_from_path(l, config_path, ".json");
+    img->config_member = copy(l, config_path);
     verify_json_blob(l, "image configuration", img->config_digest, raw,
                      raw_len, -1);
     size_t ndiff;
@@ -962,6 +964,115 @@ static enum input_kind parse_input(arena *a, const char *input,
     return INPUT_AUTO;
 }
 
+/* ------------------------------------------------- both formats at once */
+
+/*
+ * Docker 25 and later write an OCI layout (oci-layout, index.json, blobs)
+ * and a docker-archive manifest.json in one archive. containerd's importer
+ * (and Docker's containerd store) reads the OCI layout whenever oci-layout
+ * names a version; Docker's classic store reads manifest.json. Both are
+ * read, and the archive is refused when they do not name the same
+ * configuration and the same layer files.
+ */
+
+/* oci-layout's imageLayoutVersion ("" when absent); false when refused. */
+static bool read_layout_version(loader *l, const char **version)
+{
+    *version = "";
+    if (!source_has(&l->img->src, "oci-layout"))
+        return true;
+    json_t *doc = read_json_member(l, "oci-layout", "oci-layout",
+                                   &gj_oci_layout_doc, NULL, NULL);
+    if (!doc)
+        return false;
+    const char *v = gj_str(doc, "imageLayoutVersion");
+    *version = v ? copy(l, v) : "";
+    json_decref(doc);
+    if (**version && strcmp(*version, "1.0.0") != 0) {
+        sink_error(l->sink, "oci-layout: image layout version %s, which "
+                   "containerd does not read (it reads 1.0.0)",
+                   printable(l, *version));
+        return false;
+    }
+    return true;
+}
+
+/* How the two readings differ, or NULL. */
+static const char *difference(loader *l, const img_image *docker,
+                              const img_image *oci)
+{
+    const img_source *src = &docker->src;
+    if (!docker->config_member || !oci->config_member ||
+        !source_same_file(src, docker->config_member, oci->config_member))
+        return arena_printf(l->a, "manifest.json's configuration is %s, the "
+                            "OCI manifest's is %s",
+                            printable(l, docker->config_member
+                                             ? docker->config_member
+                                             : "(none)"),
+                            oci->config_member ? oci->config_member
+                                               : "(none)");
+    if (docker->nlayers != oci->nlayers)
+        return arena_printf(l->a, "manifest.json lists %zu layers, the OCI "
+                            "manifest %zu", docker->nlayers, oci->nlayers);
+    for (size_t i = 0; i < docker->nlayers; i++) {
+        const char *a = docker->layers[i].member, *b = oci->layers[i].member;
+        if (!a || !b || !source_same_file(src, a, b))
+            return arena_printf(l->a, "layer %zu is %s in manifest.json and "
+                                "%s in the OCI manifest", i,
+                                a ? printable(l, a) : "(none)",
+                                b ? b : "(none)");
+    }
+    return NULL;
+}
+
+/* Add the findings of `from` that `to` does not have yet (both readings
+ * verify the configuration they share). */
+static void merge_findings(img_findings *to, const img_findings *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const img_finding *f = &from->items[i];
+        bool seen = false;
+        for (size_t k = 0; k < to->n && !seen; k++)
+            seen = !strcmp(to->items[k].rule, f->rule) &&
+                   !strcmp(to->items[k].message, f->message);
+        if (!seen)
+            findings_add(to, f->rule, f->layer, f->path, f->kind, "%s",
+                         f->message);
+    }
+}
+
+static bool load_both(loader *l, const char *oci_format)
+{
+    if (!source_has(&l->img->src, "index.json")) {
+        sink_error(l->sink, "index.json: missing, but oci-layout says this "
+                   "is an OCI layout (containerd refuses it; Docker's classic "
+                   "store would read manifest.json)");
+        return false;
+    }
+    if (!load_docker_archive(l))
+        return false;
+    img_image oci = {.name = l->img->name, .src = l->img->src};
+    img_sink side = {.report = l->sink->report, .name = l->sink->name};
+    findings_init(&side.findings, l->a, l->sink->findings.cfg);
+    loader lo = *l;
+    lo.img = &oci;
+    lo.sink = &side;
+    bool ok = load_oci(&lo, oci_format);
+    merge_findings(&l->sink->findings, &side.findings);
+    if (!ok) {
+        l->sink->failed = true; /* the reason is in the report */
+        return false;
+    }
+    const char *diff = difference(l, l->img, &oci);
+    if (diff) {
+        sink_error(l->sink, "manifest.json and the OCI layout (index.json) "
+                   "describe different images: %s (Docker's classic store "
+                   "loads manifest.json, containerd the OCI layout)", diff);
+        return false;
+    }
+    return true;
+}
+
 bool image_open(arena *a, const char *input, const img_select *sel,
                 img_sink *sink, img_image *out)
 {
@@ -988,6 +1099,9 @@ bool image_open(arena *a, const char *input, const img_select *sel,
     }
     bool has_manifest = source_has(&out->src, "manifest.json");
     bool has_index = source_has(&out->src, "index.json");
+    const char *layout_version;
+    if (!read_layout_version(&l, &layout_version))
+        return false;
     if (kind == INPUT_AUTO) {
         if (has_manifest)
             kind = INPUT_DOCKER_ARCHIVE;
@@ -999,11 +1113,14 @@ bool image_open(arena *a, const char *input, const img_select *sel,
             return false;
         }
     }
-    if (kind == INPUT_DOCKER_ARCHIVE)
-        return load_docker_archive(&l);
     if (!out->src.is_dir && kind == INPUT_OCI)
         kind = INPUT_OCI_ARCHIVE;
-    return load_oci(&l, kind == INPUT_OCI ? "oci" : "oci-archive");
+    const char *oci_format = kind == INPUT_OCI ? "oci" : "oci-archive";
+    if (has_manifest && *layout_version)
+        return load_both(&l, oci_format);
+    if (kind == INPUT_DOCKER_ARCHIVE)
+        return load_docker_archive(&l);
+    return load_oci(&l, oci_format);
 }
 
 void image_close(img_image *img)

@@ -369,6 +369,26 @@ bool source_has(const img_source *src, const char *member)
     return tar_index_find(&src->index, member) != NULL;
 }
 
+bool source_same_file(const img_source *src, const char *a, const char *b)
+{
+    blob_loc la, lb;
+    const char *err;
+    if (!source_locate(src, a, &la, &err))
+        return false;
+    if (!source_locate(src, b, &lb, &err)) {
+        blob_loc_close(&la);
+        return false;
+    }
+    bool same = la.off == lb.off && la.len == lb.len;
+    struct stat sa, sb;
+    if (src->is_dir)
+        same = fstat(la.fd, &sa) == 0 && fstat(lb.fd, &sb) == 0 &&
+               sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    blob_loc_close(&la);
+    blob_loc_close(&lb);
+    return same;
+}
+
 bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,
                    const char **err)
 {

@@ -58,6 +58,10 @@ bool source_has(const img_source *src, const char *member);
 bool source_locate(const img_source *src, const char *member, blob_loc *loc,
                    const char **err);
 
+/* Are members a and b the same file (the same bytes of the archive, the
+ * same inode of the directory)? False when either cannot be located. */
+bool source_same_file(const img_source *src, const char *a, const char *b);
+
 /* Read all of a location into the arena, NUL-terminated; false when it is
  * larger than `max` or cannot be read. */
 bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,

@@ -536,12 +536,56 @@ def index_choice():
     lay.index([lay.desc(json.dumps(m).encode(), MT_MANIFEST, **ref("1.0"))])
 
 
+# ------------------------------------------- docker-archive and OCI layout
+
+def both(name, docker_layers, oci_layers, docker_user="10001",
+         oci_user="10001", layout=b'{"imageLayoutVersion": "1.0.0"}',
+         index=True):
+    """An archive as Docker 25 writes it: an OCI layout and a
+    manifest.json whose paths point into blobs/; here they may
+    disagree."""
+    lay = Layout("work-" + name)
+    lay.write("oci-layout", layout)
+    plains = sorted(set(docker_layers + oci_layers))
+    ldesc = {p: lay.layer(p) for p in plains}
+    # One configuration for both, unless the users differ (a config's
+    # diff_ids name the OCI layers; manifest.json's paths are digests).
+    ocfg = config_of(oci_user, [digest(p) for p in oci_layers])
+    dcfg = lay.desc(ocfg if docker_user == oci_user else
+                    config_of(docker_user, [digest(p) for p in oci_layers]),
+                    MT_CONFIG)
+    mdesc = lay.manifest(ocfg, [ldesc[p] for p in oci_layers], annotations={
+        "io.containerd.image.name": "docker.io/library/app:1.0",
+        "org.opencontainers.image.ref.name": "1.0"})
+    if index:
+        lay.index([mdesc])
+    blob = lambda d: "blobs/sha256/" + d["digest"].split(":")[1]
+    with open(os.path.join(lay.path, "manifest.json"), "w") as f:
+        json.dump([{"Config": blob(dcfg), "RepoTags": ["app:1.0"],
+                    "Layers": [blob(ldesc[p]) for p in docker_layers]}], f)
+    tar_dir(lay.path, os.path.join(OUT, name + ".tar"))
+    shutil.rmtree(lay.path)
+
+
+def docker_and_oci():
+    both("both-agree", [BENIGN, EVIL], [BENIGN, EVIL])
+    both("both-differ-layer", [BENIGN], [EVIL])
+    both("both-differ-count", [BENIGN], [BENIGN, EVIL])
+    both("both-differ-config", [BENIGN], [BENIGN], oci_user="0")
+    both("both-no-index", [BENIGN], [EVIL], index=False)
+    both("both-layout-version", [BENIGN], [EVIL],
+         layout=b'{"imageLayoutVersion": "2.0.0"}')
+    # oci-layout without a version: containerd reads manifest.json too.
+    both("both-layout-empty", [BENIGN], [EVIL], layout=b"{}")
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     json_keys()
     users()
     index_choice()
+    docker_and_oci()
     files_of_input()
     many_layers()
     repeated_layers()

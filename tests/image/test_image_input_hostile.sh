@@ -132,6 +132,21 @@ refused "$IN/index-same-name" "index.json names two different images 'docker.io/
 # A manifest that is an index too (validateMediaType).
 refused "$IN/index-manifest-is-index" 'the descriptor says a manifest, but the document is an index (containerd refuses it)'
 
+# ------------------------------------------- docker-archive and OCI layout
+# Docker 25+ writes both; containerd's importer (and Docker's containerd
+# store) reads the OCI layout when oci-layout names a version, Docker's
+# classic store reads manifest.json. bosun reads both and refuses an
+# archive whose two readings differ.
+run 1 "$IN/both-agree.tar"
+json_check "$TMP/out" 'd["errors"] == []' "$has_secret"
+refused "$IN/both-differ-layer.tar" 'manifest.json and the OCI layout (index.json) describe different images: layer 0 is blobs/sha256/'
+refused "$IN/both-differ-count.tar" 'describe different images: manifest.json lists 1 layers, the OCI manifest 2'
+refused "$IN/both-differ-config.tar" "describe different images: manifest.json's configuration is blobs/sha256/"
+refused "$IN/both-no-index.tar" 'index.json: missing, but oci-layout says this is an OCI layout'
+refused "$IN/both-layout-version.tar" 'oci-layout: image layout version 2.0.0, which containerd does not read'
+# oci-layout without a version: both read manifest.json.
+run 0 "$IN/both-layout-empty.tar"
+
 # ---------------------------------------------------------------- users
 # containerd (oci.WithUser) and runc split User at ':' and read the user
 # part with strconv.Atoi: empty is uid 0, a sign is allowed, and
