@@ -153,7 +153,10 @@ const rule_def rule_root_user = {
             "UID in group 0, so an image that works without root runs "
             "everywhere. bosun follows the stage that becomes the image "
             "(the last one, or --target) through the stages it is built "
-            "FROM, and expands ARG and ENV values in USER.",
+            "FROM, and expands ARG and ENV values in USER. USER is read as "
+            "containerd and runc read it: an empty user part (USER :1000), "
+            "a signed zero (USER +0) and a multiple of 2^32 (USER "
+            "4294967296, which older containerd truncates to 0) are root.",
         .bad = "FROM debian:12.5\nRUN useradd app\nCMD [\"app\"]",
         .good = "FROM debian:12.5\nRUN useradd -u 10001 app\nUSER 10001\n"
                 "CMD [\"app\"]",
