@@ -640,6 +640,35 @@ static bool follow(loader *l, json_t *desc, int depth, choice *out)
     return pick(l, manifests, depth + 1, "the index", out);
 }
 
+typedef struct named {
+    const char *name, *digest;
+} named;
+
+static int named_order(const void *pa, const void *pb)
+{
+    const named *x = pa, *y = pb;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->digest, y->digest);
+}
+
+/* A name that two entries with different digests carry, or NULL. */
+static const char *same_name(loader *l, json_t *const *roots, size_t k)
+{
+    named *ns = ARENA_ARRAY(l->a, named, k + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        const char *name = name_of(roots[i]), *d = gj_str(roots[i], "digest");
+        if (name)
+            ns[n++] = (named){name, d ? d : ""};
+    }
+    qsort(ns, n, sizeof(named), named_order);
+    for (size_t i = 1; i < n; i++)
+        if (!strcmp(ns[i - 1].name, ns[i].name) &&
+            strcmp(ns[i - 1].digest, ns[i].digest) != 0)
+            return ns[i].name;
+    return NULL;
+}
+
 /* index.json's entries: the images of the layout (see above). */
 static bool choose_image(loader *l, json_t *index, choice *out)
 {
@@ -666,19 +695,13 @@ static bool choose_image(loader *l, json_t *index, choice *out)
             sink_error(l->sink, "the index lists no image");
         return false;
     }
-    /* Two different images under one name: containerd keeps the last. */
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++) {
-            const char *a = name_of(roots[i]), *b = name_of(roots[j]);
-            const char *da = gj_str(roots[i], "digest");
-            const char *db = gj_str(roots[j], "digest");
-            if (a && b && !strcmp(a, b) && !(da && db && !strcmp(da, db))) {
-                sink_error(l->sink, "index.json names two different images "
-                           "'%s' (containerd keeps the last one imported)",
-                           printable(l, a));
-                return false;
-            }
-        }
+    const char *dup = same_name(l, roots, k);
+    if (dup) {
+        sink_error(l->sink, "index.json names two different images '%s' "
+                   "(containerd keeps the last one imported)",
+                   printable(l, dup));
+        return false;
+    }
     json_t *chosen = roots[0];
     if (k > 1 || l->sel->platform) {
         index_entry *es = ARENA_ARRAY(l->a, index_entry, k + 1);

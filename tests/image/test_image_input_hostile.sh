@@ -164,8 +164,10 @@ for name in config-null config-missing; do
 done
 
 # ------------------------------------------------ files of the input
-# Go's os.Open (Docker, containerd) blocks on a FIFO like open(2) does;
-# bosun opens without blocking and refuses anything but a regular file.
+# open(2) of a FIFO waits for a writer, forever (Go's os.Open as well: a
+# tool reading an OCI directory with it, like skopeo's oci: transport,
+# hangs); bosun opens without blocking and refuses anything but a regular
+# file.
 refused "$IN/fifo-index" 'index.json: a FIFO, not a regular file'
 refused "$IN/fifo-config" 'image configuration sha256:'
 expect_contains "$TMP/err" 'a FIFO, not a regular file'
@@ -178,8 +180,12 @@ expect_contains "$TMP/err" 'a FIFO, not a regular file'
 mkfifo "$TMP/input.fifo"
 refused "$TMP/input.fifo" 'not a directory or a regular file'
 
-# Links out of the image directory: nothing outside is opened, so none of
-# its bytes shows, and an outside tar is not scanned as a layer.
+# Links out of the image directory. containerd's importer reads archives,
+# whose links can only name other members; a directory read with Go's
+# os.Open (skopeo's oci: transport) follows a link anywhere, so what bosun
+# would check is not the image. bosun resolves members beneath the
+# directory only: nothing outside is opened, none of its bytes shows, and
+# an outside tar is not scanned as a layer.
 refused "$IN/link-index-out" 'index.json: a symbolic link (or ..) that leads out of the image directory'
 run 2 "$IN/link-blob-out"
 expect_contains "$TMP/err" 'layer 0 (sha256:'
