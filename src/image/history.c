@@ -1,9 +1,11 @@
 #include "image/history.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "lint/config.h"
 #include "report/report.h"
@@ -19,37 +21,73 @@ void history_doc_free(history_doc *d)
     memset(d, 0, sizeof(*d));
 }
 
-static void free_list(char **items, size_t n)
+/* ------------------------------------------------------------ name sets */
+
+/* A set of names, so that a history of 200,000 ENV entries is not
+ * 200,000 scans of a list. */
+static void set_free(name_set *s)
 {
-    for (size_t i = 0; i < n; i++)
-        free(items[i]);
-    free(items);
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slots[i]);
+    free(s->slots);
+    memset(s, 0, sizeof(*s));
+}
+
+static uint64_t set_hash(const name_set *s, const char *name, size_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ s->seed; /* FNV-1a, seeded */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+    h ^= h >> 33; /* mix the high bits into the slot index */
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
+static char **set_slot(const name_set *s, const char *name, size_t len)
+{
+    size_t i = (size_t)set_hash(s, name, len) & (s->cap - 1);
+    while (s->slots[i] && !(strlen(s->slots[i]) == len &&
+                            memcmp(s->slots[i], name, len) == 0))
+        i = (i + 1) & (s->cap - 1);
+    return &s->slots[i];
+}
+
+static bool set_has(const name_set *s, const char *name, size_t len)
+{
+    return s->cap && *set_slot(s, name, len);
+}
+
+static void set_add(name_set *s, const char *name, size_t len)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        name_set bigger = {.cap = s->cap ? 2 * s->cap : 64, .seed = s->seed};
+        if (!s->cap && getentropy(&bigger.seed, sizeof(bigger.seed)) != 0)
+            bigger.seed = (uint64_t)(uintptr_t)s;
+        bigger.slots = xcalloc(bigger.cap, sizeof(char *));
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slots[i])
+                *set_slot(&bigger, s->slots[i], strlen(s->slots[i])) =
+                    s->slots[i];
+        bigger.n = s->n;
+        free(s->slots);
+        *s = bigger;
+    }
+    char **slot = set_slot(s, name, len);
+    if (*slot)
+        return;
+    *slot = xstrndup(name, len);
+    s->n++;
 }
 
 void history_state_free(history_state *st)
 {
-    free_list(st->args, st->nargs);
-    free_list(st->env_names, st->nenv_names);
-    memset(st, 0, sizeof(*st));
-}
-
-static bool list_has(char *const *items, size_t n, const char *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strlen(items[i]) == len && memcmp(items[i], s, len) == 0)
-            return true;
-    return false;
-}
-
-static void list_add(char ***items, size_t *n, const char *s, size_t len)
-{
-    *items = xreallocarray(*items, *n + 1, sizeof(char *));
-    (*items)[(*n)++] = xstrndup(s, len);
+    set_free(&st->args);
+    set_free(&st->env_names);
 }
 
 bool history_sets_env(const history_state *st, const char *name, size_t len)
 {
-    return list_has(st->env_names, st->nenv_names, name, len);
+    return set_has(&st->env_names, name, len);
 }
 
 /* Append text (lines ending in '\n') made for history entry `index`. */
@@ -178,14 +216,13 @@ static void put_pair(void *ctx, const char *name, size_t nlen,
 {
     pair_ctx *p = ctx;
     if (p->is_env) {
-        if (!history_sets_env(p->st, name, nlen))
-            list_add(&p->st->env_names, &p->st->nenv_names, name, nlen);
+        set_add(&p->st->env_names, name, nlen);
     } else {
         /* Declare each build argument once. */
         size_t klen = nlen + 1 + vlen;
-        if (list_has(p->st->args, p->st->nargs, name, klen))
+        if (set_has(&p->st->args, name, klen))
             return;
-        list_add(&p->st->args, &p->st->nargs, name, klen);
+        set_add(&p->st->args, name, klen);
     }
     sb_append(p->line, " ", 1);
     sb_append(p->line, name, nlen);
@@ -212,8 +249,8 @@ static const char *emit_assignments(history_doc *d, history_state *st,
         if (nlen && is_env && *v) {
             put_pair(&p, s, nlen, v, strlen(v));
         } else if (nlen && !is_env && !*v &&
-                   !list_has(st->args, st->nargs, s, nlen)) {
-            list_add(&st->args, &st->nargs, s, nlen);
+                   !set_has(&st->args, s, nlen)) {
+            set_add(&st->args, s, nlen);
             sb_putc(&line, ' ');
             sb_append(&line, s, nlen);
             p.n++;
@@ -476,6 +513,85 @@ void history_append_env(history_doc *d, const char *name, size_t name_len,
 
 /* -------------------------------------------------------------- linting */
 
+/*
+ * Memory stays bounded whatever the configuration (it may hold 200,000
+ * history entries in its 16 MiB): the lint engine keeps every instruction
+ * and finding of what it lints, so the rebuilt text is linted in pieces of
+ * HISTORY_CHUNK_ENTRIES entries (or HISTORY_CHUNK_BYTES of text), and each
+ * rule's findings are listed up to IMG_FINDINGS_PER_LAYER, as layers' are,
+ * the rest counted in one summary finding. Real images have at most a few
+ * hundred entries: one piece, linted as a whole. (A piece is linted without
+ * the instructions of the pieces before it.)
+ */
+#define HISTORY_CHUNK_ENTRIES 4096
+#define HISTORY_CHUNK_BYTES (2u << 20)
+
+/* Findings of one rule listed so far, and dropped over the cap. */
+typedef struct cap_count {
+    char *rule;
+    bosun_severity severity;
+    size_t listed, dropped;
+} cap_count;
+
+typedef struct history_cap {
+    cap_count *items;
+    size_t n;
+} history_cap;
+
+static void cap_free(history_cap *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->items[i].rule);
+    free(c->items);
+    memset(c, 0, sizeof(*c));
+}
+
+/* May one more finding of this rule be listed? */
+static bool cap_take(history_cap *c, const bosun_finding *f)
+{
+    cap_count *k = NULL;
+    for (size_t i = 0; i < c->n && !k; i++)
+        if (strcmp(c->items[i].rule, f->rule) == 0)
+            k = &c->items[i];
+    if (!k) {
+        c->items = xreallocarray(c->items, c->n + 1, sizeof(cap_count));
+        k = &c->items[c->n++];
+        k->rule = xstrdup(f->rule);
+        k->severity = f->severity;
+        k->listed = k->dropped = 0;
+    }
+    if (k->listed == IMG_FINDINGS_PER_LAYER) {
+        k->dropped++;
+        return false;
+    }
+    k->listed++;
+    return true;
+}
+
+/* One finding per rule for what the cap left out of `where`. */
+static void cap_report(const img_image *img, const history_cap *c,
+                       const char *where, bosun_report *r)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (!c->items[i].dropped)
+            continue;
+        char msg[300];
+        snprintf(msg, sizeof(msg), "%zu more %s findings in %s are not "
+                 "listed (the first %d are)", c->items[i].dropped,
+                 c->items[i].rule, where, IMG_FINDINGS_PER_LAYER);
+        bosun_finding out = {
+            .rule = c->items[i].rule,
+            .severity = c->items[i].severity,
+            .file = img->name,
+            .message = msg,
+            .layer_index = -1,
+            .deleted_in_layer = -1,
+            .history_index = -1,
+        };
+        report_add_finding(r, &out);
+    }
+}
+
 /* Lint the rebuilt text; false when it does not parse. */
 static bool lint_doc(const bosun_config *cfg, const char *name,
                      const history_doc *d, bosun_report *out)
@@ -487,10 +603,13 @@ static bool lint_doc(const bosun_config *cfg, const char *name,
 }
 
 static void move_findings(const img_image *img, const history_doc *d,
-                          bosun_report *from, bosun_report *to)
+                          bosun_report *from, history_cap *cap,
+                          bosun_report *to)
 {
     for (size_t i = 0; i < bosun_report_count(from); i++) {
         bosun_finding f = *bosun_report_finding(from, i);
+        if (!cap_take(cap, &f))
+            continue;
         int entry = f.line >= 1 && f.line <= d->nlines
                         ? d->line_entry[f.line - 1]
                         : -1;
@@ -508,26 +627,24 @@ static void move_findings(const img_image *img, const history_doc *d,
 }
 
 static void lint_and_move(const img_image *img, const bosun_config *cfg,
-                          const history_doc *d, bosun_report *r)
+                          const history_doc *d, history_cap *cap,
+                          bosun_report *r)
 {
     if (d->text.len == 0)
         return;
     bosun_report *tmp = bosun_report_new();
     bool ok = lint_doc(cfg, img->name, d, tmp);
     if (ok) {
-        move_findings(img, d, tmp, r);
+        move_findings(img, d, tmp, cap, r);
         bosun_report_free(tmp);
         return;
     }
     bosun_report_free(tmp);
     /* One entry does not parse: lint them one at a time, losing only it. */
     size_t line = 0;
+    const char *start = d->text.data;
     while (line < d->nlines) {
         int entry = d->line_entry[line];
-        size_t first = line;
-        const char *start = d->text.data;
-        for (size_t k = 0; k < first; k++)
-            start = strchr(start, '\n') + 1;
         const char *end = start;
         while (line < d->nlines && d->line_entry[line] == entry) {
             end = strchr(end, '\n') + 1;
@@ -538,10 +655,20 @@ static void lint_and_move(const img_image *img, const bosun_config *cfg,
         emit(&one, entry, start, (size_t)(end - start));
         tmp = bosun_report_new();
         if (lint_doc(cfg, img->name, &one, tmp))
-            move_findings(img, &one, tmp, r);
+            move_findings(img, &one, tmp, cap, r);
         bosun_report_free(tmp);
         history_doc_free(&one);
+        start = end;
     }
+}
+
+/* Lint what `d` holds and empty it for the next piece. */
+static void flush(const img_image *img, const bosun_config *cfg,
+                  history_doc *d, history_cap *cap, bosun_report *r)
+{
+    lint_and_move(img, cfg, d, cap, r);
+    history_doc_free(d);
+    sb_init(&d->text);
 }
 
 void history_check(const img_image *img, const bosun_config *cfg,
@@ -553,22 +680,37 @@ void history_check(const img_image *img, const bosun_config *cfg,
     history_doc doc = {0};
     sb_init(&doc.text);
     history_state st = {0};
-    for (size_t i = 0; i < img->nhistory; i++)
+    history_cap cap = {0};
+    size_t pending = 0;
+    for (size_t i = 0; i < img->nhistory; i++) {
         history_append(&doc, &st, img->history[i].created_by, (int)i);
-    lint_and_move(img, cfg, &doc, r);
+        if (++pending == HISTORY_CHUNK_ENTRIES ||
+            doc.text.len >= HISTORY_CHUNK_BYTES) {
+            flush(img, cfg, &doc, &cap, r);
+            pending = 0;
+        }
+    }
+    flush(img, cfg, &doc, &cap, r);
+    cap_report(img, &cap, "the image's history", r);
+    cap_free(&cap);
 
     /* Env entries no history entry set (base images, other tools). */
-    history_doc env = {0};
-    sb_init(&env.text);
+    pending = 0;
     for (size_t i = 0; i < img->nenv; i++) {
         const char *e = img->env[i], *eq = strchr(e, '=');
         size_t nlen = eq ? (size_t)(eq - e) : strlen(e);
         if (nlen == 0 || history_sets_env(&st, e, nlen) || !eq)
             continue;
-        history_append_env(&env, e, nlen, eq + 1);
+        history_append_env(&doc, e, nlen, eq + 1);
+        if (++pending == HISTORY_CHUNK_ENTRIES ||
+            doc.text.len >= HISTORY_CHUNK_BYTES) {
+            flush(img, cfg, &doc, &cap, r);
+            pending = 0;
+        }
     }
-    lint_and_move(img, cfg, &env, r);
-    history_doc_free(&env);
+    flush(img, cfg, &doc, &cap, r);
+    cap_report(img, &cap, "the image's Env", r);
+    cap_free(&cap);
     history_doc_free(&doc);
     history_state_free(&st);
 }

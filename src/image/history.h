@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bosun/bosun.h"
 #include "image/image.h"
@@ -33,11 +34,15 @@ void history_doc_free(history_doc *d);
  * as BuildKit repeats the "|N NAME=value" prefix on every RUN, each is
  * declared once) and the names ENV instructions set.
  */
+typedef struct name_set {
+    char **slots;              /* open addressing; NULL: free */
+    size_t cap, n;
+    uint64_t seed;             /* so that no input can make names collide */
+} name_set;
+
 typedef struct history_state {
-    char **args;
-    size_t nargs;
-    char **env_names;
-    size_t nenv_names;
+    name_set args;             /* "NAME=value" */
+    name_set env_names;
 } history_state;
 
 void history_state_free(history_state *st);

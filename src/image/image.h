@@ -43,6 +43,7 @@ typedef struct img_image {
     size_t nlayers;
 
     const char *config_digest;
+    const char *config_member; /* where the configuration is in the input */
     bool has_user;
     const char *user;          /* config User ("" when empty) */
     const char **env;          /* config Env, "NAME=value" */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dockerfile/reference.h"
@@ -20,6 +21,7 @@
 #include "lint/config.h"
 #include "report/report.h"
 #include "rules/rule.h"
+#include "util/userspec.h"
 #include "util/xalloc.h"
 
 /* Most layers scanned in one image (Docker stops at 127). */
@@ -39,6 +41,7 @@
 typedef struct scan_run {
     img_image *img;
     layer_result *results;
+    uint64_t *size;           /* per layer: its blob's size */
     size_t *order;            /* layers to scan, largest first */
     size_t norder;
     scan_options opt;
@@ -83,6 +86,21 @@ static void help_layer(scan_run *run, size_t i)
     pthread_mutex_lock(&run->lock);
 }
 
+/* Scan layer i, its blob open for the scan only: an image of thousands of
+ * layers holds one descriptor per thread, not one per layer. */
+static void scan_one(scan_run *run, layer_worker *w, size_t i)
+{
+    img_layer *ly = &run->img->layers[i];
+    layer_result *res = &run->results[i];
+    const char *err;
+    if (!source_locate(&run->img->src, ly->member, &ly->loc, &err)) {
+        res->error = arena_strdup(&res->a, err);
+        return;
+    }
+    layer_scan(w, ly, &run->help[i], res);
+    blob_loc_close(&ly->loc);
+}
+
 static void *scan_worker(void *arg)
 {
     scan_run *run = arg;
@@ -93,8 +111,7 @@ static void *scan_worker(void *arg)
             size_t i = run->order[run->next++];
             run->running[i] = true;
             pthread_mutex_unlock(&run->lock);
-            layer_scan(w, &run->img->layers[i], &run->help[i],
-                       &run->results[i]);
+            scan_one(run, w, i);
             pthread_mutex_lock(&run->lock);
             run->running[i] = false;
             run->help[i].finished = true;
@@ -119,9 +136,8 @@ static unsigned cores(void)
 
 static int larger_first(const void *pa, const void *pb, void *ctx)
 {
-    const img_layer *layers = ctx;
-    uint64_t a = layers[*(const size_t *)pa].loc.len;
-    uint64_t b = layers[*(const size_t *)pb].loc.len;
+    const uint64_t *size = ctx;
+    uint64_t a = size[*(const size_t *)pa], b = size[*(const size_t *)pb];
     return a < b ? 1 : a > b ? -1 : 0;
 }
 
@@ -130,8 +146,7 @@ static int larger_first(const void *pa, const void *pb, void *ctx)
 static void scan_layers(scan_run *run, unsigned jobs)
 {
     size_t n = run->img->nlayers;
-    qsort_r(run->order, run->norder, sizeof(size_t), larger_first,
-            run->img->layers);
+    qsort_r(run->order, run->norder, sizeof(size_t), larger_first, run->size);
     pthread_mutex_init(&run->lock, NULL);
     pthread_cond_init(&run->cond, NULL);
     run->help = xcalloc(n + 1, sizeof(layer_help));
@@ -139,11 +154,10 @@ static void scan_layers(scan_run *run, unsigned jobs)
     run->helped = xcalloc(n + 1, sizeof(bool));
     for (size_t k = 0; k < run->norder; k++) {
         size_t i = run->order[k];
-        const img_layer *ly = &run->img->layers[i];
         run->help[i].lock = &run->lock;
         run->help[i].cond = &run->cond;
         atomic_init(&run->help[i].helper_waiting, false);
-        atomic_init(&run->help[i].remaining, ly->loc.len);
+        atomic_init(&run->help[i].remaining, run->size[i]);
     }
     /* One thread per layer at most, and a helper for each at most. */
     size_t threads = jobs < 2 * run->norder ? jobs : 2 * run->norder;
@@ -170,14 +184,19 @@ static bool same_compression(const img_layer *ly, img_compression found)
     return !ly->compressed_known || ly->compression == found;
 }
 
-/* What the blob turned out to be, against what names it. */
+/* What the blob turned out to be, against what names it. A blob listed
+ * `times` times was scanned once: its error is reported at its first
+ * position only. */
 static void check_layer(img_sink *sink, const img_image *img, size_t i,
-                        const layer_result *res, bool verify)
+                        const layer_result *res, bool verify, size_t times)
 {
     const img_layer *ly = &img->layers[i];
-    if (res->error)
-        sink_error(sink, "layer %zu (%s): %s", i,
-                   ly->digest ? ly->digest : ly->member, res->error);
+    const char *name = ly->digest ? ly->digest : ly->member;
+    if (res->error && times == 1)
+        sink_error(sink, "layer %zu (%s): %s", i, name, res->error);
+    else if (res->error && times > 1)
+        sink_error(sink, "layer %zu (%s): %s (the blob is listed %zu times)",
+                   i, name, res->error, times);
     if (!same_compression(ly, res->compression))
         sink_error(sink, "layer %zu (%s): the media type %s says %s, but the "
                    "blob is %s data (scanned as %s)", i, ly->digest,
@@ -199,19 +218,24 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                      (unsigned long long)res->blob_bytes, (long long)ly->size);
 }
 
+/* The configuration's User, as runc and containerd read it (one parser
+ * with lint's root-user rule, util/userspec.h). */
 static void check_user(img_sink *sink, const img_image *img)
 {
     const char *u = img->user ? img->user : "";
+    user_spec spec;
+    user_spec_parse(u, &spec);
     if (!*u)
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration sets no "
                      "User; set a non-root numeric one (USER 10001 at the end "
                      "of the Dockerfile)");
-    else if (rules_user_is_root(u))
+    else if (user_spec_is_root(&spec))
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration's User is "
-                     "\"%s\"; set a non-root numeric one (USER 10001 at the "
-                     "end of the Dockerfile)", u);
+                     "\"%.200s\"%s; set a non-root numeric one (USER 10001 at "
+                     "the end of the Dockerfile)", u,
+                     user_spec_root_reason(&spec));
 }
 
 /* The tag of a repository tag or reference name ("app:1.2", "latest",
@@ -284,19 +308,26 @@ static bosun_severity severity_of(const img_findings *fs, const rule_def *rule)
                    : rule->info.severity;
 }
 
-static void emit(arena *a, const img_sink *sink, const img_image *img,
-                 const layer_changes *changes, size_t nchanges,
-                 const img_finding *f, bosun_report *r)
+/* The finding with what later layers do to its file; false when that
+ * makes it moot (a file of the running container that is gone). */
+static bool resolve(const layer_changes *changes, size_t nchanges,
+                    const img_finding *f, img_finding *x)
+{
+    *x = *f;
+    if (x->layer >= 0 && x->path && x->kind != KIND_ARCHIVE)
+        x->fate = whiteout_fate(changes, nchanges, x->layer, x->path,
+                                &x->fate_layer);
+    return !(x->kind == KIND_FINAL_FS && x->fate != FATE_SHIPS);
+}
+
+/* Report a resolved finding. */
+static void report(arena *a, const img_sink *sink, const img_image *img,
+                   const img_finding *f, bosun_report *r)
 {
     const rule_def *rule = rules_find(f->rule);
     if (!rule)
         return;
-    img_finding x = *f;
-    if (x.layer >= 0 && x.path && x.kind != KIND_ARCHIVE)
-        x.fate = whiteout_fate(changes, nchanges, x.layer, x.path,
-                               &x.fate_layer);
-    if (x.kind == KIND_FINAL_FS && x.fate != FATE_SHIPS)
-        return;
+    const img_finding x = *f;
     const char *message = x.message;
     if (x.kind == KIND_ANY_LAYER)
         message = arena_printf(a, "%s; %s", x.message, fate_clause(a, &x));
@@ -316,6 +347,15 @@ static void emit(arena *a, const img_sink *sink, const img_image *img,
         .history_index = x.history,
     };
     report_add_finding(r, &out);
+}
+
+static void emit(arena *a, const img_sink *sink, const img_image *img,
+                 const layer_changes *changes, size_t nchanges,
+                 const img_finding *f, bosun_report *r)
+{
+    img_finding x;
+    if (resolve(changes, nchanges, f, &x))
+        report(a, sink, img, &x, r);
 }
 
 /* One finding for what the per-layer cap left out. */
@@ -348,6 +388,124 @@ static void emit_overflow(const img_sink *sink, const img_image *img,
     }
 }
 
+/* ------------------------------------------------------- repeated blobs */
+
+/*
+ * A manifest may list one blob many times (a legacy docker save links a
+ * repeated layer to its first copy; a hostile one lists a large layer
+ * thousands of times). Each distinct blob is scanned once and its result
+ * applied at every position: the whiteout model sees the same changes at
+ * each, and its findings are reported at each position (resolved there),
+ * up to IMG_FINDINGS_PER_LAYER per rule for all the positions of a blob,
+ * so that repeating a blob cannot multiply the report.
+ */
+typedef struct blob_id {
+    uint64_t a, b;            /* the file (device, inode) or the archive
+                                 range (offset, length) */
+    const char *digest;       /* what it must hash to */
+    bool of_content;
+    size_t layer;
+} blob_id;
+
+static blob_id blob_id_of(const blob_loc *loc, const img_layer *ly, size_t i)
+{
+    blob_id id = {.a = loc->off, .b = loc->len, .digest = ly->digest,
+                  .of_content = ly->digest_of_content, .layer = i};
+    struct stat st;
+    if (loc->own_fd && fstat(loc->fd, &st) == 0) {
+        id.a = (uint64_t)st.st_dev;
+        id.b = (uint64_t)st.st_ino;
+    }
+    return id;
+}
+
+static int blob_id_cmp(const void *pa, const void *pb)
+{
+    const blob_id *x = pa, *y = pb;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    if (x->b != y->b)
+        return x->b < y->b ? -1 : 1;
+    int c = strcmp(x->digest ? x->digest : "", y->digest ? y->digest : "");
+    if (c)
+        return c;
+    if (x->of_content != y->of_content)
+        return x->of_content ? 1 : -1;
+    return x->layer < y->layer ? -1 : x->layer > y->layer;
+}
+
+static bool same_blob(const blob_id *x, const blob_id *y)
+{
+    return x->a == y->a && x->b == y->b && x->of_content == y->of_content &&
+           strcmp(x->digest ? x->digest : "", y->digest ? y->digest : "") == 0;
+}
+
+/* first[layer] = the lowest layer listing the same blob. */
+static void group_repeats(blob_id *ids, size_t n, size_t *first)
+{
+    qsort(ids, n, sizeof(blob_id), blob_id_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (same_blob(&ids[i - 1], &ids[i]))
+            first[ids[i].layer] = first[ids[i - 1].layer];
+}
+
+/* Findings of one repeated blob reported so far, per rule. */
+typedef struct repeat_count {
+    const char *rule;
+    size_t listed, dropped;
+} repeat_count;
+
+typedef struct repeat_budget {
+    repeat_count *items;
+    size_t n, cap;
+} repeat_budget;
+
+static bool budget_take(arena *a, repeat_budget *b, const char *rule)
+{
+    repeat_count *c = NULL;
+    for (size_t i = 0; i < b->n && !c; i++)
+        if (strcmp(b->items[i].rule, rule) == 0)
+            c = &b->items[i];
+    if (!c) {
+        c = ARENA_PUSH(a, b->items, b->n, b->cap);
+        c->rule = rule;
+        c->listed = c->dropped = 0;
+    }
+    if (c->listed == IMG_FINDINGS_PER_LAYER) {
+        c->dropped++;
+        return false;
+    }
+    c->listed++;
+    return true;
+}
+
+static void emit_repeat_overflow(const img_sink *sink, const img_image *img,
+                                 size_t layer, size_t times,
+                                 const repeat_budget *b, bosun_report *r)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const rule_def *rule = rules_find(b->items[i].rule);
+        if (!b->items[i].dropped || !rule)
+            continue;
+        char msg[300];
+        snprintf(msg, sizeof(msg), "%zu more %s findings in the layers that "
+                 "repeat the blob of layer %zu (listed %zu times) are not "
+                 "listed (the first %d are)", b->items[i].dropped,
+                 b->items[i].rule, layer, times, IMG_FINDINGS_PER_LAYER);
+        bosun_finding out = {
+            .rule = rule->info.id,
+            .severity = severity_of(&sink->findings, rule),
+            .file = sink->name,
+            .message = msg,
+            .layer_index = (int)layer,
+            .layer_digest = img->layers[layer].digest,
+            .deleted_in_layer = -1,
+            .history_index = -1,
+        };
+        report_add_finding(r, &out);
+    }
+}
+
 /* ---------------------------------------------------------------- scan */
 
 static void scan_image(arena *a, img_sink *sink, img_image *img,
@@ -364,47 +522,90 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     scan_run run = {.img = img, .opt = *opt};
     run.opt.entries = &entries;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
+    run.size = xcalloc(img->nlayers + 1, sizeof(uint64_t));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
+    bool *located = xcalloc(img->nlayers + 1, sizeof(bool));
     layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
+    /* Every blob is there before any is scanned (its size orders the
+     * scans); each is opened again when its scan starts. A blob listed
+     * several times is scanned once (first[i]: the layer whose scan
+     * stands for layer i). */
+    size_t *first = xcalloc(img->nlayers + 1, sizeof(size_t));
+    size_t *times = xcalloc(img->nlayers + 1, sizeof(size_t));
+    blob_id *ids = xcalloc(img->nlayers + 1, sizeof(blob_id));
+    size_t nids = 0;
     for (size_t i = 0; i < img->nlayers; i++) {
         img_layer *ly = &img->layers[i];
         layer_result_init(&run.results[i], cfg);
+        first[i] = i;
         const char *err;
         if (!ly->member)
             continue; /* not a filesystem layer (reported) */
-        if (!source_locate(&img->src, ly->member, &ly->loc, &err)) {
+        blob_loc loc;
+        if (!source_locate(&img->src, ly->member, &loc, &err)) {
             sink_error(sink, "layer %zu (%s): %s", i,
                        ly->digest ? ly->digest : ly->member, err);
             continue;
         }
-        run.order[run.norder++] = i;
+        run.size[i] = loc.len;
+        ids[nids++] = blob_id_of(&loc, ly, i);
+        blob_loc_close(&loc);
+        located[i] = true;
     }
+    group_repeats(ids, nids, first);
+    for (size_t i = 0; i < img->nlayers; i++) {
+        if (!located[i])
+            continue;
+        times[first[i]]++;
+        if (first[i] == i)
+            run.order[run.norder++] = i;
+    }
+    free(ids);
     scan_layers(&run, jobs);
 
     for (size_t i = 0; i < img->nlayers; i++)
-        if (img->layers[i].loc.fd >= 0)
-            check_layer(sink, img, i, &run.results[i], opt->verify);
+        if (located[i])
+            check_layer(sink, img, i, &run.results[first[i]], opt->verify,
+                        first[i] == i ? times[i] : 0);
     check_user(sink, img);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
     for (size_t i = 0; i < img->nlayers; i++)
-        changes[i] = run.results[i].changes;
+        changes[i] = run.results[first[i]].changes;
     for (size_t i = 0; i < sink->findings.n; i++)
         emit(a, sink, img, changes, img->nlayers, &sink->findings.items[i],
              sink->report);
     emit_overflow(sink, img, &sink->findings, sink->report);
+    repeat_budget *budgets = xcalloc(img->nlayers + 1, sizeof(repeat_budget));
     for (size_t i = 0; i < img->nlayers; i++) {
-        const img_findings *fs = &run.results[i].findings;
-        for (size_t k = 0; k < fs->n; k++)
-            emit(a, sink, img, changes, img->nlayers, &fs->items[k],
-                 sink->report);
-        emit_overflow(sink, img, fs, sink->report);
+        const img_findings *fs = &run.results[first[i]].findings;
+        for (size_t k = 0; k < fs->n; k++) {
+            img_finding f = fs->items[k], x;
+            f.layer = (int)i; /* the scan's findings, at this position */
+            if (!resolve(changes, img->nlayers, &f, &x))
+                continue;
+            if (times[first[i]] > 1 &&
+                !budget_take(a, &budgets[first[i]], f.rule))
+                continue;
+            report(a, sink, img, &x, sink->report);
+        }
+        if (first[i] == i)
+            emit_overflow(sink, img, fs, sink->report);
     }
+    for (size_t i = 0; i < img->nlayers; i++)
+        if (times[i] > 1)
+            emit_repeat_overflow(sink, img, i, times[i], &budgets[i],
+                                 sink->report);
+    free(budgets);
+    free(first);
+    free(times);
     for (size_t i = 0; i < img->nlayers; i++)
         layer_result_free(&run.results[i]);
     free(changes);
+    free(located);
     free(run.results);
+    free(run.size);
     free(run.order);
 }
 

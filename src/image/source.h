@@ -4,6 +4,12 @@
  * oci-archive), addressed by member path either way. Members are read in
  * place: a blob is a byte range of a file, read with pread() so that
  * several threads can stream different layers at once.
+ *
+ * Nothing outside the input is ever opened: a directory's members are
+ * resolved beneath the directory only (symbolic links that stay inside
+ * work, as docker save writes them for repeated layers; links that lead
+ * out, absolute ones and /proc's magic links are refused), and nothing is
+ * opened in a way that can block (a FIFO is refused, not waited on).
  */
 #ifndef BOSUN_IMAGE_SOURCE_H
 #define BOSUN_IMAGE_SOURCE_H
@@ -30,21 +36,31 @@ typedef struct img_source {
     int fd;               /* the directory, or the archive */
     uint64_t size;        /* of the archive */
     tar_index index;      /* of the archive */
+    bool walk_only;       /* resolve members by the component walk, as on a
+                             kernel without openat2() (for tests) */
 } img_source;
 
 /* Open `path`, a directory or a tar archive. False with *err set when it
- * cannot be read (a compressed archive is refused with advice). */
+ * cannot be read (a compressed archive is refused with advice; a FIFO or
+ * a device is refused without waiting on it). */
 bool source_open(arena *a, const char *path, img_source *src,
                  const char **err);
 void source_close(img_source *src);
 
-/* Is there a regular file (or a link to one) called `member`? */
+/* Is there an entry called `member` (a name at the top of the input)? In a
+ * directory, of any type: a FIFO or a link out is there, and refused when
+ * it is located. In an archive, a regular file (or a link to one). */
 bool source_has(const img_source *src, const char *member);
 
-/* Locate `member` (a relative path without ".."). False with *err set when
- * it is missing. */
+/* Locate `member` (a relative path without ".."), a regular file beneath
+ * the input. False with *err set when it is missing, is not a regular file
+ * or is reached through a link out of the input. */
 bool source_locate(const img_source *src, const char *member, blob_loc *loc,
                    const char **err);
+
+/* Are members a and b the same file (the same bytes of the archive, the
+ * same inode of the directory)? False when either cannot be located. */
+bool source_same_file(const img_source *src, const char *a, const char *b);
 
 /* Read all of a location into the arena, NUL-terminated; false when it is
  * larger than `max` or cannot be read. */

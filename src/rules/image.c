@@ -15,9 +15,13 @@ const rule_def rule_image_root_user = {
         .summary = "the image's configuration runs its process as root",
         .rationale =
             "What an image runs as is decided by the User of its "
-            "configuration, whatever Dockerfile (or other tool) built it. "
-            "An empty User means root, as do root, 0 and root or 0 with any "
-            "group. A container running as root is one kernel flaw or one "
+            "configuration (its \"config\" alone: \"container_config\" is "
+            "the build container's), whatever Dockerfile (or other tool) "
+            "built it. An empty User means root, as do root, 0 and root or "
+            "0 with any group, and whatever containerd and runc read as uid "
+            "0: an empty user part (:1000), a signed zero (+0), a multiple "
+            "of 2^32 (older containerd truncates it to 32 bits). A "
+            "container running as root is one kernel flaw or one "
             "careless mount away from root on the host, and platforms such "
             "as OpenShift refuse it or replace it with an arbitrary UID.",
         .bad = "FROM debian:12.5\nRUN useradd -u 10001 app\nCMD [\"app\"]",

@@ -9,6 +9,7 @@
 #include "rules/download.h"
 #include "rules/perms.h"
 #include "rules/rule.h"
+#include "util/userspec.h"
 
 /* Known non-root base images (nonroot-bases in the configuration adds more):
  * distroless' nonroot tags, and Windows Nano Server, whose default user is
@@ -46,21 +47,6 @@ static bool is_nonroot_base(const lint_ctx *c, const char *image)
            matches_any(nonroot_base_globs, nbuiltin, name) ||
            matches_any((const char *const *)extra->items, extra->n, image) ||
            matches_any((const char *const *)extra->items, extra->n, name);
-}
-
-bool rules_user_is_root(const char *user)
-{
-    size_t n = strcspn(user, ":");
-    if (n == 4 && strncmp(user, "root", 4) == 0)
-        return true;
-    if (n > 0) {
-        size_t i = 0;
-        while (i < n && user[i] == '0')
-            i++;
-        if (i == n)
-            return true;
-    }
-    return n == 22 && strncasecmp(user, "ContainerAdministrator", 22) == 0;
 }
 
 /* The last USER of a stage, or -1. */
@@ -114,18 +100,22 @@ static void check_root_user(lint_ctx *c)
     final_user fu = find_final_user(c);
 
     if (fu.inst >= 0) {
-        if (fu.value.error || fu.value.unknown || !rules_user_is_root(fu.value.s))
-            return; /* non-root, or decided by a build argument */
+        if (fu.value.error || fu.value.unknown)
+            return; /* decided by a build argument */
+        user_spec u;
+        user_spec_parse(fu.value.s, &u);
+        if (!user_spec_is_root(&u))
+            return;
         const df_instruction *in = &c->file->insts[fu.inst];
         bool expanded = strcmp(fu.value.s, in->args[0].s) != 0;
         lint_report(c, "root-user", (size_t)fu.inst, in->args[0].off,
                     in->args[0].end,
-                    "the image runs as root: the last USER is %s%s%s%s; "
+                    "the image runs as root: the last USER is %s%s%s%s%s; "
                     "switch to a non-root numeric UID (e.g. USER 10001) "
                     "after the steps that need root",
                     lint_quote(c, in->args[0].s, in->args[0].len),
                     expanded ? " (" : "", expanded ? fu.value.s : "",
-                    expanded ? ")" : "");
+                    expanded ? ")" : "", user_spec_root_reason(&u));
         return;
     }
 
@@ -163,7 +153,10 @@ const rule_def rule_root_user = {
             "UID in group 0, so an image that works without root runs "
             "everywhere. bosun follows the stage that becomes the image "
             "(the last one, or --target) through the stages it is built "
-            "FROM, and expands ARG and ENV values in USER.",
+            "FROM, and expands ARG and ENV values in USER. USER is read as "
+            "containerd and runc read it: an empty user part (USER :1000), "
+            "a signed zero (USER +0) and a multiple of 2^32 (USER "
+            "4294967296, which older containerd truncates to 0) are root.",
         .bad = "FROM debian:12.5\nRUN useradd app\nCMD [\"app\"]",
         .good = "FROM debian:12.5\nRUN useradd -u 10001 app\nUSER 10001\n"
                 "CMD [\"app\"]",
@@ -177,16 +170,6 @@ const rule_def rule_root_user = {
 
 /* ----------------------------------------------------- user-name-not-uid */
 
-static bool is_numeric(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 static void check_user_name_not_uid(lint_ctx *c)
 {
     if (c->model->nstages == 0)
@@ -195,9 +178,11 @@ static void check_user_name_not_uid(lint_ctx *c)
     if (fu.inst < 0 || fu.value.error || fu.value.unknown)
         return;
     const char *v = fu.value.s;
-    size_t ulen = strcspn(v, ":");
-    if (rules_user_is_root(v) || ulen == 0 || is_numeric(v, ulen))
-        return;
+    user_spec u;
+    user_spec_parse(v, &u);
+    if (user_spec_is_root(&u) || !u.name)
+        return; /* root is root-user's; a number (as Atoi reads it) is fine */
+    size_t ulen = u.name_len;
     /* Windows users are names by design. */
     if (strncasecmp(v, "ContainerUser", ulen) == 0 && ulen == 13)
         return;

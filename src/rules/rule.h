@@ -99,9 +99,6 @@ struct credential_matcher *lint_credentials(lint_ctx *c);
  * has nothing to expand (no $, quote or escape character). */
 df_value lint_expand(lint_ctx *c, size_t inst, const df_text *t);
 
-/* root, 0, root:*, 0:* (and Windows' ContainerAdministrator). */
-bool rules_user_is_root(const char *user);
-
 /* Shown in messages: a word as written, shortened to a readable length. */
 const char *lint_quote(lint_ctx *c, const char *s, size_t len);
 /* The same for a word that may hold a URL: credentials in its user-info

@@ -5,13 +5,16 @@
 # skopeo (docker-archive, oci-archive, zstd layers) and a multi-platform
 # index made by buildah manifest. Then make_archives.py writes the Docker 25
 # layout and the hostile archives, make_tar_hostile.py the tar headers
-# libarchive and Go read differently.
+# libarchive and Go read differently, and make_input_hostile.py the inputs
+# that Docker, containerd and runc read one way and a careless reader
+# another.
 #
 #   tests/image/make_fixtures.sh OUT_DIR
 #
-# Everything is rebuilt only when these scripts change (a stamp in
-# OUT_DIR). Needs root to install missing tools (scripts/deps.sh fixtures)
-# and for buildah; without them it exits 77 (skipped).
+# Everything is rebuilt only when this script or a generator
+# (tests/image/*.py) changes (a stamp in OUT_DIR). Needs root to install
+# missing tools (scripts/deps.sh fixtures) and for buildah; without them it
+# exits 77 (skipped).
 set -eu
 out=${1:?usage: make_fixtures.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -205,6 +208,7 @@ run buildah_vfs manifest push --all multi:1.0 "oci:$out/multi:1.0"
 # ----------------------------------------------- generated archives
 run python3 "$here/make_archives.py" "$out"
 run python3 "$here/make_tar_hostile.py" "$out"
+run python3 "$here/make_input_hostile.py" "$out"
 
 cleanup
 rm -rf "$work" 2>/dev/null || true
