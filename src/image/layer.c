@@ -294,7 +294,8 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
         size_t len = strlen(e->path);
         for (size_t i = 1; i < len; i++)
             if (e->path[i] == '/' &&
-                pathset_has(&c->symlinks, path_hash(e->path, i))) {
+                pathset_has(&c->symlinks,
+                            path_hash(c->w->opt.hashing, e->path, i))) {
                 findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
                              "%s is written through %.*s, a symlink made "
                              "earlier in the same layer: an extractor that "
@@ -520,7 +521,8 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
                                          "further", LAYER_MAX_SYMLINKS);
             return false;
         }
-        pathset_add(&c->symlinks, path_hash(path, strlen(path)));
+        pathset_add(&c->symlinks,
+                    path_hash(c->w->opt.hashing, path, strlen(path)));
     }
     check_modes(c, &e);
     if (wanted(c, "image-secret-file"))
@@ -591,6 +593,7 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
         decoder_start(w->dec, bs.comp);
 
     layer_ctx c = {.w = w, .ly = ly, .res = out, .layer = (int)ly->index};
+    out->changes.hashing = w->opt.hashing;
     walk_tar(&c, &bs);
     layer_changes_seal(&out->changes);
     if (!out->error)

@@ -359,10 +359,17 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
                    img->nlayers, IMG_MAX_LAYERS);
         return;
     }
+    path_hasher hashing;
+    if (!path_hasher_init(&hashing)) {
+        sink_error(sink, "no random bytes from the system for the key of "
+                   "the path hashes");
+        return;
+    }
     atomic_uint_fast64_t entries;
     atomic_init(&entries, 0);
     scan_run run = {.img = img, .opt = *opt};
     run.opt.entries = &entries;
+    run.opt.hashing = &hashing;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
     layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
