@@ -272,8 +272,26 @@ static const char *fate_clause(arena *a, const img_finding *f)
                             "in layer %d, where anyone who pulls the image "
                             "can extract it; %s", f->fate_layer, f->layer,
                             advice);
+    case FATE_ROOT_OPAQUE:
+        return arena_printf(a, "layer %d marks its root opaque, which "
+                            "deletes it where layers are unpacked one over "
+                            "the other but not on overlayfs (which ignores "
+                            "the marker at a layer's root), and it stays in "
+                            "layer %d, where anyone who pulls the image can "
+                            "extract it; %s", f->fate_layer, f->layer, advice);
     }
     return "";
+}
+
+/* For a finding about the running container whose file a root opaque
+ * marker deletes on some runtimes only. */
+static const char *root_opaque_clause(arena *a, const img_finding *f)
+{
+    return arena_printf(a, "%s (layer %d marks its root opaque: unpackers "
+                        "that apply layers one over the other delete the "
+                        "file, but overlayfs ignores that marker at a "
+                        "layer's root, so there it ships)", f->message,
+                        f->fate_layer);
 }
 
 /* The rule's severity, or the configuration's override of it. */
@@ -295,11 +313,14 @@ static void emit(arena *a, const img_sink *sink, const img_image *img,
     if (x.layer >= 0 && x.path && x.kind != KIND_ARCHIVE)
         x.fate = whiteout_fate(changes, nchanges, x.layer, x.path,
                                &x.fate_layer);
-    if (x.kind == KIND_FINAL_FS && x.fate != FATE_SHIPS)
+    if (x.kind == KIND_FINAL_FS && x.fate != FATE_SHIPS &&
+        x.fate != FATE_ROOT_OPAQUE)
         return;
     const char *message = x.message;
     if (x.kind == KIND_ANY_LAYER)
         message = arena_printf(a, "%s; %s", x.message, fate_clause(a, &x));
+    else if (x.kind == KIND_FINAL_FS && x.fate == FATE_ROOT_OPAQUE)
+        message = root_opaque_clause(a, &x);
     bosun_finding out = {
         .rule = rule->info.id,
         .severity = severity_of(&sink->findings, rule),

@@ -255,7 +255,10 @@ bool layer_changes_record(layer_changes *c, const char *path, bool is_dir)
         return false;
     }
     if (strcmp(base, WH_OPAQUE) == 0) {
-        pathlist_add(&c->opaque, path_hash(c->hashing, path, dir_len));
+        if (dir_len == 0)
+            c->root_opaque = true;
+        else
+            pathlist_add(&c->opaque, path_hash(c->hashing, path, dir_len));
         return true;
     }
     const char *name = base + strlen(WH_PREFIX);
@@ -336,6 +339,11 @@ img_fate whiteout_fate(const layer_changes *layers, size_t nlayers,
             *fate_layer = (int)j;
             fate = f;
             break;
+        }
+        /* Only a later layer's own verdict overrides this one. */
+        if (layers[j].root_opaque && fate == FATE_SHIPS) {
+            fate = FATE_ROOT_OPAQUE;
+            *fate_layer = (int)j;
         }
     }
     path_ids_free(&p);

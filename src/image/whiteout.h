@@ -86,6 +86,7 @@ typedef struct layer_changes {
     pathlist files;       /* everything else written (files, links, ...) */
     pathlist whiteouts;   /* paths deleted by .wh.NAME */
     pathlist opaque;      /* directories whose lower contents are hidden */
+    bool root_opaque;     /* an opaque marker at the root of the layer */
 } layer_changes;
 
 void layer_changes_free(layer_changes *c);
@@ -102,7 +103,8 @@ bool layer_changes_record(layer_changes *c, const char *path, bool is_dir);
 bool is_whiteout_name(const char *name);
 
 /* Resolve the fate of a file of layer `layer` given the changes of all
- * `nlayers` layers. */
+ * `nlayers` layers. An opaque marker at the root of a later layer gives
+ * FATE_ROOT_OPAQUE unless a layer after it decides otherwise. */
 img_fate whiteout_fate(const layer_changes *layers, size_t nlayers,
                        int layer, const char *path, int *fate_layer);
 
@@ -120,7 +122,7 @@ void path_ids_init(path_ids *p, const path_hasher *h, const char *path,
 void path_ids_free(path_ids *p);
 
 /* What one layer does to a path of the layers below it (FATE_SHIPS:
- * nothing). */
+ * nothing), its opaque marker at the root aside. */
 img_fate layer_fate(const layer_changes *c, const path_ids *p);
 
 /*

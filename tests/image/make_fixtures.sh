@@ -4,18 +4,20 @@
 # from it by buildah (chroot isolation: no daemon, no VM), copies made by
 # skopeo (docker-archive, oci-archive, zstd layers) and a multi-platform
 # index made by buildah manifest. Then make_archives.py writes the Docker 25
-# layout and the hostile archives.
+# layout and the hostile archives, and make_model_hostile.py the images
+# that try to fool the layer model.
 #
 #   tests/image/make_fixtures.sh OUT_DIR
 #
-# Everything is rebuilt only when these scripts change (a stamp in
-# OUT_DIR). Needs root to install missing tools (scripts/deps.sh fixtures)
-# and for buildah; without them it exits 77 (skipped).
+# Everything is rebuilt only when this script or the Python generators
+# next to it change (a stamp in OUT_DIR). Needs root to install missing
+# tools (scripts/deps.sh fixtures) and for buildah; without them it exits
+# 77 (skipped).
 set -eu
 out=${1:?usage: make_fixtures.sh OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-stamp=$(cat "$0" "$here/make_archives.py" | sha256sum | cut -c1-16)
+stamp=$(cat "$0" "$here"/*.py | sha256sum | cut -c1-16)
 [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -202,6 +204,7 @@ run buildah_vfs manifest push --all multi:1.0 "oci:$out/multi:1.0"
 
 # ----------------------------------------------- generated archives
 run python3 "$here/make_archives.py" "$out"
+run python3 "$here/make_model_hostile.py" "$out"
 
 cleanup
 rm -rf "$work" 2>/dev/null || true

@@ -218,6 +218,36 @@ static void test_deleted_directory(void **state)
     layer_changes_free(&l[1]);
 }
 
+/* An opaque marker at the root of a layer: unpackers that apply layers one
+ * over the other delete everything below it (containerd's applyNaive walks
+ * the root and removes what this layer did not write), overlayfs ignores
+ * the marker on a layer's root directory. Later layers still decide. */
+static void test_root_opaque(void **state)
+{
+    (void)state;
+    assert_true(path_hasher_init(&hashing));
+    layer_changes l[4];
+    start(l, 4);
+    layer_changes_record(&l[0], "/usr/bin/tool", false);
+    layer_changes_record(&l[0], "/etc/key", false);
+    layer_changes_record(&l[0], "/etc/gone", false);
+    assert_true(layer_changes_record(&l[1], "/.wh..wh..opq", false));
+    layer_changes_record(&l[1], "/etc/new", false);
+    layer_changes_record(&l[2], "/etc/key", false);
+    assert_true(layer_changes_record(&l[3], "/etc/.wh.gone", false));
+    assert_int_equal(fate(l, 4, 0, "/usr/bin/tool"), FATE_ROOT_OPAQUE);
+    assert_int_equal(fate_layer, 1);
+    assert_int_equal(fate(l, 4, 0, "/etc/key"), FATE_REPLACED);
+    assert_int_equal(fate_layer, 2);
+    assert_int_equal(fate(l, 4, 0, "/etc/gone"), FATE_DELETED);
+    assert_int_equal(fate_layer, 3);
+    /* Its own layer's files and those above are not below the marker. */
+    assert_int_equal(fate(l, 4, 1, "/etc/new"), FATE_SHIPS);
+    assert_int_equal(fate(l, 4, 2, "/etc/key"), FATE_SHIPS);
+    for (size_t i = 0; i < 4; i++)
+        layer_changes_free(&l[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_fates),
         cmocka_unit_test(test_colliding_halves),
         cmocka_unit_test(test_deleted_directory),
+        cmocka_unit_test(test_root_opaque),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

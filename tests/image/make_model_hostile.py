@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Hostile images against bosun image's layer model: what each layer adds,
+deletes and hides, what ships, what the container runs as.
+
+    make_model_hostile.py OUT_DIR
+
+Writes one OCI layout per case under OUT_DIR/model (see each function;
+test_image_model_hostile.sh says what bosun must report and how the
+runtimes see each case). Credentials are made up here, at build time.
+"""
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import string
+import sys
+import tarfile
+
+OUT = os.path.join(sys.argv[1], "model")
+
+MT_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+MT_CONFIG = "application/vnd.oci.image.config.v1+json"
+MT_TAR = "application/vnd.oci.image.layer.v1.tar"
+
+RNG = random.SystemRandom()
+
+
+def token():
+    """A GitHub token (random, of the right form)."""
+    alphabet = string.ascii_letters + string.digits
+    return "ghp_" + "".join(RNG.choice(alphabet) for _ in range(36))
+
+
+def private_key():
+    body = "".join(RNG.choice(string.ascii_letters + string.digits + "+/")
+                   for _ in range(64 * 6))
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return ("-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) +
+            "\n-----END OPENSSH PRIVATE KEY-----\n").encode()
+
+
+def digest(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def tar_of(entries):
+    """entries: dicts with name, and data / symlink / hardlink / dir /
+    mode / uid / gid."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for e in entries:
+            info = tarfile.TarInfo(e["name"])
+            info.mode = e.get("mode", 0o644)
+            info.uid = e.get("uid", 0)
+            info.gid = e.get("gid", 0)
+            info.mtime = 1700000000
+            data = e.get("data")
+            if "symlink" in e:
+                info.type = tarfile.SYMTYPE
+                info.linkname = e["symlink"]
+            elif "hardlink" in e:
+                info.type = tarfile.LNKTYPE
+                info.linkname = e["hardlink"]
+            elif e.get("dir"):
+                info.type = tarfile.DIRTYPE
+                info.mode = e.get("mode", 0o755)
+            if data is not None:
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+            else:
+                t.addfile(info)
+    return buf.getvalue()
+
+
+def image(name, layers, user="10001"):
+    """An OCI layout of uncompressed layers (lists of entries)."""
+    path = os.path.join(OUT, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(os.path.join(path, "blobs", "sha256"))
+
+    def blob(data, media_type):
+        d = digest(data)
+        with open(os.path.join(path, "blobs", "sha256", d[7:]), "wb") as f:
+            f.write(data)
+        return {"mediaType": media_type, "digest": d, "size": len(data)}
+
+    tars = [tar_of(entries) for entries in layers]
+    config = {
+        "architecture": "amd64", "os": "linux",
+        "config": {"User": user},
+        "rootfs": {"type": "layers", "diff_ids": [digest(t) for t in tars]},
+        "history": [{"created_by": "make_model_hostile.py"} for _ in tars],
+    }
+    manifest = {
+        "schemaVersion": 2, "mediaType": MT_MANIFEST,
+        "config": blob(json.dumps(config).encode(), MT_CONFIG),
+        "layers": [blob(t, MT_TAR) for t in tars],
+    }
+    desc = blob(json.dumps(manifest).encode(), MT_MANIFEST)
+    desc["annotations"] = {"org.opencontainers.image.ref.name": "1.0"}
+    with open(os.path.join(path, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": [desc]}, f)
+    with open(os.path.join(path, "oci-layout"), "w") as f:
+        json.dump({"imageLayoutVersion": "1.0.0"}, f)
+
+
+BASE = [
+    {"name": "etc", "dir": True},
+    {"name": "etc/passwd",
+     "data": b"root:x:0:0:root:/root:/bin/sh\napp:x:10001:0::/app:/bin/sh\n"},
+    {"name": "etc/shadow", "data": b"root:*:19000:0:99999:7:::\n"
+                                   b"app:!:19000::::::\n", "mode": 0o640},
+    {"name": "etc/group", "data": b"root:x:0:\n"},
+]
+
+ELF = b"\x7fELF\x02\x01\x01" + bytes(9)
+
+
+# ----------------------------------------------------------------- layers
+
+def root_opaque():
+    """A setuid tool and a token in layer 0; layer 1 marks its root opaque
+    (.wh..wh..opq at the top of the layer)."""
+    image("root-opaque", [
+        BASE + [
+            {"name": "usr/bin/tool", "data": ELF, "mode": 0o4755},
+            {"name": "srv/app.conf", "data": ("token=%s\n" % token()).encode()},
+        ],
+        [
+            {"name": ".wh..wh..opq", "data": b""},
+            {"name": "srv", "dir": True},
+            {"name": "srv/fresh", "data": b"fresh\n"},
+        ],
+    ])
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    root_opaque()
+
+
+main()
