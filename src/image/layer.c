@@ -358,56 +358,9 @@ static void check_modes(layer_ctx *c, const entry *e)
                      (long long)e->uid, (long long)e->gid, e->path);
 }
 
-/* Distribution documentation and headers: credentials there are
- * examples. */
-static const char *const example_trees[] = {
-    "/usr/share/doc/", "/usr/share/man/", "/usr/share/info/",
-    "/usr/share/locale/", "/usr/include/", NULL,
-};
-
-/* Test suites: keys and tokens there are test vectors. */
-static const char *const test_dirs[] = {
-    "test", "tests", "testdata", "test-data", "test_data", "testing",
-    "__tests__", "spec", NULL,
-};
-
-/* System library directories: the libraries there come from the
- * distribution, and the keys some embed are self-test vectors. */
-static const char *const library_trees[] = {
-    "/usr/lib/", "/lib/", "/usr/lib64/", "/lib64/", "/usr/libexec/", NULL,
-};
-
-static bool under(const char *path, const char *const *trees)
-{
-    for (const char *const *t = trees; *t; t++)
-        if (strncmp(path, *t, strlen(*t)) == 0)
-            return true;
-    return false;
-}
-
-static bool in_test_dir(const char *path)
-{
-    for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
-        p++;
-        size_t n = strcspn(p, "/");
-        if (p[n] != '/')
-            break; /* the file name itself */
-        for (const char *const *t = test_dirs; *t; t++)
-            if (strlen(*t) == n && strncmp(p, *t, n) == 0)
-                return true;
-    }
-    return false;
-}
-
-/* Where a secret-looking name or content is an example, not a leak. */
-static bool example_path(const char *path)
-{
-    return under(path, example_trees) || in_test_dir(path);
-}
-
 static void check_secret_name(layer_ctx *c, const entry *e)
 {
-    if (e->type != AE_IFREG || e->size <= 0 || example_path(e->path))
+    if (e->type != AE_IFREG || e->size <= 0)
         return;
     const char *kind = secret_file_kind(e->path, strlen(e->path));
     if (kind)
@@ -438,8 +391,7 @@ static bool read_file_data(layer_ctx *c, const entry *e)
                     wanted(c, "image-empty-password");
     uint64_t cap = c->w->opt.max_file_size;
     content_report rep = {c, e->path};
-    bool scanning = cs != NULL && !example_path(e->path);
-    bool system_library = under(e->path, library_trees);
+    bool scanning = cs != NULL;
     if (!scanning && !accounts)
         return archive_read_data_skip(c->ar) == ARCHIVE_OK;
     strbuf keep;
@@ -453,9 +405,6 @@ static bool read_file_data(layer_ctx *c, const entry *e)
     uint64_t seen = 0;
     while ((r = archive_read_data_block(c->ar, &buf, &size, &off)) ==
            ARCHIVE_OK) {
-        if (seen == 0 && system_library && size >= 4 &&
-            memcmp(buf, "\177ELF", 4) == 0)
-            scanning = false; /* a distribution library or helper */
         if (scanning) {
             size_t n = size;
             if (cap && seen + n > cap)

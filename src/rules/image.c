@@ -47,7 +47,8 @@ const rule_def rule_image_secret_file = {
             "whose names say they hold credentials (SSH and TLS private "
             "keys, .npmrc, .netrc, .pypirc, .git-credentials, cloud "
             "credentials, .env files), with the layer that adds them and "
-            "the one that deletes them.",
+            "the one that deletes them, wherever they are (no directory is "
+            "exempt).",
         .bad = "COPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@host:app.git "
                "&& rm /root/.ssh/id_rsa",
         .good = "RUN --mount=type=ssh git clone git@host:app.git",
@@ -72,7 +73,16 @@ const rule_def rule_image_secret_content = {
             "of every layer (deleted ones included) for precise credential "
             "formats: private key blocks, AWS, GitHub, GitLab, Slack, "
             "Stripe, Google and npm tokens, registry auths in Docker's "
-            "config.json, passwords in URLs. Findings name the layer, the "
+            "config.json, passwords in URLs. No path is exempt: a layer's "
+            "author chooses its paths, so a credential under "
+            "/usr/share/doc, in a tests directory or in a library is "
+            "reported like any other; files are not skipped by name, and "
+            "compressed or binary ones are scanned too (measured, this "
+            "costs about 1% on a Debian image). What is known not to be a "
+            "secret is told apart by its bytes: placeholders and examples "
+            "(AKIA...EXAMPLE, <token>, xxxx), key headers without a key, "
+            "and the private keys GnuTLS compiles in for its self-tests, "
+            "recognised by their fingerprint. Findings name the layer, the "
             "file and the line, never the secret itself.",
         .bad = "# config.yaml holds aws_secret_access_key: ...\nCOPY config.yaml /app/",
         .good = "RUN --mount=type=secret,id=aws,target=/root/.aws/credentials "
