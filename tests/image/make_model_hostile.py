@@ -136,9 +136,70 @@ def root_opaque():
     ])
 
 
+# Two paths with equal hashes under bosun's former path hash (FNV-1a with
+# a final mix, 63 bits), found with a parallel-collision (distinguished
+# points) search on paths /opt/<16 hex digits>: 4.4e9 hashes, minutes on
+# one core.
+COLLIDING = ("opt/5fdd6dc48c1ec04b", "opt/37141efa8c0adb6f")
+
+
+def collisions():
+    """A setuid file, then a directory with a setuid file and a token, in
+    layer 0 at the first path; layer 1 deletes the second path."""
+    first, second = COLLIDING
+    whiteout = "opt/.wh." + second.split("/")[1]
+    image("collide-file", [
+        BASE + [{"name": first, "data": ELF, "mode": 0o4755}],
+        [{"name": whiteout, "data": b""}],
+    ])
+    image("collide-dir", [
+        BASE + [
+            {"name": first + "/bin/tool", "data": ELF, "mode": 0o4755},
+            {"name": first + "/token.txt",
+             "data": ("token=%s\n" % token()).encode()},
+        ],
+        [{"name": whiteout, "data": b""}],
+    ])
+
+
+# ------------------------------------------------------------ exemptions
+
+def exempt_paths():
+    """Credentials where bosun used not to look: documentation, headers, a
+    test directory, a system library directory."""
+    image("exempt-paths", [BASE + [
+        {"name": "usr/share/doc/app/README",
+         "data": ("Deploy with token %s\n" % token()).encode()},
+        {"name": "usr/include/app/config.h",
+         "data": ('#define TOKEN "%s"\n' % token()).encode()},
+        {"name": "app/tests/.env", "data": ("TOKEN=%s\n" % token()).encode()},
+        {"name": "usr/lib/app/libapp.so",
+         "data": ELF + ("\0token=%s\0" % token()).encode()},
+        {"name": "usr/share/doc/app/id_rsa", "data": private_key(),
+         "mode": 0o600},
+    ]])
+
+
+GNUTLS = "/usr/lib/x86_64-linux-gnu/libgnutls.so.30"
+
+
+def gnutls():
+    """The host's GnuTLS (when there is one), whose self-tests embed
+    private keys, away from any library directory: no finding, by its
+    content."""
+    if not os.path.exists(GNUTLS):
+        return
+    with open(GNUTLS, "rb") as f:
+        lib = f.read()
+    image("gnutls", [BASE + [{"name": "opt/app/libgnutls.so.30", "data": lib}]])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     root_opaque()
+    collisions()
+    exempt_paths()
+    gnutls()
 
 
 main()

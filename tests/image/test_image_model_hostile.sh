@@ -49,4 +49,37 @@ json_check "$TMP/out" \
     "len($F('image-secret-content', '/srv/app.conf')) == 1" \
     "$F('image-secret-content', '/srv/app.conf')[0]['deleted_in_layer'] == 1" \
     "'marks its root opaque' in $F('image-secret-content', '/srv/app.conf')[0]['message']"
+
+# Two paths whose former 63-bit hashes were equal: the whiteout of one
+# deleted the other in the model, a setuid file or a whole directory. For
+# the runtimes they are two names: the whiteout removes a path that does
+# not exist, which Go's os.RemoveAll allows.
+model collide-file 1
+json_check "$TMP/out" \
+    "len($F('image-setuid', '/opt/5fdd6dc48c1ec04b')) == 1"
+model collide-dir 1
+json_check "$TMP/out" \
+    "len($F('image-setuid', '/opt/5fdd6dc48c1ec04b/bin/tool')) == 1" \
+    "'deleted_in_layer' not in $F('image-secret-content', '/opt/5fdd6dc48c1ec04b/token.txt')[0]" \
+    "'it ships in the image' in $F('image-secret-content', '/opt/5fdd6dc48c1ec04b/token.txt')[0]['message']"
+
+# Credentials in documentation, headers, a test directory and a library
+# directory: the runtimes unpack them like any file, and anyone who pulls
+# the image can read them.
+model exempt-paths 1
+json_check "$TMP/out" \
+    "len($F('image-secret-content', '/usr/share/doc/app/README')) == 1" \
+    "len($F('image-secret-content', '/usr/include/app/config.h')) == 1" \
+    "len($F('image-secret-content', '/app/tests/.env')) == 1" \
+    "len($F('image-secret-file', '/app/tests/.env')) == 1" \
+    "len($F('image-secret-content', '/usr/lib/app/libapp.so')) == 1" \
+    "len($F('image-secret-file', '/usr/share/doc/app/id_rsa')) == 1" \
+    "len($F('image-secret-content', '/usr/share/doc/app/id_rsa')) == 1"
+
+# GnuTLS's self-test keys are published with its source: not reported,
+# because they are those keys, wherever the library is.
+if [ -d "$MODEL/gnutls" ]; then
+    model gnutls 0
+    json_check "$TMP/out" 'd["findings"] == []'
+fi
 finish
