@@ -291,11 +291,13 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
                          e->path, e->hardlink);
     }
     if (c->symlinks.n) {
-        size_t len = strlen(e->path);
-        for (size_t i = 1; i < len; i++)
-            if (e->path[i] == '/' &&
-                pathset_has(&c->symlinks,
-                            path_hash(c->w->opt.hashing, e->path, i))) {
+        /* The directories above the path, hashed in one pass. */
+        path_ids ids;
+        path_ids_init(&ids, c->w->opt.hashing, e->path, strlen(e->path));
+        for (size_t k = 0, i = 1; k < ids.ndirs; i++) {
+            if (e->path[i] != '/')
+                continue;
+            if (pathset_has(&c->symlinks, ids.dirs[k++])) {
                 findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
                              "%s is written through %.*s, a symlink made "
                              "earlier in the same layer: an extractor that "
@@ -303,6 +305,8 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
                              e->path, (int)i, e->path);
                 break;
             }
+        }
+        path_ids_free(&ids);
     }
 }
 

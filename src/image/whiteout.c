@@ -64,15 +64,31 @@ bool path_hasher_init(path_hasher *h)
     return true;
 }
 
-path_id path_hash(const path_hasher *h, const char *path, size_t len)
+static path_id path_id_of(const path_hasher *h, sip128 s, const char *path,
+                          size_t len)
 {
-    sip128 s = siphash128(&h->key, path, len);
     path_id id = {s.first, s.second};
     if (h->test_hook)
         id = h->test_hook(id, path, len);
     if (id.hi == 0 && id.lo == 0)
         id.lo = 1; /* all zeros marks a free slot of a pathset */
     return id;
+}
+
+path_id path_hash(const path_hasher *h, const char *path, size_t len)
+{
+    return path_id_of(h, siphash128(&h->key, path, len), path, len);
+}
+
+void path_stream_init(const path_hasher *h, sip_stream *s)
+{
+    sip_stream_init(s, &h->key);
+}
+
+path_id path_hash_stream(const path_hasher *h, const sip_stream *s,
+                         const char *path, size_t len)
+{
+    return path_id_of(h, sip_stream_final(s), path, len);
 }
 
 static size_t slot_of(path_id h, size_t cap)
@@ -286,10 +302,17 @@ void path_ids_init(path_ids *p, const path_hasher *h, const char *path,
                   ? p->inline_dirs
                   : xcalloc(n, sizeof(path_id));
     p->ndirs = 0;
+    sip_stream s;
+    path_stream_init(h, &s);
+    size_t done = 0;
     for (size_t i = 1; i < len; i++)
-        if (path[i] == '/')
-            p->dirs[p->ndirs++] = path_hash(h, path, i);
-    p->self = path_hash(h, path, len);
+        if (path[i] == '/') {
+            sip_stream_update(&s, path + done, i - done);
+            done = i;
+            p->dirs[p->ndirs++] = path_hash_stream(h, &s, path, i);
+        }
+    sip_stream_update(&s, path + done, len - done);
+    p->self = path_hash_stream(h, &s, path, len);
 }
 
 void path_ids_free(path_ids *p)

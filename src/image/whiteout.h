@@ -50,6 +50,12 @@ bool path_hasher_init(path_hasher *h);
 /* Hash of the first len bytes of path. */
 path_id path_hash(const path_hasher *h, const char *path, size_t len);
 
+/* The same in one pass over a path whose prefixes are hashed too: `s`
+ * has been given path[0..len) after path_stream_init(). */
+void path_stream_init(const path_hasher *h, sip_stream *s);
+path_id path_hash_stream(const path_hasher *h, const sip_stream *s,
+                         const char *path, size_t len);
+
 /* A set of path hashes (open addressing; all zeros marks a free slot). */
 typedef struct pathset {
     path_id *slots;
@@ -109,7 +115,7 @@ img_fate whiteout_fate(const layer_changes *layers, size_t nlayers,
                        int layer, const char *path, int *fate_layer);
 
 /* The hashes a path is looked up by: those of the directories above it
- * ("/a", "/a/b" for "/a/b/c") and its own. */
+ * ("/a", "/a/b" for "/a/b/c") and its own, in one pass over the path. */
 typedef struct path_ids {
     path_id self;
     path_id *dirs;

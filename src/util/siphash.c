@@ -2,11 +2,7 @@
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
-typedef struct sip_state {
-    uint64_t v0, v1, v2, v3;
-} sip_state;
-
-static void sip_round(sip_state *s)
+static void sip_round(sip_stream *s)
 {
     s->v0 += s->v1;
     s->v1 = ROTL(s->v1, 13);
@@ -25,7 +21,7 @@ static void sip_round(sip_state *s)
 }
 
 /* Two rounds per message word: the "2" of SipHash-2-4. */
-static void compress(sip_state *s, uint64_t m)
+static void compress(sip_stream *s, uint64_t m)
 {
     s->v3 ^= m;
     sip_round(s);
@@ -41,23 +37,40 @@ static uint64_t load_le64(const unsigned char *p)
     return v;
 }
 
-sip128 siphash128(const sip_key *key, const void *data, size_t len)
+void sip_stream_init(sip_stream *s, const sip_key *key)
+{
+    s->v0 = key->k0 ^ 0x736f6d6570736575ull;
+    s->v1 = key->k1 ^ 0x646f72616e646f6dull ^ 0xee; /* 128-bit output */
+    s->v2 = key->k0 ^ 0x6c7967656e657261ull;
+    s->v3 = key->k1 ^ 0x7465646279746573ull;
+    s->tail = 0;
+    s->len = 0;
+}
+
+void sip_stream_update(sip_stream *s, const void *data, size_t len)
 {
     const unsigned char *p = data;
-    sip_state s = {
-        .v0 = key->k0 ^ 0x736f6d6570736575ull,
-        .v1 = key->k1 ^ 0x646f72616e646f6dull ^ 0xee, /* 128-bit output */
-        .v2 = key->k0 ^ 0x6c7967656e657261ull,
-        .v3 = key->k1 ^ 0x7465646279746573ull,
-    };
-    size_t whole = len - len % 8;
-    for (size_t i = 0; i < whole; i += 8)
-        compress(&s, load_le64(p + i));
+    size_t i = 0;
+    /* Fill the pending word first. */
+    while (i < len && s->len % 8 != 0) {
+        s->tail |= (uint64_t)p[i++] << (8 * (s->len % 8));
+        s->len++;
+        if (s->len % 8 == 0) {
+            compress(s, s->tail);
+            s->tail = 0;
+        }
+    }
+    for (; len - i >= 8; i += 8, s->len += 8)
+        compress(s, load_le64(p + i));
+    for (; i < len; i++, s->len++)
+        s->tail |= (uint64_t)p[i] << (8 * (s->len % 8));
+}
+
+sip128 sip_stream_final(const sip_stream *stream)
+{
+    sip_stream s = *stream;
     /* The last word: the bytes left, and the length in its top byte. */
-    uint64_t last = (uint64_t)(len & 0xff) << 56;
-    for (size_t i = whole; i < len; i++)
-        last |= (uint64_t)p[i] << (8 * (i - whole));
-    compress(&s, last);
+    compress(&s, s.tail | (uint64_t)(s.len & 0xff) << 56);
     /* Four rounds per output word: the "4". */
     sip128 out;
     s.v2 ^= 0xee;
@@ -69,4 +82,12 @@ sip128 siphash128(const sip_key *key, const void *data, size_t len)
         sip_round(&s);
     out.second = s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
     return out;
+}
+
+sip128 siphash128(const sip_key *key, const void *data, size_t len)
+{
+    sip_stream s;
+    sip_stream_init(&s, key);
+    sip_stream_update(&s, data, len);
+    return sip_stream_final(&s);
 }

@@ -71,6 +71,15 @@ static void test_path_hash(void **state)
     assert_true(path_hasher_init(&b));
     assert_false(path_id_equal(path_hash(&a, "/a", 2), path_hash(&a, "/b", 2)));
     assert_true(path_id_equal(path_hash(&a, "/a/b", 2), path_hash(&a, "/a", 2)));
+    /* In one pass: the directories above a path, then the path. */
+    path_ids ids;
+    const char *deep = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+    path_ids_init(&ids, &a, deep, strlen(deep));
+    assert_int_equal(ids.ndirs, 3);
+    assert_true(path_id_equal(ids.dirs[0], path_hash(&a, "/usr", 4)));
+    assert_true(path_id_equal(ids.dirs[2], path_hash(&a, deep, 25)));
+    assert_true(path_id_equal(ids.self, path_hash(&a, deep, strlen(deep))));
+    path_ids_free(&ids);
     /* A key per scan: the same path hashes differently in another scan. */
     assert_false(path_id_equal(path_hash(&a, "/a", 2), path_hash(&b, "/a", 2)));
 }

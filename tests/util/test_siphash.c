@@ -48,6 +48,30 @@ static void test_reference_vectors(void **state)
     }
 }
 
+/* In pieces of every size, and prefixes from one stream. */
+static void test_stream(void **state)
+{
+    (void)state;
+    sip_key key = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+    unsigned char msg[64];
+    for (int i = 0; i < 64; i++)
+        msg[i] = (unsigned char)i;
+    for (size_t piece = 1; piece <= 17; piece++) {
+        sip_stream s;
+        sip_stream_init(&s, &key);
+        for (size_t at = 0; at < 63; at += piece) {
+            size_t n = 63 - at < piece ? 63 - at : piece;
+            sip_stream_update(&s, msg + at, n);
+            sip128 want = siphash128(&key, msg, at + n);
+            sip128 got = sip_stream_final(&s);
+            assert_true(got.first == want.first && got.second == want.second);
+        }
+        char hex[33];
+        hex_of(sip_stream_final(&s), hex);
+        assert_string_equal(hex, "5150d1772f50834a503e069a973fbd7c");
+    }
+}
+
 static void test_key_matters(void **state)
 {
     (void)state;
@@ -61,6 +85,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reference_vectors),
+        cmocka_unit_test(test_stream),
         cmocka_unit_test(test_key_matters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
