@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "image/accounts.h"
+#include "image/checks.h"
 #include "image/pipeline.h"
 #include "secrets/secrets.h"
 #include "util/strbuf.h"
@@ -310,56 +311,24 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
     }
 }
 
-/* Who besides root can write a file of this mode and owner, or NULL. */
-static const char *non_root_writer(const entry *e)
-{
-    if (e->mode & S_IWOTH)
-        return "everyone";
-    if ((e->mode & S_IWGRP) && e->gid == 0)
-        return "group 0 (which OpenShift's arbitrary UIDs join)";
-    if (e->mode & S_IWGRP)
-        return "its group";
-    if (e->uid != 0 && (e->mode & S_IWUSR))
-        return "its non-root owner";
-    return NULL;
-}
-
 static void check_modes(layer_ctx *c, const entry *e)
 {
-    img_findings *f = &c->res->findings;
     bool regular = e->type == AE_IFREG && !e->hardlink;
     bool dir = e->type == AE_IFDIR;
-    unsigned perm = e->mode & 07777;
-    if (regular && (e->mode & (S_ISUID | S_ISGID))) {
-        bool suid = e->mode & S_ISUID;
-        findings_add(f, "image-setuid", c->layer, e->path, KIND_FINAL_FS,
-                     "%s is %s %s %lld (mode %04o): a flaw in it hands that "
-                     "%s's rights to any process of the container; remove "
-                     "the bit (chmod %s) unless the image really needs it",
-                     e->path, suid ? "setuid" : "setgid",
-                     suid ? "user" : "group",
-                     (long long)(suid ? e->uid : e->gid), perm,
-                     suid ? "user" : "group", suid ? "u-s" : "g-s");
-    }
-    if ((regular || dir) && (e->mode & S_IWOTH) &&
-        !(dir && (e->mode & S_ISVTX)))
-        findings_add(f, "image-world-writable", c->layer, e->path,
-                     KIND_FINAL_FS, "%s%s is writable by everyone (mode "
-                     "%04o)%s; make it writable by its owner and group 0 "
-                     "only (chmod o-w, g+w)", dir ? "directory " : "",
-                     e->path, perm,
-                     dir ? " and not sticky: any process can replace its "
-                           "files"
-                         : ": any process of the container can change it");
-    const char *who = non_root_writer(e);
-    if (regular && who && (!strcmp(e->path, "/etc/passwd") ||
-                           !strcmp(e->path, "/etc/group")))
-        findings_add(f, "image-passwd-writable", c->layer, e->path,
-                     KIND_FINAL_FS, "%s is writable by %s (mode %04o, owner "
-                     "%lld:%lld): any process can add a user, root "
-                     "included; use nss_wrapper for arbitrary UIDs and keep "
-                     "%s root-owned, mode 0644", e->path, who, perm,
-                     (long long)e->uid, (long long)e->gid, e->path);
+    if (!regular && !dir)
+        return;
+    file_facts facts = {
+        .path = e->path,
+        .dir = dir,
+        .mode = e->mode,
+        .uid = e->uid,
+        .gid = e->gid,
+    };
+    check_file_modes(&c->res->findings, c->layer, &facts);
+    if (regular && (!strcmp(e->path, "/etc/passwd") ||
+                    !strcmp(e->path, "/etc/group")))
+        check_passwd_writable(&c->res->findings, c->layer, &facts, e->path,
+                              NULL);
 }
 
 static void check_secret_name(layer_ctx *c, const entry *e)
