@@ -19,6 +19,7 @@ struct layer_worker {
     scan_options opt;
     decoder *dec;
     content_scan *cs;
+    accounts_scan *acc;
     uint8_t *raw;
     uint8_t *plain;
 };
@@ -29,6 +30,7 @@ layer_worker *layer_worker_new(const scan_options *o)
     w->opt = *o;
     w->dec = decoder_new(DEC_BACKEND_DEFAULT);
     w->cs = o->db ? content_scan_new(o->db) : NULL;
+    w->acc = accounts_scan_new();
     w->raw = xmalloc(LAYER_READ_CHUNK);
     w->plain = xmalloc(LAYER_PLAIN_CHUNK);
     return w;
@@ -40,6 +42,7 @@ void layer_worker_free(layer_worker *w)
         return;
     decoder_free(w->dec);
     content_scan_free(w->cs);
+    accounts_scan_free(w->acc);
     free(w->raw);
     free(w->plain);
     free(w);
@@ -355,22 +358,27 @@ static void on_content_match(void *ctx, const content_match *m)
                  (unsigned long long)m->line, r->path, m->redacted);
 }
 
-/* Read the data of a regular file: scan it, and keep /etc/shadow and
- * /etc/passwd for their entries. */
+/* Read the data of a regular file: scan it, and read /etc/shadow and
+ * /etc/passwd as account databases, line by line as the bytes come (no
+ * size limit: an empty password on the last line of a large file counts
+ * like the first). */
 static bool read_file_data(layer_ctx *c, const entry *e)
 {
     content_scan *cs = c->w->cs;
-    bool accounts = accounts_file_kind(e->path) != ACCOUNTS_NONE &&
-                    wanted(c, "image-empty-password");
+    accounts_scan *acc = (!strcmp(e->path, "/etc/shadow") ||
+                          !strcmp(e->path, "/etc/passwd")) &&
+                                 wanted(c, "image-empty-password")
+                             ? c->w->acc
+                             : NULL;
     uint64_t cap = c->w->opt.max_file_size;
     content_report rep = {c, e->path};
     bool scanning = cs != NULL;
-    if (!scanning && !accounts)
+    if (!scanning && !acc)
         return archive_read_data_skip(c->ar) == ARCHIVE_OK;
-    strbuf keep;
-    sb_init(&keep);
     if (cs)
         content_scan_begin(cs, &c->res->a, on_content_match, &rep);
+    if (acc)
+        accounts_scan_begin(acc, NULL, false);
     const void *buf;
     size_t size;
     la_int64_t off;
@@ -385,16 +393,21 @@ static bool read_file_data(layer_ctx *c, const entry *e)
             if (n == 0 || !content_scan_data(cs, buf, n))
                 scanning = false;
         }
-        if (accounts && keep.len + size <= LAYER_ACCOUNTS_MAX)
-            sb_append(&keep, buf, size);
+        if (acc)
+            accounts_scan_data(acc, buf, size);
         seen += size;
     }
     if (cs)
         content_scan_end(cs);
-    if (accounts && r == ARCHIVE_EOF)
-        accounts_check(&c->res->findings, c->layer, e->path, keep.data,
-                       keep.len);
-    sb_free(&keep);
+    if (acc && r == ARCHIVE_EOF) {
+        size_t bytes;
+        bool like_db;
+        const accounts_summary *sum =
+            accounts_scan_end(acc, &c->res->a, &bytes, &like_db);
+        if (sum)
+            accounts_report(&c->res->findings, c->layer, e->path, e->path,
+                            NULL, sum);
+    }
     return r == ARCHIVE_EOF;
 }
 

@@ -45,8 +45,6 @@ typedef struct scan_options {
 /* A layer expanding more than max_ratio times is refused only beyond
  * this size (small layers of zeros are harmless). */
 #define LAYER_BOMB_FLOOR (256ull << 20)
-/* Most of /etc/shadow or /etc/passwd read for their entries. */
-#define LAYER_ACCOUNTS_MAX (4u << 20)
 
 /* What one thread needs to scan layers, allocated once. */
 typedef struct layer_worker layer_worker;
