@@ -30,7 +30,7 @@ layer_worker *layer_worker_new(const scan_options *o)
     w->opt = *o;
     w->dec = decoder_new(DEC_BACKEND_DEFAULT);
     w->cs = o->db ? content_scan_new(o->db) : NULL;
-    w->acc = accounts_scan_new();
+    w->acc = o->accounts ? accounts_scan_new() : NULL;
     w->raw = xmalloc(LAYER_READ_CHUNK);
     w->plain = xmalloc(LAYER_PLAIN_CHUNK);
     return w;
@@ -58,6 +58,7 @@ void layer_result_init(layer_result *r, const bosun_config *cfg)
 void layer_result_free(layer_result *r)
 {
     layer_changes_free(&r->changes);
+    records_free(&r->records);
     arena_release(&r->a);
 }
 
@@ -314,12 +315,39 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
     }
 }
 
+/* Count `units` (16 bytes each) against the image's budget of files:
+ * false, with the layer's error set, when it is spent. */
+static bool budget(layer_ctx *c, uint64_t units)
+{
+    if (!c->w->opt.entries ||
+        atomic_fetch_add(c->w->opt.entries, units) + units <= IMG_MAX_ENTRIES)
+        return true;
+    c->res->error = arena_printf(&c->res->a, "more than %u files in the "
+                                 "image (links and files with findings "
+                                 "count for what is kept of them): not "
+                                 "scanned further", IMG_MAX_ENTRIES);
+    return false;
+}
+
+/* The memory a record takes, in budget units. */
+static uint64_t units_of(size_t bytes)
+{
+    return (bytes + 15) / 16;
+}
+
+/* This entry's place among the layer's entries that are not directories
+ * (it has just been recorded in the whiteout model). */
+static uint32_t entry_index(const layer_ctx *c)
+{
+    return (uint32_t)(c->res->changes.files.n - 1);
+}
+
 static void check_modes(layer_ctx *c, const entry *e)
 {
     bool regular = e->type == AE_IFREG && !e->hardlink;
     bool dir = e->type == AE_IFDIR;
     if (!regular && !dir)
-        return;
+        return; /* a hard link is checked with its file's modes, later */
     file_facts facts = {
         .path = e->path,
         .dir = dir,
@@ -328,26 +356,78 @@ static void check_modes(layer_ctx *c, const entry *e)
         .gid = e->gid,
     };
     check_file_modes(&c->res->findings, c->layer, &facts);
-    if (regular && (!strcmp(e->path, "/etc/passwd") ||
-                    !strcmp(e->path, "/etc/group")))
-        check_passwd_writable(&c->res->findings, c->layer, &facts, e->path,
-                              NULL);
 }
 
 static void check_secret_name(layer_ctx *c, const entry *e)
 {
-    if (e->type != AE_IFREG || e->size <= 0)
+    /* An empty file holds nothing; a hard link holds its file's bytes. */
+    if (e->type != AE_IFREG || (e->size <= 0 && !e->hardlink))
         return;
     const char *kind = secret_file_kind(e->path, strlen(e->path));
-    if (kind)
-        findings_add(&c->res->findings, "image-secret-file", c->layer, e->path,
-                     KIND_ANY_LAYER, "%s looks like a secret file (%s)",
-                     e->path, kind);
+    if (!kind)
+        return;
+    if (e->hardlink)
+        findings_add(&c->res->findings, "image-secret-file", c->layer,
+                     e->path, KIND_ANY_LAYER, "%s looks like a secret file "
+                     "(%s): a hard link to %s, whose bytes it has", e->path,
+                     kind, e->hardlink);
+    else
+        findings_add(&c->res->findings, "image-secret-file", c->layer,
+                     e->path, KIND_ANY_LAYER, "%s looks like a secret file "
+                     "(%s)", e->path, kind);
 }
 
+/* A symbolic link, kept with its target: paths of the final filesystem,
+ * and the targets of hard links, go through it. */
+static bool keep_symlink(layer_ctx *c, const entry *e, path_id id)
+{
+    const char *target = e->symlink ? e->symlink : "";
+    size_t bytes = sizeof(file_rec) + strlen(target) + 1;
+    if (!budget(c, units_of(bytes)))
+        return false;
+    file_rec *r = records_add(&c->res->records, REC_SYMLINK, id,
+                              entry_index(c));
+    r->target = arena_strdup(&c->res->a, target);
+    return true;
+}
+
+/* A hard link, kept to be resolved once all layers are walked. */
+static bool keep_hardlink(layer_ctx *c, const entry *e)
+{
+    if (c->res->records.nhardlinks >= LAYER_MAX_HARDLINKS) {
+        c->res->error = arena_printf(&c->res->a, "more than %u hard links "
+                                     "in the layer: not scanned further",
+                                     LAYER_MAX_HARDLINKS);
+        return false;
+    }
+    char target[4096];
+    bool absolute, escapes;
+    if (!layer_path_normalise(e->hardlink, target, sizeof(target), &absolute,
+                              &escapes))
+        return true; /* longer than any path: it links to nothing */
+    size_t bytes = sizeof(file_rec) + sizeof(link_extra) + strlen(e->path) +
+                   strlen(e->hardlink) + 2;
+    if (!budget(c, units_of(bytes)))
+        return false;
+    const path_hasher *h = c->w->opt.hashing;
+    file_rec *r = records_add(&c->res->records, REC_HARDLINK,
+                              path_hash(h, e->path, strlen(e->path)),
+                              entry_index(c));
+    link_extra *x = ARENA_NEW(&c->res->a, link_extra);
+    x->path = arena_strdup(&c->res->a, e->path);
+    x->target = arena_strdup(&c->res->a, e->hardlink);
+    x->target_id = path_hash(h, target, strlen(target));
+    x->prev = -1;
+    r->lx = x;
+    return true;
+}
+
+/* Credentials found in a file: reported, and noted for hard links to it. */
 typedef struct content_report {
     layer_ctx *c;
     const char *path;
+    content_note *notes, **tail;
+    size_t bytes;
 } content_report;
 
 static void on_content_match(void *ctx, const content_match *m)
@@ -356,33 +436,78 @@ static void on_content_match(void *ctx, const content_match *m)
     findings_add(&r->c->res->findings, "image-secret-content", r->c->layer,
                  r->path, KIND_ANY_LAYER, "%s at line %llu of %s (%s)", m->name,
                  (unsigned long long)m->line, r->path, m->redacted);
+    content_note *n = ARENA_NEW(&r->c->res->a, content_note);
+    n->name = m->name;
+    n->line = m->line;
+    n->redacted = m->redacted;
+    *r->tail = n;
+    r->tail = &n->next;
+    r->bytes += sizeof(*n) + strlen(m->redacted) + 1;
 }
 
-/* Read the data of a regular file: scan it, and read /etc/shadow and
- * /etc/passwd as account databases, line by line as the bytes come (no
- * size limit: an empty password on the last line of a large file counts
- * like the first). */
+/* A regular file with something a hard link to it, or the final
+ * /etc/passwd, would have to say: kept. */
+static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
+                      const accounts_summary *acc, size_t acc_bytes,
+                      bool db_like)
+{
+    const char *kind =
+        e->size > 0 ? secret_file_kind(e->path, strlen(e->path)) : NULL;
+    /* Writable by non-root users matters for /etc/passwd and /etc/group
+     * only: kept for files that look like them. */
+    bool modes = (e->mode & (S_ISUID | S_ISGID | S_IWOTH)) ||
+                 (db_like && non_root_writer(e->mode, e->uid, e->gid));
+    if (!modes && !kind && !rep->notes && !acc)
+        return true;
+    bool extra = kind || rep->notes || acc;
+    size_t bytes = sizeof(file_rec) +
+                   (extra ? sizeof(file_extra) + rep->bytes + acc_bytes : 0);
+    if (!budget(c, units_of(bytes)))
+        return false;
+    file_rec *r = records_add(&c->res->records, REC_FILE,
+                              path_hash(c->w->opt.hashing, e->path,
+                                        strlen(e->path)),
+                              entry_index(c));
+    r->mode = e->mode;
+    r->uid = e->uid;
+    r->gid = e->gid;
+    if (extra) {
+        file_extra *x = ARENA_NEW(&c->res->a, file_extra);
+        x->secret_kind = kind;
+        x->content = rep->notes;
+        x->accounts = acc;
+        r->fx = x;
+    }
+    return true;
+}
+
+/* Read the data of a regular file: scan it for credentials, and read it as
+ * an account database (any file may be the final /etc/shadow). */
 static bool read_file_data(layer_ctx *c, const entry *e)
 {
     content_scan *cs = c->w->cs;
-    accounts_scan *acc = (!strcmp(e->path, "/etc/shadow") ||
-                          !strcmp(e->path, "/etc/passwd")) &&
-                                 wanted(c, "image-empty-password")
-                             ? c->w->acc
-                             : NULL;
+    accounts_scan *acc = c->w->acc;
     uint64_t cap = c->w->opt.max_file_size;
-    content_report rep = {c, e->path};
+    content_report rep = {.c = c, .path = e->path};
+    rep.tail = &rep.notes;
     bool scanning = cs != NULL;
-    if (!scanning && !acc)
-        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
+    int r = ARCHIVE_EOF;
+    if (!scanning && !acc) {
+        if (archive_read_data_skip(c->ar) != ARCHIVE_OK)
+            return false;
+        return keep_file(c, e, &rep, NULL, 0, false);
+    }
     if (cs)
         content_scan_begin(cs, &c->res->a, on_content_match, &rep);
+    /* Whether the file looks like /etc/passwd matters when others than
+     * root can write it. */
+    bool like_db = c->w->opt.accounts_writable &&
+                   non_root_writer(e->mode, e->uid, e->gid);
     if (acc)
-        accounts_scan_begin(acc, NULL, false);
+        accounts_scan_begin(acc, c->w->opt.user_name, like_db);
     const void *buf;
     size_t size;
     la_int64_t off;
-    int r;
     uint64_t seen = 0;
     while ((r = archive_read_data_block(c->ar, &buf, &size, &off)) ==
            ARCHIVE_OK) {
@@ -399,16 +524,13 @@ static bool read_file_data(layer_ctx *c, const entry *e)
     }
     if (cs)
         content_scan_end(cs);
-    if (acc && r == ARCHIVE_EOF) {
-        size_t bytes;
-        bool like_db;
-        const accounts_summary *sum =
-            accounts_scan_end(acc, &c->res->a, &bytes, &like_db);
-        if (sum)
-            accounts_report(&c->res->findings, c->layer, e->path, e->path,
-                            NULL, sum);
-    }
-    return r == ARCHIVE_EOF;
+    if (r != ARCHIVE_EOF)
+        return false;
+    size_t acc_bytes = 0;
+    bool db_like = false;
+    const accounts_summary *sum =
+        acc ? accounts_scan_end(acc, &c->res->a, &acc_bytes, &db_like) : NULL;
+    return keep_file(c, e, &rep, sum, acc_bytes, db_like);
 }
 
 static const char *entry_name(struct archive_entry *ae)
@@ -419,13 +541,8 @@ static const char *entry_name(struct archive_entry *ae)
 
 static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
 {
-    if (c->w->opt.entries &&
-        atomic_fetch_add(c->w->opt.entries, 1) >= IMG_MAX_ENTRIES) {
-        c->res->error = arena_printf(&c->res->a, "more than %u files in the "
-                                     "image: not scanned further",
-                                     IMG_MAX_ENTRIES);
+    if (!budget(c, 1))
         return false;
-    }
     const char *name = entry_name(ae);
     char path[4096];
     bool absolute, escapes;
@@ -456,9 +573,13 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
                                          "further", LAYER_MAX_SYMLINKS);
             return false;
         }
-        pathset_add(&c->symlinks,
-                    path_hash(c->w->opt.hashing, path, strlen(path)));
+        path_id id = path_hash(c->w->opt.hashing, path, strlen(path));
+        pathset_add(&c->symlinks, id);
+        if (!keep_symlink(c, &e, id))
+            return false;
     }
+    if (e.hardlink && !keep_hardlink(c, &e))
+        return false;
     check_modes(c, &e);
     if (wanted(c, "image-secret-file"))
         check_secret_name(c, &e);
@@ -530,6 +651,7 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
     layer_ctx c = {.w = w, .ly = ly, .res = out, .layer = (int)ly->index};
     out->changes.hashing = w->opt.hashing;
     walk_tar(&c, &bs);
+    records_seal(&out->records, &out->changes.files);
     layer_changes_seal(&out->changes);
     if (!out->error)
         stream_drain(&bs);

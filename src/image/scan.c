@@ -199,9 +199,27 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                      (unsigned long long)res->blob_bytes, (long long)ly->size);
 }
 
-static void check_user(img_sink *sink, const img_image *img)
+/* The user part of the configuration's User when it is a name, not a
+ * number (runc reads a number as the uid, without /etc/passwd): NULL
+ * otherwise. */
+static const char *user_name_of(arena *a, const char *user)
+{
+    size_t n = user ? strcspn(user, ":") : 0;
+    size_t i = n && (user[0] == '+' || user[0] == '-') ? 1 : 0;
+    bool number = i < n;
+    for (size_t k = i; k < n; k++)
+        number = number && user[k] >= '0' && user[k] <= '9';
+    return n && !number ? arena_strndup(a, user, n) : NULL;
+}
+
+/* `name`: the user part of the User when it is a name; `passwd`: the final
+ * /etc/passwd as an account database. */
+static void check_user(img_sink *sink, const img_image *img, const char *name,
+                       const accounts_summary *passwd)
 {
     const char *u = img->user ? img->user : "";
+    int64_t uid;
+    uint64_t line;
     if (!*u)
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration sets no "
@@ -212,6 +230,12 @@ static void check_user(img_sink *sink, const img_image *img)
                      "the image runs as root: its configuration's User is "
                      "\"%s\"; set a non-root numeric one (USER 10001 at the "
                      "end of the Dockerfile)", u);
+    else if (name && accounts_uid(passwd, name, &uid, &line) && uid == 0)
+        findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
+                     "the image runs as root: its configuration's User is "
+                     "\"%s\", which the image's /etc/passwd maps to uid 0 "
+                     "(line %llu); set a non-root numeric one (USER 10001 at "
+                     "the end of the Dockerfile)", u, (unsigned long long)line);
 }
 
 /* The tag of a repository tag or reference name ("app:1.2", "latest",
@@ -391,6 +415,15 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     scan_run run = {.img = img, .opt = *opt};
     run.opt.entries = &entries;
     run.opt.hashing = &hashing;
+    /* Every file is read as an account database when a check needs it:
+     * the final /etc/shadow or /etc/passwd may be any file. */
+    const char *user_name = user_name_of(a, img->user);
+    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
+    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
+    run.opt.user_name =
+        findings_wanted(&sink->findings, "image-root-user") ? user_name : NULL;
+    run.opt.accounts = empty_pw || writable || run.opt.user_name;
+    run.opt.accounts_writable = writable;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
     layer_changes *changes = xcalloc(img->nlayers + 1, sizeof(layer_changes));
@@ -409,10 +442,20 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     }
     scan_layers(&run, jobs);
 
+    /* Links, now that every layer is walked. */
+    fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
+    for (size_t i = 0; i < img->nlayers; i++)
+        files[i] = (fs_layer){&run.results[i].changes, &run.results[i].records,
+                              &run.results[i].findings};
+    fs_model *model = fs_model_new(&hashing, files, img->nlayers);
+    fs_model_check_links(model);
+    const accounts_summary *passwd =
+        fs_model_check_accounts(model, empty_pw, writable);
+
     for (size_t i = 0; i < img->nlayers; i++)
         if (img->layers[i].loc.fd >= 0)
             check_layer(sink, img, i, &run.results[i], opt->verify);
-    check_user(sink, img);
+    check_user(sink, img, run.opt.user_name, passwd);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
@@ -429,6 +472,8 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
                  sink->report);
         emit_overflow(sink, img, fs, sink->report);
     }
+    fs_model_free(model);
+    free(files);
     for (size_t i = 0; i < img->nlayers; i++)
         layer_result_free(&run.results[i]);
     free(changes);
