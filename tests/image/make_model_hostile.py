@@ -194,12 +194,133 @@ def gnutls():
     image("gnutls", [BASE + [{"name": "opt/app/libgnutls.so.30", "data": lib}]])
 
 
+# ------------------------------------------------------------ hard links
+
+def hardlinks():
+    """Hard links: to setuid files whose first names later layers delete
+    (a link in the same layer, one in a later layer, one through the
+    merged-usr symbolic link bin -> usr/bin); a secret-file name linked to
+    an innocent path; links (and a link to a link) to a file with a token,
+    whose directory a later layer deletes."""
+    image("hardlink-setuid", [
+        BASE + [
+            {"name": "usr/bin/helper", "data": ELF + b"1", "mode": 0o4755},
+            {"name": "opt/a", "hardlink": "usr/bin/helper"},
+            {"name": "usr/bin/helper2", "data": ELF + b"2", "mode": 0o2755,
+             "gid": 42},
+            {"name": "usr/bin/helper3", "data": ELF + b"3", "mode": 0o4755},
+            {"name": "bin", "symlink": "usr/bin"},
+        ],
+        [
+            {"name": "opt/b", "hardlink": "usr/bin/helper2"},
+            {"name": "opt/c", "hardlink": "bin/helper3"},
+        ],
+        [
+            {"name": "usr/bin/.wh.helper", "data": b""},
+            {"name": "usr/bin/.wh.helper2", "data": b""},
+            {"name": "usr/bin/.wh.helper3", "data": b""},
+        ],
+    ])
+    image("hardlink-secret-name", [BASE + [
+        {"name": "usr/share/misc/notes.txt", "data": b"just some notes\n"},
+        {"name": "root/.ssh/id_rsa", "hardlink": "usr/share/misc/notes.txt"},
+    ]])
+    image("hardlink-secret-content", [
+        BASE + [
+            {"name": "srv/data/blob.txt",
+             "data": ("token=%s\n" % token()).encode()},
+            {"name": "app/config.txt", "hardlink": "srv/data/blob.txt"},
+        ],
+        [
+            {"name": "app/other.txt", "hardlink": "srv/data/blob.txt"},
+            {"name": "app/third.txt", "hardlink": "app/config.txt"},
+        ],
+        [{"name": "srv/.wh.data", "data": b""}],
+    ])
+
+
+# -------------------------------------------------------------- accounts
+
+def shadow_line(name, password):
+    return "%s:%s:19000:0:99999:7:::\n" % (name, password)
+
+
+def accounts():
+    """The final /etc/shadow and /etc/passwd, wherever they really are: an
+    /etc/shadow of more than 4 MiB whose last line has an empty password;
+    /etc/shadow a symbolic link to another file; /etc a symbolic link to
+    another directory (in a later layer); /etc/shadow and /etc/passwd hard
+    links to files of a lower layer."""
+    locked = "".join(shadow_line("user%06d" % i, "!") for i in range(140000))
+    image("shadow-big", [[
+        {"name": "etc", "dir": True},
+        {"name": "etc/passwd", "data": b"root:x:0:0:root:/root:/bin/sh\n"},
+        {"name": "etc/shadow", "mode": 0o640,
+         "data": (locked + shadow_line("root", "")).encode()},
+    ]])
+    image("shadow-symlink", [
+        BASE + [{"name": "data/shadow", "mode": 0o640,
+                 "data": (shadow_line("root", "*") +
+                          shadow_line("app", "")).encode()}],
+        [{"name": "etc/shadow", "symlink": "/data/shadow"}],
+    ])
+    image("etc-symlink", [
+        BASE + [
+            {"name": "cfg/passwd", "mode": 0o664,
+             "data": b"root:x:0:0:root:/root:/bin/sh\n"},
+            {"name": "cfg/shadow", "mode": 0o640,
+             "data": shadow_line("root", "").encode()},
+        ],
+        [
+            {"name": ".wh.etc", "data": b""},
+            {"name": "etc", "symlink": "cfg"},
+        ],
+    ])
+    image("accounts-hardlink", [
+        BASE + [
+            {"name": "var/backups/sh", "mode": 0o640,
+             "data": shadow_line("root", "").encode()},
+            {"name": "home/app/passwd", "mode": 0o664,
+             "data": b"root:x:0:0:root:/root:/bin/sh\n"},
+        ],
+        [
+            {"name": "etc/shadow", "hardlink": "var/backups/sh"},
+            {"name": "etc/passwd", "hardlink": "home/app/passwd"},
+        ],
+    ])
+
+
+# ------------------------------------------------------------------ user
+
+def users():
+    """User names the image's final /etc/passwd maps to uid 0: directly,
+    through a symbolic link to another layer's file, and with an empty uid
+    field (runc reads it as 0); and one it maps to 10001."""
+    image("user-root-name", [BASE[:1] + [
+        {"name": "etc/passwd",
+         "data": b"root:x:0:0:root:/root:/bin/sh\napp:x:0:0::/app:/bin/sh\n"},
+    ]], user="app")
+    image("user-root-symlink", [
+        BASE + [{"name": "data/passwd",
+                 "data": b"root:x:0:0::/root:/bin/sh\nsvc:x:0:0::/:/bin/sh\n"}],
+        [{"name": "etc/passwd", "symlink": "../data/passwd"}],
+    ], user="svc:svc")
+    image("user-empty-uid", [BASE[:1] + [
+        {"name": "etc/passwd",
+         "data": b"root:x:0:0:root:/root:/bin/sh\napp:x::0::/app:/bin/sh\n"},
+    ]], user="app")
+    image("user-nonroot-name", [BASE], user="app")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     root_opaque()
     collisions()
     exempt_paths()
     gnutls()
+    hardlinks()
+    accounts()
+    users()
 
 
 main()

@@ -82,4 +82,71 @@ if [ -d "$MODEL/gnutls" ]; then
     model gnutls 0
     json_check "$TMP/out" 'd["findings"] == []'
 fi
+
+# Hard links. containerd makes a link entry with os.Link to the path its
+# target names in the filesystem as it stands (the layers below, merged,
+# and the entries of its own layer before it), the target's directories
+# resolved through symbolic links within the root (bin -> usr/bin); the
+# new name shares the inode: its modes and bytes. A whiteout of the first
+# name later removes that name only, so the setuid files still run as
+# /opt/a, /opt/b and /opt/c. (With overlayfs, a link to a lower layer's
+# file copies that file up first: the same modes and bytes.)
+model hardlink-setuid 1
+json_check "$TMP/out" \
+    "sorted((f['path'], f['layer_index']) for f in d['findings'] if f['rule'] == 'image-setuid') == [('/opt/a', 0), ('/opt/b', 1), ('/opt/c', 1)]" \
+    "'setuid user 0' in $F('image-setuid', '/opt/a')[0]['message']" \
+    "'a hard link to usr/bin/helper of layer 0' in $F('image-setuid', '/opt/a')[0]['message']" \
+    "'setgid group 42' in $F('image-setuid', '/opt/b')[0]['message']"
+# A link is its file's bytes under its own name: an SSH key name on a
+# link is a secret file, and a link to a token is the token.
+model hardlink-secret-name 1
+json_check "$TMP/out" \
+    "len($F('image-secret-file', '/root/.ssh/id_rsa')) == 1" \
+    "'a hard link to usr/share/misc/notes.txt' in $F('image-secret-file', '/root/.ssh/id_rsa')[0]['message']"
+model hardlink-secret-content 1
+json_check "$TMP/out" \
+    "[f['layer_index'] for f in $F('image-secret-content', '/app/config.txt')] == [0]" \
+    "[f['layer_index'] for f in $F('image-secret-content', '/app/other.txt')] == [1]" \
+    "[f['layer_index'] for f in $F('image-secret-content', '/app/third.txt')] == [1]" \
+    "all('deleted_in_layer' not in f for p in ('/app/config.txt', '/app/other.txt', '/app/third.txt') for f in $F('image-secret-content', p))" \
+    "$F('image-secret-content', '/srv/data/blob.txt')[0]['deleted_in_layer'] == 2"
+
+# The final /etc/shadow and /etc/passwd, as su, login and runc read them:
+# the kernel follows symbolic links (/etc/shadow -> /data/shadow, or /etc
+# -> cfg, made in a later layer than the files), a hard link is its file,
+# and nothing is cut: the empty password on line 140001 of a 4.6 MB
+# /etc/shadow counts like the first.
+model shadow-big 1
+json_check "$TMP/out" \
+    "len($F('image-empty-password', '/etc/shadow')) == 1" \
+    "\"user 'root'\" in $F('image-empty-password', '/etc/shadow')[0]['message']" \
+    "'line 140001' in $F('image-empty-password', '/etc/shadow')[0]['message']"
+model shadow-symlink 1
+json_check "$TMP/out" \
+    "[f['layer_index'] for f in $F('image-empty-password', '/data/shadow')] == [0]" \
+    "\"user 'app' has an empty password in /etc/shadow\" in $F('image-empty-password', '/data/shadow')[0]['message']"
+model etc-symlink 1
+json_check "$TMP/out" \
+    "\"user 'root' has an empty password in /etc/shadow\" in $F('image-empty-password', '/cfg/shadow')[0]['message']" \
+    "'/etc/passwd is writable by group 0' in $F('image-passwd-writable', '/cfg/passwd')[0]['message']"
+model accounts-hardlink 1
+json_check "$TMP/out" \
+    "[f['layer_index'] for f in $F('image-empty-password', '/etc/shadow')] == [1]" \
+    "'a hard link to var/backups/sh of layer 0' in $F('image-empty-password', '/etc/shadow')[0]['message']" \
+    "[f['layer_index'] for f in $F('image-passwd-writable', '/etc/passwd')] == [1]"
+
+# A user name is looked up by runc (github.com/moby/sys/user) in the
+# container's /etc/passwd, symbolic links followed: the first line whose
+# first field is the name gives the uid, its third field read with Go's
+# strconv.Atoi, 0 when that fails (an empty field too).
+model user-root-name 1
+json_check "$TMP/out" \
+    "len($F('image-root-user')) == 1" \
+    "'maps to uid 0 (line 2)' in $F('image-root-user')[0]['message']"
+model user-root-symlink 1
+json_check "$TMP/out" "len($F('image-root-user')) == 1"
+model user-empty-uid 1
+json_check "$TMP/out" "len($F('image-root-user')) == 1"
+model user-nonroot-name 0
+json_check "$TMP/out" 'd["findings"] == []'
 finish
