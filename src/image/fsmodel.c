@@ -18,6 +18,9 @@
 
 void records_free(layer_records *r)
 {
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i].kind == REC_HARDLINK)
+            free(r->items[i].lx);
     free(r->items);
     free(r->by_id);
     memset(r, 0, sizeof(*r));
@@ -39,6 +42,32 @@ file_rec *records_add(layer_records *r, rec_kind kind, path_id id,
     r->nhardlinks += kind == REC_HARDLINK;
     r->nsymlinks += kind == REC_SYMLINK;
     return rec;
+}
+
+static int by_id_order(const void *pa, const void *pb, void *ctx);
+
+link_extra *link_new(const char *path, const char *target, uint64_t *units)
+{
+    size_t plen = strlen(path), tlen = strlen(target);
+    size_t bytes = sizeof(link_extra) + plen + tlen + 2;
+    link_extra *x = xcalloc(1, bytes);
+    char *names = (char *)(x + 1);
+    memcpy(names, path, plen + 1);
+    memcpy(names + plen + 1, target, tlen + 1);
+    x->path = names;
+    x->target = names + plen + 1;
+    x->prev = -1;
+    *units = rec_units(sizeof(file_rec) + bytes);
+    return x;
+}
+
+static void sort_by_id(layer_records *r)
+{
+    free(r->by_id);
+    r->by_id = xcalloc(r->n + 1, sizeof(uint32_t));
+    for (size_t i = 0; i < r->n; i++)
+        r->by_id[i] = (uint32_t)i;
+    qsort_r(r->by_id, r->n, sizeof(uint32_t), by_id_order, r->items);
 }
 
 static int by_id_order(const void *pa, const void *pb, void *ctx)
@@ -88,85 +117,187 @@ static file_rec *record_at(const layer_records *r, path_id id, uint32_t idx)
     return rec && rec->idx == idx ? rec : NULL;
 }
 
-static int id_order(const void *pa, const void *pb)
-{
-    return path_id_compare(*(const path_id *)pa, *(const path_id *)pb);
-}
-
-/* Where id is in the sorted keys, or n. */
-static size_t key_slot(const path_id *keys, size_t n, path_id id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = path_id_compare(keys[mid], id);
-        if (c < 0)
-            lo = mid + 1;
-        else if (c > 0)
-            hi = mid;
-        else
-            return mid;
-    }
-    return n;
-}
-
-/*
- * One pass over the layer's entries in order: a record is superseded
- * where the layer next writes its path, and a hard link reaches the last
- * write of its target before it (or, with none, the layers below). Only
- * the targets of hard links need memory of their own.
- */
+/* One pass over the layer's entries in order: a record is superseded
+ * where the layer next writes its path. */
 void records_seal(layer_records *r, const pathlist *files)
 {
     if (r->n == 0)
         return;
-    r->by_id = xcalloc(r->n, sizeof(uint32_t));
-    for (size_t i = 0; i < r->n; i++)
-        r->by_id[i] = (uint32_t)i;
-    qsort_r(r->by_id, r->n, sizeof(uint32_t), by_id_order, r->items);
-
-    path_id *targets = xcalloc(r->nhardlinks + 1, sizeof(path_id));
-    size_t ntargets = 0;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->items[i].kind == REC_HARDLINK)
-            targets[ntargets++] = r->items[i].lx->target_id;
-    qsort(targets, ntargets, sizeof(path_id), id_order);
-    size_t unique = 0;
-    for (size_t i = 0; i < ntargets; i++)
-        if (unique == 0 || !path_id_equal(targets[unique - 1], targets[i]))
-            targets[unique++] = targets[i];
-    ntargets = unique;
-    int64_t *last = xcalloc(ntargets + 1, sizeof(int64_t));
-    for (size_t i = 0; i < ntargets; i++)
-        last[i] = -1;
-
-    size_t next = 0; /* the next record, in the layer's order */
+    sort_by_id(r);
     for (size_t i = 0; i < files->n; i++) {
-        path_id id = files->items[i];
-        for (; next < r->n && r->items[next].idx <= i; next++) {
-            file_rec *rec = &r->items[next];
-            if (rec->kind == REC_HARDLINK && rec->idx == i)
-                rec->lx->prev =
-                    last[key_slot(targets, ntargets, rec->lx->target_id)];
-        }
-        file_rec *before = record_before(r, id, (uint32_t)i);
+        file_rec *before = record_before(r, files->items[i], (uint32_t)i);
         if (before && before->superseded_at == REC_NEVER)
             before->superseded_at = (uint32_t)i;
-        size_t s = key_slot(targets, ntargets, id);
-        if (s < ntargets)
-            last[s] = (int64_t)i;
     }
-    free(targets);
-    free(last);
+}
+
+/* ------------------------------------------------------------- walk */
+
+#define FREE_SLOT UINT32_MAX
+
+typedef struct said {
+    path_id id;
+    uint32_t idx;              /* FREE_SLOT: a free slot */
+} said;
+
+static size_t slot_of(path_id id, size_t cap)
+{
+    return (size_t)(id.hi ^ (id.lo >> 7)) & (cap - 1);
+}
+
+void walk_index_free(walk_index *w)
+{
+    free(w->slots);
+    free(w->said);
+    memset(w, 0, sizeof(*w));
+}
+
+size_t walk_index_bytes(const walk_index *w)
+{
+    return w->cap * sizeof(uint32_t) + w->said_cap * sizeof(said);
+}
+
+static void index_put(walk_index *w, uint32_t idx)
+{
+    path_id id = w->files->items[idx];
+    size_t j = slot_of(id, w->cap);
+    while (w->slots[j] != FREE_SLOT) {
+        if (path_id_equal(w->files->items[w->slots[j]], id)) {
+            w->slots[j] = idx; /* the later write */
+            return;
+        }
+        j = (j + 1) & (w->cap - 1);
+    }
+    w->slots[j] = idx;
+    w->n++;
+}
+
+static void index_grow(walk_index *w, size_t want)
+{
+    size_t cap = w->cap ? w->cap : 1024;
+    while (2 * want > cap)
+        cap *= 2;
+    if (cap == w->cap)
+        return;
+    uint32_t *old = w->slots;
+    size_t old_cap = w->cap;
+    w->slots = xcalloc(cap, sizeof(uint32_t));
+    memset(w->slots, 0xff, cap * sizeof(uint32_t));
+    w->cap = cap;
+    w->n = 0;
+    /* In the layer's order, so that the last write of a path wins. */
+    if (old) {
+        uint32_t *keep = xcalloc(old_cap, sizeof(uint32_t));
+        size_t k = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i] != FREE_SLOT)
+                keep[k++] = old[i];
+        for (size_t i = 0; i < k; i++)
+            index_put(w, keep[i]);
+        free(keep);
+    }
+    free(old);
+}
+
+void walk_index_start(walk_index *w, const pathlist *files, uint32_t upto)
+{
+    w->files = files;
+    index_grow(w, upto + 1);
+    for (uint32_t i = 0; i < upto; i++)
+        index_put(w, i);
+}
+
+void walk_index_add(walk_index *w, uint32_t idx)
+{
+    if (!w->files)
+        return;
+    index_grow(w, w->n + 1);
+    index_put(w, idx);
+}
+
+int64_t walk_index_last(walk_index *w, path_id id, uint32_t before)
+{
+    if (!w->files)
+        return -1;
+    size_t j = slot_of(id, w->cap);
+    while (w->slots[j] != FREE_SLOT) {
+        uint32_t idx = w->slots[j];
+        if (path_id_equal(w->files->items[idx], id))
+            return idx < before ? (int64_t)idx : -1;
+        j = (j + 1) & (w->cap - 1);
+    }
+    return -1;
+}
+
+void walk_index_says(walk_index *w, path_id id, uint32_t idx)
+{
+    if (2 * (w->said_n + 1) > w->said_cap) {
+        size_t cap = w->said_cap ? 2 * w->said_cap : 64;
+        said *old = w->said;
+        size_t old_cap = w->said_cap;
+        w->said = xcalloc(cap, sizeof(said));
+        for (size_t i = 0; i < cap; i++)
+            w->said[i].idx = FREE_SLOT;
+        w->said_cap = cap;
+        w->said_n = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].idx != FREE_SLOT)
+                walk_index_says(w, old[i].id, old[i].idx);
+        free(old);
+    }
+    size_t j = slot_of(id, w->said_cap);
+    while (w->said[j].idx != FREE_SLOT) {
+        if (path_id_equal(w->said[j].id, id)) {
+            w->said[j].idx = idx;
+            return;
+        }
+        j = (j + 1) & (w->said_cap - 1);
+    }
+    w->said[j] = (said){id, idx};
+    w->said_n++;
+}
+
+bool walk_index_said(const walk_index *w, path_id id, uint32_t idx)
+{
+    if (!w->said_n)
+        return false;
+    size_t j = slot_of(id, w->said_cap);
+    while (w->said[j].idx != FREE_SLOT) {
+        if (path_id_equal(w->said[j].id, id))
+            return w->said[j].idx == idx;
+        j = (j + 1) & (w->said_cap - 1);
+    }
+    return false;
 }
 
 /* -------------------------------------------------------------- model */
+
+/* A version of a path: the layer whose write of it is seen, and what it
+ * is. */
+typedef struct fs_version {
+    int layer;                 /* -1: no such path */
+    bool dir;
+    const file_rec *rec;       /* NULL: a file without a record */
+} fs_version;
+
+/* What the layers below a view hold at a path, remembered: walks repeat
+ * the same directories and links (every hard link through bin ->
+ * usr/bin). A fixed table, a later lookup taking the slot of an earlier
+ * one. */
+#define BELOW_CACHE (1u << 14)
+
+typedef struct below_entry {
+    path_id id;
+    size_t view;               /* 0: empty (view 0 has nothing below) */
+    fs_version v;
+} below_entry;
 
 struct fs_model {
     const path_hasher *h;
     fs_layer *layers;
     size_t n;
     pathlist symlinks;         /* the paths of all layers' symbolic links */
+    below_entry *below;        /* BELOW_CACHE */
 
     /* The walk of a path: the directories resolved so far, and the hash
      * stream after each of them. */
@@ -177,6 +308,7 @@ struct fs_model {
     size_t depth;
     char rest[RESOLVE_MAX + 1]; /* what is left to walk */
     char how[512];             /* the symbolic links followed */
+    bool note_how;             /* ... noted (for messages) */
 };
 
 fs_model *fs_model_new(const path_hasher *h, fs_layer *layers, size_t n)
@@ -187,6 +319,7 @@ fs_model *fs_model_new(const path_hasher *h, fs_layer *layers, size_t n)
     m->n = n;
     m->streams = xcalloc(RESOLVE_DEPTH + 1, sizeof(sip_stream));
     m->starts = xcalloc(RESOLVE_DEPTH + 1, sizeof(size_t));
+    m->below = xcalloc(BELOW_CACHE, sizeof(below_entry));
     for (size_t i = 0; i < n; i++) {
         const layer_records *r = layers[i].records;
         for (size_t k = 0; k < r->n; k++)
@@ -204,16 +337,9 @@ void fs_model_free(fs_model *m)
     pathlist_free(&m->symlinks);
     free(m->streams);
     free(m->starts);
+    free(m->below);
     free(m);
 }
-
-/* A version of a path: the layer whose write of it is seen, and what it
- * is. */
-typedef struct fs_version {
-    int layer;                 /* -1: no such path */
-    bool dir;
-    const file_rec *rec;       /* NULL: a file without a record */
-} fs_version;
 
 /* The write of the path before the entry is not known. */
 #define PREV_UNKNOWN (-2)
@@ -229,22 +355,12 @@ typedef struct fs_version {
  * target keeps the file); an opaque marker at a layer's root hides nothing
  * (overlayfs ignores it).
  */
-static fs_version version_at(const fs_model *m, size_t view, uint32_t before,
-                             int64_t prev, const path_ids *p)
+/* What the layers below `view` hold at the path. */
+static fs_version version_below(const fs_model *m, size_t view,
+                                const path_ids *p)
 {
-    fs_version none = {-1, false, NULL};
-    if (view < m->n && m->layers[view].changes->hashing) {
-        const layer_records *r = m->layers[view].records;
-        const file_rec *rec = record_before(r, p->self, before);
-        if (prev >= 0) {
-            rec = record_at(r, p->self, (uint32_t)prev);
-            return (fs_version){(int)view, false, rec};
-        }
-        if (prev == PREV_UNKNOWN && rec)
-            return (fs_version){(int)view, false,
-                                rec->superseded_at < before ? NULL : rec};
-    }
-    for (size_t j = view < m->n ? view : m->n; j-- > 0;) {
+    size_t top = view < m->n ? view : m->n;
+    for (size_t j = top; j-- > 0;) {
         const layer_changes *c = m->layers[j].changes;
         if (!c->hashing)
             continue;
@@ -258,9 +374,35 @@ static fs_version version_at(const fs_model *m, size_t view, uint32_t before,
         if (pathlist_has(&c->dirs, p->self))
             return (fs_version){(int)j, true, NULL};
         if (layer_fate(c, p) != FATE_SHIPS)
-            return none;
+            break;
     }
-    return none;
+    return (fs_version){-1, false, NULL};
+}
+
+static fs_version version_at(fs_model *m, size_t view, uint32_t before,
+                             int64_t prev, const path_ids *p)
+{
+    if (view < m->n && m->layers[view].changes->hashing) {
+        const layer_records *r = m->layers[view].records;
+        const file_rec *rec = record_before(r, p->self, before);
+        if (prev >= 0) {
+            rec = record_at(r, p->self, (uint32_t)prev);
+            return (fs_version){(int)view, false, rec};
+        }
+        if (prev == PREV_UNKNOWN && rec)
+            return (fs_version){(int)view, false,
+                                rec->superseded_at < before ? NULL : rec};
+    }
+    if (view == 0)
+        return (fs_version){-1, false, NULL};
+    below_entry *e =
+        &m->below[(size_t)(p->self.hi ^ p->self.lo ^ view) & (BELOW_CACHE - 1)];
+    if (e->view != view || !path_id_equal(e->id, p->self)) {
+        e->id = p->self;
+        e->view = view;
+        e->v = version_below(m, view, p);
+    }
+    return e->v;
 }
 
 static void walk_reset(fs_model *m)
@@ -375,7 +517,8 @@ static bool resolve(fs_model *m, size_t view, uint32_t before,
         if (++*hops > RESOLVE_HOPS)
             return false;
         const char *t = v.rec->target;
-        note_hop(m, m->path, t);
+        if (m->note_how)
+            note_hop(m, m->path, t);
         /* What is left: the target, then the rest of the path. */
         size_t tlen = strlen(t), left = strlen(m->rest + pos);
         if (tlen + 1 + left > RESOLVE_MAX)
@@ -486,6 +629,7 @@ const accounts_summary *fs_model_check_accounts(fs_model *m, bool empty,
     static const char *const names[] = {"/etc/shadow", "/etc/passwd",
                                         "/etc/group"};
     const accounts_summary *passwd = NULL;
+    m->note_how = true;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *as = names[i];
         int hops;

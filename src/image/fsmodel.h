@@ -53,13 +53,14 @@ typedef struct file_extra {
     const accounts_summary *accounts; /* it, read as an account database */
 } file_extra;
 
-/* A hard link (in the layer's arena). */
+/* A hard link, in one block with its name and target (link_new). */
 typedef struct link_extra {
     const char *path;          /* its name */
     const char *target;        /* as written */
     path_id target_id;         /* of the target, normalised */
     int64_t prev;              /* where the layer last wrote the target
-                                  before the link (-1: it did not) */
+                                  before the link (-1: it did not); the
+                                  walk knows it (walk_index) */
     /* Once resolved: the file it reaches, or NULL. */
     const struct file_rec *file;
     int file_layer;
@@ -90,13 +91,55 @@ typedef struct layer_records {
     size_t nhardlinks, nsymlinks;
 } layer_records;
 
+/* What a record takes, in the units of the image's file budget. */
+static inline uint64_t rec_units(size_t bytes)
+{
+    return (bytes + 15) / 16;
+}
+
 void records_free(layer_records *r);
 /* A new record (zeroed beyond what is given); valid until the next. */
 file_rec *records_add(layer_records *r, rec_kind kind, path_id id,
                       uint32_t idx);
+/* A hard link's block (the caller sets target_id); *units is what it and
+ * its record take. */
+link_extra *link_new(const char *path, const char *target, uint64_t *units);
 /* After the walk, before the layer's changes are sealed: `files` is still
  * in the layer's order (records' idx index it). */
 void records_seal(layer_records *r, const pathlist *files);
+
+/*
+ * What the walk of a layer knows of its own entries so far, for its hard
+ * links: where it last wrote each path, and whether that write was a
+ * record that can say something (a file with findings, a hard link kept).
+ * A hard link to a file without a record written earlier in its layer
+ * (what build tools write: an inode's first name, then links to it; a
+ * layer of pnpm or conda packages has a hundred thousand) can say nothing
+ * and is not kept. The positions are indexed from the layer's first hard
+ * link on, 4 bytes a slot, the paths read from the layer's list of
+ * entries.
+ */
+typedef struct walk_index {
+    const pathlist *files;     /* the layer's entries, in order */
+    uint32_t *slots;           /* positions in files, UINT32_MAX: free */
+    size_t cap, n;
+    struct said *said;         /* records that can say something */
+    size_t said_cap, said_n;
+} walk_index;
+
+void walk_index_free(walk_index *w);
+/* At the layer's first hard link: index its entries before `upto`. */
+void walk_index_start(walk_index *w, const pathlist *files, uint32_t upto);
+/* Entry `idx` of the files was written (nothing until the start). */
+void walk_index_add(walk_index *w, uint32_t idx);
+/* Where the layer last wrote `id` before its entry `before` (the link
+ * being walked, the last entry so far), or -1. */
+int64_t walk_index_last(walk_index *w, path_id id, uint32_t before);
+/* Entry idx, at `id`, is a record that can say something. */
+void walk_index_says(walk_index *w, path_id id, uint32_t idx);
+bool walk_index_said(const walk_index *w, path_id id, uint32_t idx);
+/* Bytes the index takes. */
+size_t walk_index_bytes(const walk_index *w);
 
 /* One layer as the model sees it after the walk. */
 typedef struct fs_layer {

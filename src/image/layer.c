@@ -250,6 +250,8 @@ typedef struct layer_ctx {
     layer_result *res;
     struct archive *ar;
     pathset symlinks;          /* symlinks of this layer, for path tricks */
+    walk_index written;        /* where the layer wrote what, for links */
+    uint64_t index_units;      /* what the index takes from the budget */
     int layer;
 } layer_ctx;
 
@@ -332,7 +334,7 @@ static bool budget(layer_ctx *c, uint64_t units)
 /* The memory a record takes, in budget units. */
 static uint64_t units_of(size_t bytes)
 {
-    return (bytes + 15) / 16;
+    return rec_units(bytes);
 }
 
 /* This entry's place among the layer's entries that are not directories
@@ -391,7 +393,31 @@ static bool keep_symlink(layer_ctx *c, const entry *e, path_id id)
     return true;
 }
 
-/* A hard link, kept to be resolved once all layers are walked. */
+/* The walk's index of what the layer wrote (for its hard links) counts
+ * against the budget as it grows. */
+static bool index_budget(layer_ctx *c)
+{
+    uint64_t units = units_of(walk_index_bytes(&c->written));
+    if (units <= c->index_units)
+        return true;
+    uint64_t more = units - c->index_units;
+    c->index_units = units;
+    return budget(c, more);
+}
+
+/* The entry just recorded (not a directory) was written. */
+static bool index_entry(layer_ctx *c)
+{
+    walk_index_add(&c->written, entry_index(c));
+    return index_budget(c);
+}
+
+/*
+ * A hard link: to a file of this layer without a record (what build
+ * tools write), it can say nothing and is not kept; else (a file with
+ * findings, a link kept, or a file of a lower layer) it is kept, to be
+ * resolved once all layers are walked.
+ */
 static bool keep_hardlink(layer_ctx *c, const entry *e)
 {
     if (c->res->records.nhardlinks >= LAYER_MAX_HARDLINKS) {
@@ -405,21 +431,27 @@ static bool keep_hardlink(layer_ctx *c, const entry *e)
     if (!layer_path_normalise(e->hardlink, target, sizeof(target), &absolute,
                               &escapes))
         return true; /* longer than any path: it links to nothing */
-    size_t bytes = sizeof(file_rec) + sizeof(link_extra) + strlen(e->path) +
-                   strlen(e->hardlink) + 2;
-    if (!budget(c, units_of(bytes)))
-        return false;
     const path_hasher *h = c->w->opt.hashing;
-    file_rec *r = records_add(&c->res->records, REC_HARDLINK,
-                              path_hash(h, e->path, strlen(e->path)),
-                              entry_index(c));
-    link_extra *x = ARENA_NEW(&c->res->a, link_extra);
-    x->path = arena_strdup(&c->res->a, e->path);
-    x->target = arena_strdup(&c->res->a, e->hardlink);
-    x->target_id = path_hash(h, target, strlen(target));
-    x->prev = -1;
+    path_id target_id = path_hash(h, target, strlen(target));
+    uint32_t idx = entry_index(c);
+    if (!c->written.files)
+        walk_index_start(&c->written, &c->res->changes.files, idx);
+    int64_t prev = walk_index_last(&c->written, target_id, idx);
+    if (prev >= 0 && !walk_index_said(&c->written, target_id, (uint32_t)prev))
+        return index_budget(c); /* its layer's own file, which says nothing */
+    uint64_t units;
+    link_extra *x = link_new(e->path, e->hardlink, &units);
+    if (!budget(c, units)) {
+        free(x);
+        return false;
+    }
+    x->target_id = target_id;
+    x->prev = prev;
+    path_id id = path_hash(h, e->path, strlen(e->path));
+    file_rec *r = records_add(&c->res->records, REC_HARDLINK, id, idx);
     r->lx = x;
-    return true;
+    walk_index_says(&c->written, id, idx);
+    return index_budget(c);
 }
 
 /* Credentials found in a file: reported, and noted for hard links to it. */
@@ -464,10 +496,9 @@ static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
                    (extra ? sizeof(file_extra) + rep->bytes + acc_bytes : 0);
     if (!budget(c, units_of(bytes)))
         return false;
-    file_rec *r = records_add(&c->res->records, REC_FILE,
-                              path_hash(c->w->opt.hashing, e->path,
-                                        strlen(e->path)),
-                              entry_index(c));
+    path_id id = path_hash(c->w->opt.hashing, e->path, strlen(e->path));
+    file_rec *r = records_add(&c->res->records, REC_FILE, id, entry_index(c));
+    walk_index_says(&c->written, id, entry_index(c));
     r->mode = e->mode;
     r->uid = e->uid;
     r->gid = e->gid;
@@ -580,6 +611,8 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
     }
     if (e.hardlink && !keep_hardlink(c, &e))
         return false;
+    if (e.type != AE_IFDIR && !index_entry(c))
+        return false;
     check_modes(c, &e);
     if (wanted(c, "image-secret-file"))
         check_secret_name(c, &e);
@@ -652,6 +685,10 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
     out->changes.hashing = w->opt.hashing;
     walk_tar(&c, &bs);
     records_seal(&out->records, &out->changes.files);
+    /* The index of what the layer wrote is needed no more. */
+    walk_index_free(&c.written);
+    if (w->opt.entries && c.index_units)
+        atomic_fetch_sub(w->opt.entries, c.index_units);
     layer_changes_seal(&out->changes);
     if (!out->error)
         stream_drain(&bs);

@@ -8,6 +8,7 @@ Writes one OCI layout per case under OUT_DIR/model (see each function;
 test_image_model_hostile.sh says what bosun must report and how the
 runtimes see each case). Credentials are made up here, at build time.
 """
+import gzip
 import hashlib
 import io
 import json
@@ -23,6 +24,7 @@ OUT = os.path.join(sys.argv[1], "model")
 MT_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 MT_CONFIG = "application/vnd.oci.image.config.v1+json"
 MT_TAR = "application/vnd.oci.image.layer.v1.tar"
+MT_GZIP = MT_TAR + "+gzip"
 
 RNG = random.SystemRandom()
 
@@ -74,8 +76,8 @@ def tar_of(entries):
     return buf.getvalue()
 
 
-def image(name, layers, user="10001"):
-    """An OCI layout of uncompressed layers (lists of entries)."""
+def image(name, layers, user="10001", compress=False):
+    """An OCI layout of layers (lists of entries), uncompressed or gzip."""
     path = os.path.join(OUT, name)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(os.path.join(path, "blobs", "sha256"))
@@ -96,7 +98,8 @@ def image(name, layers, user="10001"):
     manifest = {
         "schemaVersion": 2, "mediaType": MT_MANIFEST,
         "config": blob(json.dumps(config).encode(), MT_CONFIG),
-        "layers": [blob(t, MT_TAR) for t in tars],
+        "layers": [blob(gzip.compress(t, 1, mtime=0), MT_GZIP) if compress
+                   else blob(t, MT_TAR) for t in tars],
     }
     desc = blob(json.dumps(manifest).encode(), MT_MANIFEST)
     desc["annotations"] = {"org.opencontainers.image.ref.name": "1.0"}
@@ -312,6 +315,39 @@ def users():
     image("user-nonroot-name", [BASE], user="app")
 
 
+# ------------------------------------------------------------ bounds
+
+def link_bounds():
+    """What links cost: 50k hard links to files of their own layer (as
+    pnpm or conda write them: they say nothing, and are not kept); 5000
+    hard links with 4 KB names to files of a lower layer (kept: the file
+    budget runs out, an error says so); 30k links through a chain of 40
+    symbolic links, over 60 layers, to 100 setuid files."""
+    store = "root/.local/share/pnpm/store/v3/files/"
+    pkg = "app/node_modules/.pnpm/pkg@1.2.3/node_modules/pkg/lib/"
+    plain_links = []
+    for i in range(50000):
+        target = store + "%02x/%062x" % (i % 256, i)
+        plain_links.append({"name": target, "data": b"x"})
+        plain_links.append({"name": pkg + "f%06d.js" % i, "hardlink": target})
+    image("links-plain", [BASE + plain_links], compress=True)
+    deep = "/".join(["d" * 200] * 19)
+    lower = BASE + [{"name": deep + "/f%04d" % i, "data": b"x"}
+                    for i in range(100)]
+    image("links-budget", [lower, [
+        {"name": deep + "/l%05d" % i, "hardlink": deep + "/f%04d" % (i % 100)}
+        for i in range(5000)]], compress=True)
+    chain = [{"name": "s%d" % i, "symlink": "/s%d" % (i + 1)}
+             for i in range(39)] + [{"name": "s39", "symlink": "/usr/bin"}]
+    tools = [{"name": "usr/bin/tool%d" % i, "data": ELF, "mode": 0o4755}
+             for i in range(100)]
+    filler = [[{"name": "fill/%d" % i, "data": b"x"}] for i in range(60)]
+    links = [{"name": "l/%06d" % i, "hardlink": "s0/tool%d" % (i % 100)}
+             for i in range(30000)]
+    image("links-chain", [BASE + chain + tools] + filler + [links],
+          compress=True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     root_opaque()
@@ -321,6 +357,7 @@ def main():
     hardlinks()
     accounts()
     users()
+    link_bounds()
 
 
 main()

@@ -22,6 +22,8 @@ typedef struct test_layer {
     layer_changes changes;
     layer_records records;
     img_findings findings;
+    walk_index written;
+    size_t kept_links;         /* hard links kept by the walk */
 } test_layer;
 
 static void start(test_layer *l, size_t n)
@@ -36,7 +38,10 @@ static void start(test_layer *l, size_t n)
 static uint32_t written(test_layer *l, const char *path, bool dir)
 {
     layer_changes_record(&l->changes, path, dir);
-    return (uint32_t)(l->changes.files.n - 1);
+    uint32_t idx = (uint32_t)(l->changes.files.n - 1);
+    if (!dir)
+        walk_index_add(&l->written, idx);
+    return idx;
 }
 
 static path_id id_of(const char *path)
@@ -63,6 +68,7 @@ static file_rec *file(test_layer *l, const char *path, unsigned mode)
 {
     uint32_t idx = written(l, path, false);
     file_rec *r = records_add(&l->records, REC_FILE, id_of(path), idx);
+    walk_index_says(&l->written, id_of(path), idx);
     r->mode = mode;
     return r;
 }
@@ -74,19 +80,29 @@ static void symlink_to(test_layer *l, const char *path, const char *target)
     r->target = target;
 }
 
+/* As the walk does: a link to a file of its layer that says nothing is
+ * not kept. */
 static void hardlink(test_layer *l, const char *path, const char *target)
 {
-    uint32_t idx = written(l, path, false);
-    file_rec *r = records_add(&l->records, REC_HARDLINK, id_of(path), idx);
-    link_extra *x = ARENA_NEW(&A, link_extra);
+    layer_changes_record(&l->changes, path, false);
+    uint32_t idx = (uint32_t)(l->changes.files.n - 1);
     char norm[4096];
     bool abs, esc;
     assert_true(layer_path_normalise(target, norm, sizeof(norm), &abs, &esc));
-    x->path = path;
-    x->target = target;
-    x->target_id = id_of(norm);
-    x->prev = -1;
-    r->lx = x;
+    if (!l->written.files)
+        walk_index_start(&l->written, &l->changes.files, idx);
+    int64_t prev = walk_index_last(&l->written, id_of(norm), idx);
+    if (prev < 0 || walk_index_said(&l->written, id_of(norm), (uint32_t)prev)) {
+        file_rec *r = records_add(&l->records, REC_HARDLINK, id_of(path), idx);
+        uint64_t units;
+        link_extra *x = link_new(path, target, &units);
+        x->target_id = id_of(norm);
+        x->prev = prev;
+        r->lx = x;
+        walk_index_says(&l->written, id_of(path), idx);
+        l->kept_links++;
+    }
+    walk_index_add(&l->written, idx);
 }
 
 /* Seal the layers, run the model; returns it (free it). */
@@ -94,6 +110,7 @@ static fs_model *model(test_layer *l, size_t n, fs_layer *out)
 {
     for (size_t i = 0; i < n; i++) {
         records_seal(&l[i].records, &l[i].changes.files);
+        walk_index_free(&l[i].written);
         layer_changes_seal(&l[i].changes);
         out[i] = (fs_layer){&l[i].changes, &l[i].records, &l[i].findings};
     }
@@ -142,6 +159,11 @@ static void check_links(void)
     hardlink(&l[0], "/opt/to-setuid-x", "x");
     plain(&l[0], "/x");
     hardlink(&l[0], "/opt/to-plain-x", "x");
+    /* Links to a file that says nothing, and to such a link: not kept. */
+    plain(&l[0], "/usr/bin/tool");
+    hardlink(&l[0], "/opt/tool", "usr/bin/tool");
+    hardlink(&l[0], "/opt/tool2", "opt/tool");
+    hardlink(&l[0], "/opt/to-link", "bin");
     /* 1: links to lower files: through bin -> usr/bin, with "..", through
      * a symlink whose ".." climbs past the root, into a loop; a link to a
      * link; a link to /x (plain at the end of layer 0). */
@@ -158,6 +180,10 @@ static void check_links(void)
     whiteout(&l[2], "/usr/bin/.wh.su");
     whiteout(&l[2], "/usr/bin/.wh.newgrp");
     hardlink(&l[3], "/opt/i", "usr/bin/su");
+    /* Kept: links to setuid files and to links that are (a, f), and to
+     * files of lower layers. */
+    assert_int_equal(l[0].kept_links, 2);
+    assert_int_equal(l[1].kept_links, 7);
     fs_layer fl[4];
     fs_model *m = model(l, 4, fl);
     assert_string_equal(paths(&l[0], "image-setuid"), "/opt/a,/opt/to-setuid-x");

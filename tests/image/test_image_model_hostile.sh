@@ -149,4 +149,19 @@ model user-empty-uid 1
 json_check "$TMP/out" "len($F('image-root-user')) == 1"
 model user-nonroot-name 0
 json_check "$TMP/out" 'd["findings"] == []'
+
+# What links cost. A layer of 50k hard links to its own files (pnpm and
+# conda write such layers): they say nothing, and are not kept. Hard links
+# with 4 KB names to a lower layer's files are kept until every layer is
+# walked: past the image's budget, an error says so. 30k links whose
+# target goes through a chain of 40 symbolic links (Linux's limit), over
+# 60 layers, to setuid files: reported, the first 500 and a count.
+model links-plain 0
+json_check "$TMP/out" 'd["findings"] == [] and d["errors"] == []'
+model links-budget 2
+expect_contains "$TMP/out" 'more than 2097152 files in the image (links and files with findings count for what is kept of them)'
+model links-chain 1
+json_check "$TMP/out" \
+    "len([f for f in d['findings'] if f['rule'] == 'image-setuid' and f['layer_index'] == 61]) == 501" \
+    "any('29500 more image-setuid findings in layer 61' in f['message'] for f in d['findings'])"
 finish
