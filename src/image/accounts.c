@@ -8,7 +8,6 @@
 #include <emmintrin.h>
 #endif
 
-#include "image/content.h"
 #include "util/xalloc.h"
 
 /* ------------------------------------------------------- Go's Atoi */
@@ -447,26 +446,60 @@ static bool fresh(const accounts_scan *s)
     return s->st == LINE_NAME && s->lead && s->name_len == 0;
 }
 
-/* Where "::" starts in p[0..n), or n. */
-static size_t double_colon(const uint8_t *p, size_t n)
+static unsigned bits(unsigned x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+/* Where "::" starts in p[0..n), or n; *newlines gets the line breaks
+ * before it (in the same pass: the lines passed over are counted, not
+ * read). */
+static size_t double_colon(const uint8_t *p, size_t n, uint64_t *newlines)
 {
     size_t i = 0;
+    uint64_t lines = 0;
 #ifdef __SSE2__
     const __m128i colon = _mm_set1_epi8(':');
-    for (; n - i >= 17; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        __m128i b =
-            _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
-        int mask = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, colon),
-                                                   _mm_cmpeq_epi8(b, colon)));
-        if (mask)
-            return i + (size_t)__builtin_ctz((unsigned)mask);
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    while (n - i >= 17) {
+        /* Byte counters of line breaks, summed before they overflow. */
+        __m128i acc = zero;
+        for (unsigned round = 0; round < 255 && n - i >= 17;
+             round++, i += 16) {
+            __m128i a =
+                _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b =
+                _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+            __m128i breaks = _mm_cmpeq_epi8(a, nl);
+            unsigned both = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+                _mm_cmpeq_epi8(a, colon), _mm_cmpeq_epi8(b, colon)));
+            if (both) {
+                unsigned at = (unsigned)__builtin_ctz(both);
+                unsigned before =
+                    (unsigned)_mm_movemask_epi8(breaks) & ((1u << at) - 1);
+                __m128i sums = _mm_sad_epu8(acc, zero);
+                *newlines += lines + (uint64_t)_mm_cvtsi128_si32(sums) +
+                             (uint64_t)_mm_extract_epi16(sums, 4) + bits(before);
+                return i + at;
+            }
+            acc = _mm_sub_epi8(acc, breaks);
+        }
+        __m128i sums = _mm_sad_epu8(acc, zero);
+        lines += (uint64_t)_mm_cvtsi128_si32(sums) +
+                 (uint64_t)_mm_extract_epi16(sums, 4);
     }
 #endif
-    for (; i + 1 < n; i++)
-        if (p[i] == ':' && p[i + 1] == ':')
-            return i;
-    return n;
+    for (; i < n; i++) {
+        if (i + 1 < n && p[i] == ':' && p[i + 1] == ':')
+            break;
+        lines += p[i] == '\n';
+    }
+    *newlines += lines;
+    return i;
 }
 
 /* Where the user name may be in p[0..n) (its first and last bytes are
@@ -505,25 +538,22 @@ static size_t user_name_at(const accounts_scan *s, const uint8_t *p, size_t n)
 static void sparse_lines(accounts_scan *s, const uint8_t *p, size_t i,
                          size_t n)
 {
-    size_t colons = i + double_colon(p + i, n - i);
     size_t name = s->user && !s->user_found ? i + user_name_at(s, p + i, n - i)
                                             : n;
     while (i < n) {
-        /* The next of each, known until passed. */
-        if (colons < i)
-            colons = i + double_colon(p + i, n - i);
+        /* The next place of the name, known until passed. */
         if (name < i)
             name = s->user && !s->user_found
                        ? i + user_name_at(s, p + i, n - i)
                        : n;
-        size_t q = colons < name ? colons : name;
-        /* The line that holds the "::", or the last one, which may go
-         * on in the next data and have it there. */
-        const uint8_t *before = q < n ? memrchr(p + i, '\n', q - i)
-                                      : memrchr(p + i, '\n', n - i);
-        size_t start = before ? (size_t)(before - p) + 1 : i;
-        s->line += count_newlines(p + i, start - i);
-        i = start;
+        /* The next "::" before it, the lines up to there counted. */
+        uint64_t lines = 0;
+        size_t q = i + double_colon(p + i, name - i, &lines);
+        s->line += lines;
+        /* The line that holds it, or the last one, which may go on in
+         * the next data and have it there. */
+        const uint8_t *before = memrchr(p + i, '\n', q - i);
+        i = before ? (size_t)(before - p) + 1 : i;
         do
             i = step(s, p, i, n);
         while (i < n && !fresh(s));
