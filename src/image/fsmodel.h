@@ -145,7 +145,8 @@ size_t walk_index_bytes(const walk_index *w);
 typedef struct fs_layer {
     const layer_changes *changes;  /* sealed */
     layer_records *records;        /* sealed */
-    img_findings *findings;        /* where findings about it go */
+    img_findings *findings;        /* where findings about it go (with
+                                      the layer's index) */
 } fs_layer;
 
 typedef struct fs_model fs_model;

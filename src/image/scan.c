@@ -442,11 +442,13 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     }
     scan_layers(&run, jobs);
 
-    /* Links, now that every layer is walked. */
+    /* Links, now that every layer is walked. What they say is about a
+     * layer's place in the image, not about its blob: the sink's
+     * findings, with the layer's index. */
     fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
     for (size_t i = 0; i < img->nlayers; i++)
         files[i] = (fs_layer){&run.results[i].changes, &run.results[i].records,
-                              &run.results[i].findings};
+                              &sink->findings};
     fs_model *model = fs_model_new(&hashing, files, img->nlayers);
     fs_model_check_links(model);
     const accounts_summary *passwd =
