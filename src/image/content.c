@@ -12,6 +12,7 @@
 #endif
 
 #include "image/regex_cost.h"
+#include "image/testkeys.h"
 #include "secrets/secrets.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -529,8 +530,10 @@ static void confirm(content_scan *s, unsigned id, uint64_t end)
         (!stands_alone(win, wlen, (size_t)(mstart - wstart),
                        (size_t)(mend - wstart)) ||
          (strcmp(p->id, "private-key") == 0 &&
-          !key_body_follows(win + (mend - wstart),
-                            (size_t)(wstart + wlen - mend))) ||
+          (!key_body_follows(win + (mend - wstart),
+                             (size_t)(wstart + wlen - mend)) ||
+           testkey_is_public(win + (mend - wstart),
+                             (size_t)(wstart + wlen - mend)))) ||
          secret_is_placeholder(p->id, text, tlen))) {
         s->skip_until[id] = mend;
         s->rejected[id]++;

@@ -19,6 +19,11 @@ typedef enum img_fate {
     FATE_HIDDEN,    /* an opaque directory in a later layer hides it */
     FATE_REPLACED,  /* a later layer writes the same path (or replaces a
                        parent directory with a file) */
+    FATE_ROOT_OPAQUE, /* a later layer marks its root opaque: unpackers
+                         that apply layers one over the other (containerd's
+                         native snapshotter, vfs) delete it, but overlayfs
+                         ignores the marker at a layer's root, so with it
+                         the file still ships */
 } img_fate;
 
 /* What a layer finding is about, which decides what a later layer that

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "image/accounts.h"
+#include "image/checks.h"
 #include "image/gotar.h"
 #include "image/pipeline.h"
 #include "secrets/secrets.h"
@@ -25,6 +26,7 @@ struct layer_worker {
     decoder *dec;
     content_scan *cs;
     gotar *shadow;           /* Go's reading of the layer being walked */
+    accounts_scan *acc;
     uint8_t *raw;
     uint8_t *plain;
 };
@@ -36,6 +38,7 @@ layer_worker *layer_worker_new(const scan_options *o)
     w->dec = decoder_new(DEC_BACKEND_DEFAULT);
     w->cs = o->db ? content_scan_new(o->db) : NULL;
     w->shadow = gotar_new();
+    w->acc = o->accounts ? accounts_scan_new() : NULL;
     w->raw = xmalloc(LAYER_READ_CHUNK);
     w->plain = xmalloc(LAYER_PLAIN_CHUNK);
     return w;
@@ -48,6 +51,7 @@ void layer_worker_free(layer_worker *w)
     decoder_free(w->dec);
     content_scan_free(w->cs);
     gotar_free(w->shadow);
+    accounts_scan_free(w->acc);
     free(w->raw);
     free(w->plain);
     free(w);
@@ -63,6 +67,7 @@ void layer_result_init(layer_result *r, const bosun_config *cfg)
 void layer_result_free(layer_result *r)
 {
     layer_changes_free(&r->changes);
+    records_free(&r->records);
     arena_release(&r->a);
 }
 
@@ -271,6 +276,8 @@ typedef struct layer_ctx {
     blob_stream *bs;
     gotar *shadow;             /* Go's reading of the same bytes, or NULL */
     pathset symlinks;          /* symlinks of this layer, for path tricks */
+    walk_index written;        /* where the layer wrote what, for links */
+    uint64_t index_units;      /* what the index takes from the budget */
     int layer;
 } layer_ctx;
 
@@ -317,10 +324,13 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
                          e->path, e->hardlink);
     }
     if (c->symlinks.n) {
-        size_t len = strlen(e->path);
-        for (size_t i = 1; i < len; i++)
-            if (e->path[i] == '/' &&
-                pathset_has(&c->symlinks, path_hash(e->path, i))) {
+        /* The directories above the path, hashed in one pass. */
+        path_ids ids;
+        path_ids_init(&ids, c->w->opt.hashing, e->path, strlen(e->path));
+        for (size_t k = 0, i = 1; k < ids.ndirs; i++) {
+            if (e->path[i] != '/')
+                continue;
+            if (pathset_has(&c->symlinks, ids.dirs[k++])) {
                 findings_add(f, rule, c->layer, e->path, KIND_ARCHIVE,
                              "%s is written through %.*s, a symlink made "
                              "earlier in the same layer: an extractor that "
@@ -328,122 +338,154 @@ static void check_unsafe_name(layer_ctx *c, const entry *e, const char *name,
                              e->path, (int)i, e->path);
                 break;
             }
+        }
+        path_ids_free(&ids);
     }
 }
 
-/* Who besides root can write a file of this mode and owner, or NULL. */
-static const char *non_root_writer(const entry *e)
+/* Count `units` (16 bytes each) against the image's budget of files:
+ * false, with the layer's error set, when it is spent. */
+static bool budget(layer_ctx *c, uint64_t units)
 {
-    if (e->mode & S_IWOTH)
-        return "everyone";
-    if ((e->mode & S_IWGRP) && e->gid == 0)
-        return "group 0 (which OpenShift's arbitrary UIDs join)";
-    if (e->mode & S_IWGRP)
-        return "its group";
-    if (e->uid != 0 && (e->mode & S_IWUSR))
-        return "its non-root owner";
-    return NULL;
+    if (!c->w->opt.entries ||
+        atomic_fetch_add(c->w->opt.entries, units) + units <= IMG_MAX_ENTRIES)
+        return true;
+    c->res->error = arena_printf(&c->res->a, "more than %u files in the "
+                                 "image (links and files with findings "
+                                 "count for what is kept of them): not "
+                                 "scanned further", IMG_MAX_ENTRIES);
+    return false;
+}
+
+/* The memory a record takes, in budget units. */
+static uint64_t units_of(size_t bytes)
+{
+    return rec_units(bytes);
+}
+
+/* This entry's place among the layer's entries that are not directories
+ * (it has just been recorded in the whiteout model). */
+static uint32_t entry_index(const layer_ctx *c)
+{
+    return (uint32_t)(c->res->changes.files.n - 1);
 }
 
 static void check_modes(layer_ctx *c, const entry *e)
 {
-    img_findings *f = &c->res->findings;
     bool regular = e->type == AE_IFREG && !e->hardlink;
     bool dir = e->type == AE_IFDIR;
-    unsigned perm = e->mode & 07777;
-    if (regular && (e->mode & (S_ISUID | S_ISGID))) {
-        bool suid = e->mode & S_ISUID;
-        findings_add(f, "image-setuid", c->layer, e->path, KIND_FINAL_FS,
-                     "%s is %s %s %lld (mode %04o): a flaw in it hands that "
-                     "%s's rights to any process of the container; remove "
-                     "the bit (chmod %s) unless the image really needs it",
-                     e->path, suid ? "setuid" : "setgid",
-                     suid ? "user" : "group",
-                     (long long)(suid ? e->uid : e->gid), perm,
-                     suid ? "user" : "group", suid ? "u-s" : "g-s");
-    }
-    if ((regular || dir) && (e->mode & S_IWOTH) &&
-        !(dir && (e->mode & S_ISVTX)))
-        findings_add(f, "image-world-writable", c->layer, e->path,
-                     KIND_FINAL_FS, "%s%s is writable by everyone (mode "
-                     "%04o)%s; make it writable by its owner and group 0 "
-                     "only (chmod o-w, g+w)", dir ? "directory " : "",
-                     e->path, perm,
-                     dir ? " and not sticky: any process can replace its "
-                           "files"
-                         : ": any process of the container can change it");
-    const char *who = non_root_writer(e);
-    if (regular && who && (!strcmp(e->path, "/etc/passwd") ||
-                           !strcmp(e->path, "/etc/group")))
-        findings_add(f, "image-passwd-writable", c->layer, e->path,
-                     KIND_FINAL_FS, "%s is writable by %s (mode %04o, owner "
-                     "%lld:%lld): any process can add a user, root "
-                     "included; use nss_wrapper for arbitrary UIDs and keep "
-                     "%s root-owned, mode 0644", e->path, who, perm,
-                     (long long)e->uid, (long long)e->gid, e->path);
-}
-
-/* Distribution documentation and headers: credentials there are
- * examples. */
-static const char *const example_trees[] = {
-    "/usr/share/doc/", "/usr/share/man/", "/usr/share/info/",
-    "/usr/share/locale/", "/usr/include/", NULL,
-};
-
-/* Test suites: keys and tokens there are test vectors. */
-static const char *const test_dirs[] = {
-    "test", "tests", "testdata", "test-data", "test_data", "testing",
-    "__tests__", "spec", NULL,
-};
-
-/* System library directories: the libraries there come from the
- * distribution, and the keys some embed are self-test vectors. */
-static const char *const library_trees[] = {
-    "/usr/lib/", "/lib/", "/usr/lib64/", "/lib64/", "/usr/libexec/", NULL,
-};
-
-static bool under(const char *path, const char *const *trees)
-{
-    for (const char *const *t = trees; *t; t++)
-        if (strncmp(path, *t, strlen(*t)) == 0)
-            return true;
-    return false;
-}
-
-static bool in_test_dir(const char *path)
-{
-    for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
-        p++;
-        size_t n = strcspn(p, "/");
-        if (p[n] != '/')
-            break; /* the file name itself */
-        for (const char *const *t = test_dirs; *t; t++)
-            if (strlen(*t) == n && strncmp(p, *t, n) == 0)
-                return true;
-    }
-    return false;
-}
-
-/* Where a secret-looking name or content is an example, not a leak. */
-static bool example_path(const char *path)
-{
-    return under(path, example_trees) || in_test_dir(path);
+    if (!regular && !dir)
+        return; /* a hard link is checked with its file's modes, later */
+    file_facts facts = {
+        .path = e->path,
+        .dir = dir,
+        .mode = e->mode,
+        .uid = e->uid,
+        .gid = e->gid,
+    };
+    check_file_modes(&c->res->findings, c->layer, &facts);
 }
 
 static void check_secret_name(layer_ctx *c, const entry *e)
 {
-    if (e->type != AE_IFREG || e->size <= 0 || example_path(e->path))
+    /* An empty file holds nothing; a hard link holds its file's bytes. */
+    if (e->type != AE_IFREG || (e->size <= 0 && !e->hardlink))
         return;
     const char *kind = secret_file_kind(e->path, strlen(e->path));
-    if (kind)
-        findings_add(&c->res->findings, "image-secret-file", c->layer, e->path,
-                     KIND_ANY_LAYER, "%s looks like a secret file (%s)",
-                     e->path, kind);
+    if (!kind)
+        return;
+    if (e->hardlink)
+        findings_add(&c->res->findings, "image-secret-file", c->layer,
+                     e->path, KIND_ANY_LAYER, "%s looks like a secret file "
+                     "(%s): a hard link to %s, whose bytes it has", e->path,
+                     kind, e->hardlink);
+    else
+        findings_add(&c->res->findings, "image-secret-file", c->layer,
+                     e->path, KIND_ANY_LAYER, "%s looks like a secret file "
+                     "(%s)", e->path, kind);
 }
 
+/* A symbolic link, kept with its target: paths of the final filesystem,
+ * and the targets of hard links, go through it. */
+static bool keep_symlink(layer_ctx *c, const entry *e, path_id id)
+{
+    const char *target = e->symlink ? e->symlink : "";
+    size_t bytes = sizeof(file_rec) + strlen(target) + 1;
+    if (!budget(c, units_of(bytes)))
+        return false;
+    file_rec *r = records_add(&c->res->records, REC_SYMLINK, id,
+                              entry_index(c));
+    r->target = arena_strdup(&c->res->a, target);
+    return true;
+}
+
+/* The walk's index of what the layer wrote (for its hard links) counts
+ * against the budget as it grows. */
+static bool index_budget(layer_ctx *c)
+{
+    uint64_t units = units_of(walk_index_bytes(&c->written));
+    if (units <= c->index_units)
+        return true;
+    uint64_t more = units - c->index_units;
+    c->index_units = units;
+    return budget(c, more);
+}
+
+/* The entry just recorded (not a directory) was written. */
+static bool index_entry(layer_ctx *c)
+{
+    walk_index_add(&c->written, entry_index(c));
+    return index_budget(c);
+}
+
+/*
+ * A hard link: to a file of this layer without a record (what build
+ * tools write), it can say nothing and is not kept; else (a file with
+ * findings, a link kept, or a file of a lower layer) it is kept, to be
+ * resolved once all layers are walked.
+ */
+static bool keep_hardlink(layer_ctx *c, const entry *e)
+{
+    if (c->res->records.nhardlinks >= LAYER_MAX_HARDLINKS) {
+        c->res->error = arena_printf(&c->res->a, "more than %u hard links "
+                                     "in the layer: not scanned further",
+                                     LAYER_MAX_HARDLINKS);
+        return false;
+    }
+    char target[4096];
+    bool absolute, escapes;
+    if (!layer_path_normalise(e->hardlink, target, sizeof(target), &absolute,
+                              &escapes))
+        return true; /* longer than any path: it links to nothing */
+    const path_hasher *h = c->w->opt.hashing;
+    path_id target_id = path_hash(h, target, strlen(target));
+    uint32_t idx = entry_index(c);
+    if (!c->written.files)
+        walk_index_start(&c->written, &c->res->changes.files, idx);
+    int64_t prev = walk_index_last(&c->written, target_id, idx);
+    if (prev >= 0 && !walk_index_said(&c->written, target_id, (uint32_t)prev))
+        return index_budget(c); /* its layer's own file, which says nothing */
+    uint64_t units;
+    link_extra *x = link_new(e->path, e->hardlink, &units);
+    if (!budget(c, units)) {
+        free(x);
+        return false;
+    }
+    x->target_id = target_id;
+    x->prev = prev;
+    path_id id = path_hash(h, e->path, strlen(e->path));
+    file_rec *r = records_add(&c->res->records, REC_HARDLINK, id, idx);
+    r->lx = x;
+    walk_index_says(&c->written, id, idx);
+    return index_budget(c);
+}
+
+/* Credentials found in a file: reported, and noted for hard links to it. */
 typedef struct content_report {
     layer_ctx *c;
     const char *path;
+    content_note *notes, **tail;
+    size_t bytes;
 } content_report;
 
 static void on_content_match(void *ctx, const content_match *m)
@@ -452,35 +494,80 @@ static void on_content_match(void *ctx, const content_match *m)
     findings_add(&r->c->res->findings, "image-secret-content", r->c->layer,
                  r->path, KIND_ANY_LAYER, "%s at line %llu of %s (%s)", m->name,
                  (unsigned long long)m->line, r->path, m->redacted);
+    content_note *n = ARENA_NEW(&r->c->res->a, content_note);
+    n->name = m->name;
+    n->line = m->line;
+    n->redacted = m->redacted;
+    *r->tail = n;
+    r->tail = &n->next;
+    r->bytes += sizeof(*n) + strlen(m->redacted) + 1;
 }
 
-/* Read the data of a regular file: scan it, and keep /etc/shadow and
- * /etc/passwd for their entries. */
+/* A regular file with something a hard link to it, or the final
+ * /etc/passwd, would have to say: kept. */
+static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
+                      const accounts_summary *acc, size_t acc_bytes,
+                      bool db_like)
+{
+    const char *kind =
+        e->size > 0 ? secret_file_kind(e->path, strlen(e->path)) : NULL;
+    /* Writable by non-root users matters for /etc/passwd and /etc/group
+     * only: kept for files that look like them. */
+    bool modes = (e->mode & (S_ISUID | S_ISGID | S_IWOTH)) ||
+                 (db_like && non_root_writer(e->mode, e->uid, e->gid));
+    if (!modes && !kind && !rep->notes && !acc)
+        return true;
+    bool extra = kind || rep->notes || acc;
+    size_t bytes = sizeof(file_rec) +
+                   (extra ? sizeof(file_extra) + rep->bytes + acc_bytes : 0);
+    if (!budget(c, units_of(bytes)))
+        return false;
+    path_id id = path_hash(c->w->opt.hashing, e->path, strlen(e->path));
+    file_rec *r = records_add(&c->res->records, REC_FILE, id, entry_index(c));
+    walk_index_says(&c->written, id, entry_index(c));
+    r->mode = e->mode;
+    r->uid = e->uid;
+    r->gid = e->gid;
+    if (extra) {
+        file_extra *x = ARENA_NEW(&c->res->a, file_extra);
+        x->secret_kind = kind;
+        x->content = rep->notes;
+        x->accounts = acc;
+        r->fx = x;
+    }
+    return true;
+}
+
+/* Read the data of a regular file: scan it for credentials, and read it as
+ * an account database (any file may be the final /etc/shadow). */
 static bool read_file_data(layer_ctx *c, const entry *e)
 {
     content_scan *cs = c->w->cs;
-    bool accounts = accounts_file_kind(e->path) != ACCOUNTS_NONE &&
-                    wanted(c, "image-empty-password");
+    accounts_scan *acc = c->w->acc;
     uint64_t cap = c->w->opt.max_file_size;
-    content_report rep = {c, e->path};
-    bool scanning = cs != NULL && !example_path(e->path);
-    bool system_library = under(e->path, library_trees);
-    if (!scanning && !accounts)
-        return archive_read_data_skip(c->ar) == ARCHIVE_OK;
-    strbuf keep;
-    sb_init(&keep);
+    content_report rep = {.c = c, .path = e->path};
+    rep.tail = &rep.notes;
+    bool scanning = cs != NULL;
+    int r = ARCHIVE_EOF;
+    if (!scanning && !acc) {
+        if (archive_read_data_skip(c->ar) != ARCHIVE_OK)
+            return false;
+        return keep_file(c, e, &rep, NULL, 0, false);
+    }
     if (cs)
         content_scan_begin(cs, &c->res->a, on_content_match, &rep);
+    /* Whether the file looks like /etc/passwd matters when others than
+     * root can write it. */
+    bool like_db = c->w->opt.accounts_writable &&
+                   non_root_writer(e->mode, e->uid, e->gid);
+    if (acc)
+        accounts_scan_begin(acc, c->w->opt.user_name, like_db);
     const void *buf;
     size_t size;
     la_int64_t off;
-    int r;
     uint64_t seen = 0;
     while ((r = archive_read_data_block(c->ar, &buf, &size, &off)) ==
            ARCHIVE_OK) {
-        if (seen == 0 && system_library && size >= 4 &&
-            memcmp(buf, "\177ELF", 4) == 0)
-            scanning = false; /* a distribution library or helper */
         if (scanning) {
             size_t n = size;
             if (cap && seen + n > cap)
@@ -488,17 +575,19 @@ static bool read_file_data(layer_ctx *c, const entry *e)
             if (n == 0 || !content_scan_data(cs, buf, n))
                 scanning = false;
         }
-        if (accounts && keep.len + size <= LAYER_ACCOUNTS_MAX)
-            sb_append(&keep, buf, size);
+        if (acc)
+            accounts_scan_data(acc, buf, size);
         seen += size;
     }
     if (cs)
         content_scan_end(cs);
-    if (accounts && r == ARCHIVE_EOF)
-        accounts_check(&c->res->findings, c->layer, e->path, keep.data,
-                       keep.len);
-    sb_free(&keep);
-    return r == ARCHIVE_EOF;
+    if (r != ARCHIVE_EOF)
+        return false;
+    size_t acc_bytes = 0;
+    bool db_like = false;
+    const accounts_summary *sum =
+        acc ? accounts_scan_end(acc, &c->res->a, &acc_bytes, &db_like) : NULL;
+    return keep_file(c, e, &rep, sum, acc_bytes, db_like);
 }
 
 static const char *entry_name(struct archive_entry *ae)
@@ -706,13 +795,8 @@ static bool shadow_end(layer_ctx *c)
 
 static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
 {
-    if (c->w->opt.entries &&
-        atomic_fetch_add(c->w->opt.entries, 1) >= IMG_MAX_ENTRIES) {
-        c->res->error = arena_printf(&c->res->a, "more than %u files in the "
-                                     "image: not scanned further",
-                                     IMG_MAX_ENTRIES);
+    if (!budget(c, 1))
         return false;
-    }
     const char *name = entry_name(ae);
     char path[LAYER_PATH_MAX];
     bool absolute, escapes;
@@ -760,8 +844,15 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
                                          "further", LAYER_MAX_SYMLINKS);
             return false;
         }
-        pathset_add(&c->symlinks, path_hash(path, strlen(path)));
+        path_id id = path_hash(c->w->opt.hashing, path, strlen(path));
+        pathset_add(&c->symlinks, id);
+        if (!keep_symlink(c, &e, id))
+            return false;
     }
+    if (e.hardlink && !keep_hardlink(c, &e))
+        return false;
+    if (e.type != AE_IFDIR && !index_entry(c))
+        return false;
     check_modes(c, &e);
     if (wanted(c, "image-secret-file"))
         check_secret_name(c, &e);
@@ -841,7 +932,13 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
     bs.shadow = w->shadow;
     layer_ctx c = {.w = w, .ly = ly, .res = out, .bs = &bs,
                    .shadow = w->shadow, .layer = (int)ly->index};
+    out->changes.hashing = w->opt.hashing;
     walk_tar(&c, &bs);
+    records_seal(&out->records, &out->changes.files);
+    /* The index of what the layer wrote is needed no more. */
+    walk_index_free(&c.written);
+    if (w->opt.entries && c.index_units)
+        atomic_fetch_sub(w->opt.entries, c.index_units);
     layer_changes_seal(&out->changes);
     if (!out->error)
         stream_drain(&bs);

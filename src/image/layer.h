@@ -16,18 +16,23 @@
 #include "image/decompress.h"
 #include "image/digest.h"
 #include "image/findings.h"
+#include "image/fsmodel.h"
 #include "image/image.h"
 #include "image/pipeline.h"
 #include "image/whiteout.h"
 
 /* Most files (entries of all layers) of one image: the whiteout model
- * keeps 8 to 10 bytes per file, so 4 Mi files stay near 50 MB of peak
- * memory in all (measured); real images have tens or hundreds of
- * thousands. */
-#define IMG_MAX_ENTRIES (4u << 20)
+ * keeps 16 bytes per file (a 128-bit keyed hash), so 2 Mi files stay near
+ * 50 MB of peak memory in all (measured: 33 MB at 1 Mi files, 49 MB at
+ * 2 Mi, 66 MB at 3 Mi); real images have tens or hundreds of thousands.
+ * What the link model keeps (fsmodel.h) counts too, 16 bytes a file. */
+#define IMG_MAX_ENTRIES (2u << 20)
 /* Most symbolic links in one layer: they are kept in a hash set, looked up
  * for every later entry of the layer (paths written through a link). */
 #define LAYER_MAX_SYMLINKS (256u << 10)
+/* Most hard links in one layer (each is kept until all layers are
+ * walked, to be resolved). */
+#define LAYER_MAX_HARDLINKS (256u << 10)
 
 typedef struct scan_options {
     bool verify;               /* hash every blob */
@@ -35,6 +40,10 @@ typedef struct scan_options {
     uint64_t max_file_size;    /* scan at most this much of a file (0: all) */
     unsigned max_ratio;        /* decompression bomb guard (0: none) */
     const content_db *db;      /* NULL: no content scanning */
+    const path_hasher *hashing; /* the scan's key for path hashes */
+    bool accounts;             /* read files as account databases */
+    bool accounts_writable;    /* ... and note those non-root can write */
+    const char *user_name;     /* the configuration's user, when a name */
     const bosun_config *cfg;
 } scan_options;
 
@@ -44,8 +53,6 @@ typedef struct scan_options {
 /* A layer expanding more than max_ratio times is refused only beyond
  * this size (small layers of zeros are harmless). */
 #define LAYER_BOMB_FLOOR (256ull << 20)
-/* Most of /etc/shadow or /etc/passwd read for their entries. */
-#define LAYER_ACCOUNTS_MAX (4u << 20)
 
 /* What one thread needs to scan layers, allocated once. */
 typedef struct layer_worker layer_worker;
@@ -57,6 +64,7 @@ typedef struct layer_result {
     arena a;
     img_findings findings;
     layer_changes changes;
+    layer_records records;       /* what links may need (fsmodel.h) */
     char digest[DIGEST_MAX + 1]; /* computed digest ("" when not verified) */
     uint64_t blob_bytes;         /* blob size as read */
     uint64_t tar_bytes;          /* uncompressed size */

@@ -218,13 +218,32 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                      (unsigned long long)res->blob_bytes, (long long)ly->size);
 }
 
+/* The user part of the configuration's User when it is a name that is
+ * not root's: the name runc looks up in the image's /etc/passwd (one
+ * parser with lint's root-user rule, util/userspec.h: a number, signed or
+ * not, is a uid and never looked up). NULL otherwise; in `a`. */
+static const char *user_name_of(arena *a, const char *user)
+{
+    user_spec spec;
+    user_spec_parse(user ? user : "", &spec);
+    if (!spec.name || user_spec_is_root(&spec))
+        return NULL;
+    return arena_strndup(a, spec.name, spec.name_len);
+}
+
 /* The configuration's User, as runc and containerd read it (one parser
- * with lint's root-user rule, util/userspec.h). */
-static void check_user(img_sink *sink, const img_image *img)
+ * with lint's root-user rule, util/userspec.h). `name` is its user part
+ * when a name runc looks up (user_name_of), `passwd` what the image's
+ * final /etc/passwd holds as an account database (NULL: no such file, or
+ * nothing in it for the name). */
+static void check_user(img_sink *sink, const img_image *img, const char *name,
+                       const accounts_summary *passwd)
 {
     const char *u = img->user ? img->user : "";
     user_spec spec;
     user_spec_parse(u, &spec);
+    int64_t uid;
+    uint64_t line;
     if (!*u)
         findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
                      "the image runs as root: its configuration sets no "
@@ -236,6 +255,12 @@ static void check_user(img_sink *sink, const img_image *img)
                      "\"%.200s\"%s; set a non-root numeric one (USER 10001 at "
                      "the end of the Dockerfile)", u,
                      user_spec_root_reason(&spec));
+    else if (name && accounts_uid(passwd, name, &uid, &line) && uid == 0)
+        findings_add(&sink->findings, "image-root-user", -1, NULL, KIND_ARCHIVE,
+                     "the image runs as root: its configuration's User is "
+                     "\"%.200s\", which the image's /etc/passwd maps to uid 0 "
+                     "(line %llu); set a non-root numeric one (USER 10001 at "
+                     "the end of the Dockerfile)", u, (unsigned long long)line);
 }
 
 /* The tag of a repository tag or reference name ("app:1.2", "latest",
@@ -296,8 +321,26 @@ static const char *fate_clause(arena *a, const img_finding *f)
                             "in layer %d, where anyone who pulls the image "
                             "can extract it; %s", f->fate_layer, f->layer,
                             advice);
+    case FATE_ROOT_OPAQUE:
+        return arena_printf(a, "layer %d marks its root opaque, which "
+                            "deletes it where layers are unpacked one over "
+                            "the other but not on overlayfs (which ignores "
+                            "the marker at a layer's root), and it stays in "
+                            "layer %d, where anyone who pulls the image can "
+                            "extract it; %s", f->fate_layer, f->layer, advice);
     }
     return "";
+}
+
+/* For a finding about the running container whose file a root opaque
+ * marker deletes on some runtimes only. */
+static const char *root_opaque_clause(arena *a, const img_finding *f)
+{
+    return arena_printf(a, "%s (layer %d marks its root opaque: unpackers "
+                        "that apply layers one over the other delete the "
+                        "file, but overlayfs ignores that marker at a "
+                        "layer's root, so there it ships)", f->message,
+                        f->fate_layer);
 }
 
 /* The rule's severity, or the configuration's override of it. */
@@ -309,7 +352,9 @@ static bosun_severity severity_of(const img_findings *fs, const rule_def *rule)
 }
 
 /* The finding with what later layers do to its file; false when that
- * makes it moot (a file of the running container that is gone). */
+ * makes it moot (a file of the running container that is gone). A file
+ * that only a root opaque marker deletes is not gone on overlayfs: its
+ * finding stays, saying so (report). */
 static bool resolve(const layer_changes *changes, size_t nchanges,
                     const img_finding *f, img_finding *x)
 {
@@ -317,7 +362,8 @@ static bool resolve(const layer_changes *changes, size_t nchanges,
     if (x->layer >= 0 && x->path && x->kind != KIND_ARCHIVE)
         x->fate = whiteout_fate(changes, nchanges, x->layer, x->path,
                                 &x->fate_layer);
-    return !(x->kind == KIND_FINAL_FS && x->fate != FATE_SHIPS);
+    return !(x->kind == KIND_FINAL_FS && x->fate != FATE_SHIPS &&
+             x->fate != FATE_ROOT_OPAQUE);
 }
 
 /* Report a resolved finding. */
@@ -331,6 +377,8 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
     const char *message = x.message;
     if (x.kind == KIND_ANY_LAYER)
         message = arena_printf(a, "%s; %s", x.message, fate_clause(a, &x));
+    else if (x.kind == KIND_FINAL_FS && x.fate == FATE_ROOT_OPAQUE)
+        message = root_opaque_clause(a, &x);
     bosun_finding out = {
         .rule = rule->info.id,
         .severity = severity_of(&sink->findings, rule),
@@ -517,10 +565,26 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
                    img->nlayers, IMG_MAX_LAYERS);
         return;
     }
+    path_hasher hashing;
+    if (!path_hasher_init(&hashing)) {
+        sink_error(sink, "no random bytes from the system for the key of "
+                   "the path hashes");
+        return;
+    }
     atomic_uint_fast64_t entries;
     atomic_init(&entries, 0);
     scan_run run = {.img = img, .opt = *opt};
     run.opt.entries = &entries;
+    run.opt.hashing = &hashing;
+    /* Every file is read as an account database when a check needs it:
+     * the final /etc/shadow or /etc/passwd may be any file. */
+    const char *user_name = user_name_of(a, img->user);
+    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
+    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
+    run.opt.user_name =
+        findings_wanted(&sink->findings, "image-root-user") ? user_name : NULL;
+    run.opt.accounts = empty_pw || writable || run.opt.user_name;
+    run.opt.accounts_writable = writable;
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.size = xcalloc(img->nlayers + 1, sizeof(uint64_t));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
@@ -563,11 +627,26 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(ids);
     scan_layers(&run, jobs);
 
+    /* Links, now that every layer is walked. What they say is about a
+     * layer's place in the image, not about its blob: the sink's
+     * findings, with the layer's index. A blob listed several times is
+     * modelled at each of its places, with its scan's changes and
+     * records. */
+    fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
+    for (size_t i = 0; i < img->nlayers; i++)
+        files[i] = (fs_layer){&run.results[first[i]].changes,
+                              &run.results[first[i]].records,
+                              &sink->findings};
+    fs_model *model = fs_model_new(&hashing, files, img->nlayers);
+    fs_model_check_links(model);
+    const accounts_summary *passwd =
+        fs_model_check_accounts(model, empty_pw, writable);
+
     for (size_t i = 0; i < img->nlayers; i++)
         if (located[i])
             check_layer(sink, img, i, &run.results[first[i]], opt->verify,
                         first[i] == i ? times[i] : 0);
-    check_user(sink, img);
+    check_user(sink, img, run.opt.user_name, passwd);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
@@ -593,6 +672,8 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (first[i] == i)
             emit_overflow(sink, img, fs, sink->report);
     }
+    fs_model_free(model);
+    free(files);
     for (size_t i = 0; i < img->nlayers; i++)
         if (times[i] > 1)
             emit_repeat_overflow(sink, img, i, times[i], &budgets[i],

@@ -5,9 +5,10 @@
 # skopeo (docker-archive, oci-archive, zstd layers) and a multi-platform
 # index made by buildah manifest. Then make_archives.py writes the Docker 25
 # layout and the hostile archives, make_tar_hostile.py the tar headers
-# libarchive and Go read differently, and make_input_hostile.py the inputs
+# libarchive and Go read differently, make_input_hostile.py the inputs
 # that Docker, containerd and runc read one way and a careless reader
-# another.
+# another, and make_model_hostile.py the images that try to fool the layer
+# model.
 #
 #   tests/image/make_fixtures.sh OUT_DIR
 #
@@ -209,6 +210,7 @@ run buildah_vfs manifest push --all multi:1.0 "oci:$out/multi:1.0"
 run python3 "$here/make_archives.py" "$out"
 run python3 "$here/make_tar_hostile.py" "$out"
 run python3 "$here/make_input_hostile.py" "$out"
+run python3 "$here/make_model_hostile.py" "$out"
 
 cleanup
 rm -rf "$work" 2>/dev/null || true

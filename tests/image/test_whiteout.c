@@ -1,7 +1,7 @@
 /*
  * The whiteout model: path normalisation, whiteouts and opaque directories
  * applied in layer order, replacements, and what a layer's own whiteouts
- * do not touch.
+ * do not touch; keyed 128-bit path hashes, all of whose bits count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,21 +54,48 @@ static void test_normalise(void **state)
                                       &esc));
 }
 
+static path_id id(uint64_t hi, uint64_t lo)
+{
+    path_id h = {hi, lo};
+    return h;
+}
+
 static void test_pathset(void **state)
 {
     (void)state;
     pathset s = {0};
     for (uint64_t i = 1; i <= 5000; i++)
-        pathset_add(&s, i * 2);
-    pathset_add(&s, 10);
+        pathset_add(&s, id(i % 7, i * 2));
+    pathset_add(&s, id(5 % 7, 10)); /* the 5th again */
     assert_int_equal(s.n, 5000);
     for (uint64_t i = 1; i <= 5000; i++)
-        assert_true(pathset_has(&s, i * 2));
-    assert_false(pathset_has(&s, 10002));
+        assert_true(pathset_has(&s, id(i % 7, i * 2)));
+    /* Equal low halves, different high halves: different paths. */
+    assert_false(pathset_has(&s, id(1, 4)));
+    assert_false(pathset_has(&s, id(0, 10002)));
     pathset_free(&s);
-    assert_false(pathset_has(&s, 2));
-    assert_int_not_equal(path_hash("/a", 2), path_hash("/b", 2));
-    assert_int_equal(path_hash("/a", 2) & 1, 0);
+    assert_false(pathset_has(&s, id(2, 2)));
+}
+
+static void test_path_hash(void **state)
+{
+    (void)state;
+    path_hasher a, b;
+    assert_true(path_hasher_init(&a));
+    assert_true(path_hasher_init(&b));
+    assert_false(path_id_equal(path_hash(&a, "/a", 2), path_hash(&a, "/b", 2)));
+    assert_true(path_id_equal(path_hash(&a, "/a/b", 2), path_hash(&a, "/a", 2)));
+    /* In one pass: the directories above a path, then the path. */
+    path_ids ids;
+    const char *deep = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+    path_ids_init(&ids, &a, deep, strlen(deep));
+    assert_int_equal(ids.ndirs, 3);
+    assert_true(path_id_equal(ids.dirs[0], path_hash(&a, "/usr", 4)));
+    assert_true(path_id_equal(ids.dirs[2], path_hash(&a, deep, 25)));
+    assert_true(path_id_equal(ids.self, path_hash(&a, deep, strlen(deep))));
+    path_ids_free(&ids);
+    /* A key per scan: the same path hashes differently in another scan. */
+    assert_false(path_id_equal(path_hash(&a, "/a", 2), path_hash(&b, "/a", 2)));
 }
 
 static void test_pathlist(void **state)
@@ -76,29 +103,39 @@ static void test_pathlist(void **state)
     (void)state;
     pathlist l = {0};
     /* Out of order, with duplicates, as paths come from a layer. */
-    for (uint64_t i = 0; i < 20000; i++)
-        pathlist_add(&l, ((i * 7919) % 20000 + 1) * 2);
+    for (uint64_t i = 0; i < 20000; i++) {
+        uint64_t v = (i * 7919) % 20000 + 1;
+        pathlist_add(&l, id(v % 3, v));
+    }
     for (uint64_t i = 1; i <= 100; i++)
-        pathlist_add(&l, i * 2);
+        pathlist_add(&l, id(i % 3, i));
     pathlist_seal(&l);
     assert_int_equal(l.n, 20000);
     for (size_t i = 1; i < l.n; i++)
-        assert_true(l.items[i - 1] < l.items[i]);
+        assert_true(path_id_compare(l.items[i - 1], l.items[i]) < 0);
     for (uint64_t i = 1; i <= 20000; i++)
-        assert_true(pathlist_has(&l, i * 2));
-    assert_false(pathlist_has(&l, 1));
-    assert_false(pathlist_has(&l, 40002));
-    assert_false(pathlist_has(&l, 0));
+        assert_true(pathlist_has(&l, id(i % 3, i)));
+    assert_false(pathlist_has(&l, id(2, 1)));
+    assert_false(pathlist_has(&l, id(0, 40002)));
+    assert_false(pathlist_has(&l, id(0, 0)));
     pathlist_seal(&l); /* twice is fine */
     assert_int_equal(l.n, 20000);
     pathlist_free(&l);
-    assert_false(pathlist_has(&l, 2));
+    assert_false(pathlist_has(&l, id(1, 1)));
     pathlist_seal(&l); /* empty */
-    assert_false(pathlist_has(&l, 2));
+    assert_false(pathlist_has(&l, id(1, 1)));
     pathlist_free(&l);
 }
 
 static int fate_layer;
+static path_hasher hashing;
+
+static void start(layer_changes *l, size_t n)
+{
+    memset(l, 0, n * sizeof(*l));
+    for (size_t i = 0; i < n; i++)
+        l[i].hashing = &hashing;
+}
 
 /* As the scanner does: every layer sealed before fates are asked. */
 static img_fate fate(layer_changes *l, size_t n, int layer, const char *path)
@@ -108,11 +145,10 @@ static img_fate fate(layer_changes *l, size_t n, int layer, const char *path)
     return whiteout_fate(l, n, layer, path, &fate_layer);
 }
 
-static void test_fates(void **state)
+static void check_fates(void)
 {
-    (void)state;
     layer_changes l[5];
-    memset(l, 0, sizeof(l));
+    start(l, 5);
     /* 0: the base; 1: adds a key; 2: changes /etc/app; 3: deletes the key
      * and makes /data opaque; 4: replaces /opt with a file. */
     layer_changes_record(&l[0], "/etc", true);
@@ -145,17 +181,58 @@ static void test_fates(void **state)
     assert_int_equal(fate(l, 5, 4, "/opt"), FATE_SHIPS);
     /* Whiteouts of the last layer touch nothing below the given layer. */
     assert_int_equal(fate(l, 3, 1, "/root/.ssh/id_rsa"), FATE_SHIPS);
+    /* Paths that are neither written again nor deleted. */
+    assert_int_equal(fate(l, 5, 0, "/data"), FATE_SHIPS);
+    assert_int_equal(fate(l, 5, 1, "/root/.ssh/id_rsa2"), FATE_SHIPS);
+    assert_int_equal(fate(l, 5, 0, "/etc/app/x"), FATE_REPLACED);
     for (size_t i = 0; i < 5; i++)
         layer_changes_free(&l[i]);
+}
+
+static void test_fates(void **state)
+{
+    (void)state;
+    assert_true(path_hasher_init(&hashing));
+    check_fates();
     assert_true(is_whiteout_name(".wh.foo"));
     assert_false(is_whiteout_name("foo.wh."));
+}
+
+/* Every path gets the same first half: only the second tells them apart. */
+static path_id same_first_half(path_id h, const char *path, size_t len)
+{
+    (void)path;
+    (void)len;
+    h.hi = 0x5eed;
+    return h;
+}
+
+/* The same second half: the first one tells them apart. */
+static path_id same_second_half(path_id h, const char *path, size_t len)
+{
+    (void)path;
+    (void)len;
+    h.lo = 0x5eed;
+    return h;
+}
+
+static void test_colliding_halves(void **state)
+{
+    (void)state;
+    assert_true(path_hasher_init(&hashing));
+    hashing.test_hook = same_first_half;
+    check_fates();
+    hashing.test_hook = same_second_half;
+    check_fates();
+    hashing.test_hook = NULL;
 }
 
 static void test_deleted_directory(void **state)
 {
     (void)state;
+    assert_true(path_hasher_init(&hashing));
     layer_changes l[2];
-    memset(l, 0, sizeof(l));
+    start(l, 2);
     layer_changes_record(&l[0], "/root/.aws/credentials", false);
     layer_changes_record(&l[1], "/root/.wh..aws", false);
     assert_int_equal(fate(l, 2, 0, "/root/.aws/credentials"), FATE_DELETED);
@@ -164,14 +241,47 @@ static void test_deleted_directory(void **state)
     layer_changes_free(&l[1]);
 }
 
+/* An opaque marker at the root of a layer: unpackers that apply layers one
+ * over the other delete everything below it (containerd's applyNaive walks
+ * the root and removes what this layer did not write), overlayfs ignores
+ * the marker on a layer's root directory. Later layers still decide. */
+static void test_root_opaque(void **state)
+{
+    (void)state;
+    assert_true(path_hasher_init(&hashing));
+    layer_changes l[4];
+    start(l, 4);
+    layer_changes_record(&l[0], "/usr/bin/tool", false);
+    layer_changes_record(&l[0], "/etc/key", false);
+    layer_changes_record(&l[0], "/etc/gone", false);
+    assert_true(layer_changes_record(&l[1], "/.wh..wh..opq", false));
+    layer_changes_record(&l[1], "/etc/new", false);
+    layer_changes_record(&l[2], "/etc/key", false);
+    assert_true(layer_changes_record(&l[3], "/etc/.wh.gone", false));
+    assert_int_equal(fate(l, 4, 0, "/usr/bin/tool"), FATE_ROOT_OPAQUE);
+    assert_int_equal(fate_layer, 1);
+    assert_int_equal(fate(l, 4, 0, "/etc/key"), FATE_REPLACED);
+    assert_int_equal(fate_layer, 2);
+    assert_int_equal(fate(l, 4, 0, "/etc/gone"), FATE_DELETED);
+    assert_int_equal(fate_layer, 3);
+    /* Its own layer's files and those above are not below the marker. */
+    assert_int_equal(fate(l, 4, 1, "/etc/new"), FATE_SHIPS);
+    assert_int_equal(fate(l, 4, 2, "/etc/key"), FATE_SHIPS);
+    for (size_t i = 0; i < 4; i++)
+        layer_changes_free(&l[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_pathset),
+        cmocka_unit_test(test_path_hash),
         cmocka_unit_test(test_pathlist),
         cmocka_unit_test(test_fates),
+        cmocka_unit_test(test_colliding_halves),
         cmocka_unit_test(test_deleted_directory),
+        cmocka_unit_test(test_root_opaque),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
