@@ -303,6 +303,7 @@ struct fs_model {
      * stream after each of them. */
     char path[RESOLVE_MAX + 1];
     size_t len;
+    uint64_t link_checks;      /* hard links resolved so far */
     sip_stream *streams;       /* RESOLVE_DEPTH */
     size_t *starts;            /* where each component starts in path */
     size_t depth;
@@ -322,6 +323,8 @@ fs_model *fs_model_new(const path_hasher *h, fs_layer *layers, size_t n)
     m->below = xcalloc(BELOW_CACHE, sizeof(below_entry));
     for (size_t i = 0; i < n; i++) {
         const layer_records *r = layers[i].records;
+        if (layers[i].repeat)
+            continue; /* its links are listed already */
         for (size_t k = 0; k < r->n; k++)
             if (r->items[k].kind == REC_SYMLINK)
                 pathlist_add(&m->symlinks, r->items[k].id);
@@ -542,6 +545,10 @@ static bool resolve(fs_model *m, size_t view, uint32_t before,
  * component not followed (a link to a symbolic link is one). */
 static void resolve_link(fs_model *m, size_t layer, file_rec *link)
 {
+    /* A blob listed at several places is resolved at each: what an
+     * earlier place found is not this one's. */
+    link->lx->file = NULL;
+    link->lx->file_layer = -1;
     char target[RESOLVE_MAX + 2];
     const char *t = link->lx->target;
     if (strlen(t) >= RESOLVE_MAX)
@@ -572,10 +579,9 @@ static void resolve_link(fs_model *m, size_t layer, file_rec *link)
 }
 
 /* A hard link is its file under another name: its modes, its bytes. */
-static void check_link(fs_model *m, size_t layer, const file_rec *link)
+static void check_link(img_findings *f, size_t layer, const file_rec *link)
 {
     const file_rec *file = link->lx->file;
-    img_findings *f = m->layers[layer].findings;
     const char *path = link->lx->path;
     file_facts e = {
         .path = path,
@@ -603,22 +609,32 @@ static void check_link(fs_model *m, size_t layer, const file_rec *link)
                      link->lx->target, link->lx->file_layer);
 }
 
-void fs_model_check_links(fs_model *m)
+bool fs_model_check_layer_links(fs_model *m, size_t layer, img_findings *out)
 {
-    for (size_t layer = 0; layer < m->n; layer++) {
-        layer_records *r = m->layers[layer].records;
-        if (!r->nhardlinks)
+    layer_records *r = m->layers[layer].records;
+    if (!r->nhardlinks)
+        return true;
+    if (m->link_checks + r->nhardlinks > FS_MAX_LINK_CHECKS)
+        return false;
+    m->link_checks += r->nhardlinks;
+    /* In the layer's order: a link to a link was resolved first. */
+    for (size_t k = 0; k < r->n; k++) {
+        file_rec *link = &r->items[k];
+        if (link->kind != REC_HARDLINK)
             continue;
-        /* In the layer's order: a link to a link was resolved first. */
-        for (size_t k = 0; k < r->n; k++) {
-            file_rec *link = &r->items[k];
-            if (link->kind != REC_HARDLINK)
-                continue;
-            resolve_link(m, layer, link);
-            if (link->lx->file)
-                check_link(m, layer, link);
-        }
+        resolve_link(m, layer, link);
+        if (link->lx->file)
+            check_link(out, layer, link);
     }
+    return true;
+}
+
+long fs_model_check_links(fs_model *m)
+{
+    for (size_t layer = 0; layer < m->n; layer++)
+        if (!fs_model_check_layer_links(m, layer, m->layers[layer].findings))
+            return (long)layer;
+    return -1;
 }
 
 /* ----------------------------------------------------------- accounts */

@@ -147,6 +147,10 @@ typedef struct fs_layer {
     layer_records *records;        /* sealed */
     img_findings *findings;        /* where findings about it go (with
                                       the layer's index) */
+    bool repeat;                   /* the changes and records of a lower
+                                      layer again (a blob listed twice):
+                                      its links are resolved again here,
+                                      where what is below differs */
 } fs_layer;
 
 typedef struct fs_model fs_model;
@@ -154,9 +158,22 @@ typedef struct fs_model fs_model;
 fs_model *fs_model_new(const path_hasher *h, fs_layer *layers, size_t n);
 void fs_model_free(fs_model *m);
 
-/* Resolve every hard link, in layer order, and check each with its file's
- * modes, name and content under its own name. */
-void fs_model_check_links(fs_model *m);
+/* Most hard link resolutions in one image. The links the layers keep are
+ * far fewer (what they take counts against IMG_MAX_ENTRIES: 256 Ki at
+ * most), but a blob listed at many places has its links resolved at
+ * each. */
+#define FS_MAX_LINK_CHECKS (1u << 20)
+
+/* Resolve the hard links of `layer` and check each with its file's modes,
+ * name and content under its own name, the findings in `out` (with the
+ * layer's index). Layers are taken in order: a link to a link of a lower
+ * layer uses its resolution. False, and nothing done, when the image's
+ * resolutions would pass FS_MAX_LINK_CHECKS. */
+bool fs_model_check_layer_links(fs_model *m, size_t layer, img_findings *out);
+
+/* fs_model_check_layer_links() for every layer in order, into each
+ * layer's findings: -1, or the first layer not checked. */
+long fs_model_check_links(fs_model *m);
 
 /* Read the final /etc/shadow, /etc/passwd and /etc/group: users with an
  * empty password (when `empty` is asked), files writable by non-root users

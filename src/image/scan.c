@@ -508,17 +508,20 @@ typedef struct repeat_budget {
     size_t n, cap;
 } repeat_budget;
 
+static repeat_count *budget_of(arena *a, repeat_budget *b, const char *rule)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->items[i].rule, rule) == 0)
+            return &b->items[i];
+    repeat_count *c = ARENA_PUSH(a, b->items, b->n, b->cap);
+    c->rule = rule;
+    c->listed = c->dropped = 0;
+    return c;
+}
+
 static bool budget_take(arena *a, repeat_budget *b, const char *rule)
 {
-    repeat_count *c = NULL;
-    for (size_t i = 0; i < b->n && !c; i++)
-        if (strcmp(b->items[i].rule, rule) == 0)
-            c = &b->items[i];
-    if (!c) {
-        c = ARENA_PUSH(a, b->items, b->n, b->cap);
-        c->rule = rule;
-        c->listed = c->dropped = 0;
-    }
+    repeat_count *c = budget_of(a, b, rule);
     if (c->listed == IMG_FINDINGS_PER_LAYER) {
         c->dropped++;
         return false;
@@ -551,6 +554,58 @@ static void emit_repeat_overflow(const img_sink *sink, const img_image *img,
             .history_index = -1,
         };
         report_add_finding(r, &out);
+    }
+}
+
+/* ---------------------------------------------------------------- links */
+
+/*
+ * The hard links of every layer, in order (a link to a link of a lower
+ * layer uses its resolution). Those of a blob listed several times are
+ * checked at each of its places, what is below differing, and what they
+ * say there is resolved and reported at once, within the blob's budget
+ * as its scan's findings are: repeating a blob multiplies neither what is
+ * kept nor what is reported. The others go to the sink's findings.
+ */
+static void check_links(arena *a, img_sink *sink, const img_image *img,
+                        fs_model *model, const layer_changes *changes,
+                        const size_t *first, const size_t *times,
+                        repeat_budget *budgets, const bosun_config *cfg)
+{
+    for (size_t i = 0; i < img->nlayers; i++) {
+        bool checked;
+        if (times[first[i]] > 1) {
+            arena here;
+            arena_init(&here);
+            img_findings found;
+            findings_init(&found, &here, cfg);
+            checked = fs_model_check_layer_links(model, i, &found);
+            repeat_budget *b = &budgets[first[i]];
+            for (size_t k = 0; k < found.n; k++) {
+                img_finding x;
+                if (resolve(changes, img->nlayers, &found.items[k], &x) &&
+                    budget_take(a, b, x.rule))
+                    report(a, sink, img, &x, sink->report);
+            }
+            for (size_t k = 0; k < found.noverflow; k++) {
+                const img_overflow *o = &found.overflow[k];
+                budget_of(a, b, o->rule)->dropped +=
+                    findings_dropped(&found, o->rule, o->layer);
+            }
+            arena_release(&here);
+        } else {
+            checked = fs_model_check_layer_links(model, i, &sink->findings);
+        }
+        if (!checked) {
+            const img_layer *ly = &img->layers[i];
+            sink_error(sink, "layer %zu (%s): its hard links, and those of "
+                       "the layers above, are not checked: with the blobs "
+                       "listed several times, the image asks for more than "
+                       "%u hard link resolutions", i,
+                       ly->digest ? ly->digest : ly->member ? ly->member : "?",
+                       FS_MAX_LINK_CHECKS);
+            return;
+        }
     }
 }
 
@@ -632,13 +687,16 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
      * findings, with the layer's index. A blob listed several times is
      * modelled at each of its places, with its scan's changes and
      * records. */
+    for (size_t i = 0; i < img->nlayers; i++)
+        changes[i] = run.results[first[i]].changes;
+    repeat_budget *budgets = xcalloc(img->nlayers + 1, sizeof(repeat_budget));
     fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
     for (size_t i = 0; i < img->nlayers; i++)
         files[i] = (fs_layer){&run.results[first[i]].changes,
                               &run.results[first[i]].records,
-                              &sink->findings};
+                              &sink->findings, first[i] != i};
     fs_model *model = fs_model_new(&hashing, files, img->nlayers);
-    fs_model_check_links(model);
+    check_links(a, sink, img, model, changes, first, times, budgets, cfg);
     const accounts_summary *passwd =
         fs_model_check_accounts(model, empty_pw, writable);
 
@@ -650,13 +708,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
-    for (size_t i = 0; i < img->nlayers; i++)
-        changes[i] = run.results[first[i]].changes;
     for (size_t i = 0; i < sink->findings.n; i++)
         emit(a, sink, img, changes, img->nlayers, &sink->findings.items[i],
              sink->report);
     emit_overflow(sink, img, &sink->findings, sink->report);
-    repeat_budget *budgets = xcalloc(img->nlayers + 1, sizeof(repeat_budget));
     for (size_t i = 0; i < img->nlayers; i++) {
         const img_findings *fs = &run.results[first[i]].findings;
         for (size_t k = 0; k < fs->n; k++) {

@@ -7,8 +7,8 @@
 # layout and the hostile archives, make_tar_hostile.py the tar headers
 # libarchive and Go read differently, make_input_hostile.py the inputs
 # that Docker, containerd and runc read one way and a careless reader
-# another, and make_model_hostile.py the images that try to fool the layer
-# model.
+# another, and make_model_hostile.py and make_model_repeats.py the images
+# that try to fool the layer model.
 #
 #   tests/image/make_fixtures.sh OUT_DIR
 #
@@ -211,6 +211,7 @@ run python3 "$here/make_archives.py" "$out"
 run python3 "$here/make_tar_hostile.py" "$out"
 run python3 "$here/make_input_hostile.py" "$out"
 run python3 "$here/make_model_hostile.py" "$out"
+run python3 "$here/make_model_repeats.py" "$out"
 
 cleanup
 rm -rf "$work" 2>/dev/null || true

@@ -88,7 +88,15 @@ def image(name, layers, user="10001", compress=False):
             f.write(data)
         return {"mediaType": media_type, "digest": d, "size": len(data)}
 
-    tars = [tar_of(entries) for entries in layers]
+    # A list given several times (the same object) is one blob, made once.
+    made = {}
+
+    def once(key, make):
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
+    tars = [once(id(entries), lambda e=entries: tar_of(e)) for entries in layers]
     config = {
         "architecture": "amd64", "os": "linux",
         "config": {"User": user},
@@ -98,8 +106,9 @@ def image(name, layers, user="10001", compress=False):
     manifest = {
         "schemaVersion": 2, "mediaType": MT_MANIFEST,
         "config": blob(json.dumps(config).encode(), MT_CONFIG),
-        "layers": [blob(gzip.compress(t, 1, mtime=0), MT_GZIP) if compress
-                   else blob(t, MT_TAR) for t in tars],
+        "layers": [blob(once(("gz", id(t)),
+                             lambda t=t: gzip.compress(t, 1, mtime=0)), MT_GZIP)
+                   if compress else blob(t, MT_TAR) for t in tars],
     }
     desc = blob(json.dumps(manifest).encode(), MT_MANIFEST)
     desc["annotations"] = {"org.opencontainers.image.ref.name": "1.0"}
@@ -360,4 +369,5 @@ def main():
     link_bounds()
 
 
-main()
+if __name__ == "__main__":
+    main()

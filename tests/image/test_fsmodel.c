@@ -112,7 +112,8 @@ static fs_model *model(test_layer *l, size_t n, fs_layer *out)
         records_seal(&l[i].records, &l[i].changes.files);
         walk_index_free(&l[i].written);
         layer_changes_seal(&l[i].changes);
-        out[i] = (fs_layer){&l[i].changes, &l[i].records, &l[i].findings};
+        out[i] = (fs_layer){&l[i].changes, &l[i].records, &l[i].findings,
+                            false};
     }
     fs_model *m = fs_model_new(&hashing, out, n);
     fs_model_check_links(m);
@@ -199,6 +200,61 @@ static void test_links(void **state)
     arena_init(&A);
     assert_true(path_hasher_init(&hashing));
     check_links();
+    arena_release(&A);
+}
+
+/* The paths of rule's findings in f, "a,b" in order. */
+static const char *paths_in(const img_findings *f, const char *rule)
+{
+    char *out = arena_strdup(&A, "");
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->items[i].rule, rule) == 0)
+            out = arena_printf(&A, "%s%s%s", out, *out ? "," : "",
+                               f->items[i].path);
+    return out;
+}
+
+/*
+ * A blob listed twice, at places 1 and 3: its links are resolved at each
+ * place, against what is below it there. Below place 1, /h1 is setuid and
+ * /h2 plain; place 2 writes them again the other way round.
+ */
+static void check_repeated_blob(void)
+{
+    test_layer l[3];
+    start(l, 3);
+    file(&l[0], "/h1", 04755);
+    plain(&l[0], "/h2");
+    hardlink(&l[1], "/l1", "h1");
+    hardlink(&l[1], "/l2", "/h2");
+    plain(&l[2], "/h1");
+    file(&l[2], "/h2", 04755);
+    fs_layer fl[4];
+    for (size_t i = 0; i < 3; i++) {
+        records_seal(&l[i].records, &l[i].changes.files);
+        walk_index_free(&l[i].written);
+        layer_changes_seal(&l[i].changes);
+        fl[i] = (fs_layer){&l[i].changes, &l[i].records, &l[i].findings,
+                           false};
+    }
+    img_findings again;
+    findings_init(&again, &A, NULL);
+    fl[3] = (fs_layer){&l[1].changes, &l[1].records, &again, true};
+    fs_model *m = fs_model_new(&hashing, fl, 4);
+    assert_int_equal(fs_model_check_links(m), -1);
+    assert_string_equal(paths(&l[1], "image-setuid"), "/l1");
+    /* Not /l1 again: at place 3 it reaches the plain /h1 of place 2. */
+    assert_string_equal(paths_in(&again, "image-setuid"), "/l2");
+    assert_true(strstr(again.items[0].message, "of layer 2") != NULL);
+    finish(m, l, 3);
+}
+
+static void test_repeated_blob(void **state)
+{
+    (void)state;
+    arena_init(&A);
+    assert_true(path_hasher_init(&hashing));
+    check_repeated_blob();
     arena_release(&A);
 }
 
@@ -294,6 +350,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_accounts),
+        cmocka_unit_test(test_repeated_blob),
         cmocka_unit_test(test_colliding_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Hostile images against the layer model where the image's parts meet:
+a blob listed at several places whose hard links reach other files at
+each.
+
+    make_model_repeats.py OUT_DIR
+
+Writes one OCI layout per case under OUT_DIR/model (next to
+make_model_hostile.py's, whose helpers it uses); test_image_model_repeats.sh
+says what bosun must report.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_model_hostile as mm  # noqa: E402
+
+ELF = mm.ELF
+
+
+# ------------------------------------------------------- repeated blobs
+
+def repeated_links():
+    """One blob of hard links listed at places 1 and 3. Below place 1,
+    /usr/bin/h1 is setuid and h2 plain; place 2 writes them again the
+    other way round, so the links of place 3 reach other files than those
+    of place 1."""
+    links = [
+        {"name": "opt/l1", "hardlink": "usr/bin/h1"},
+        {"name": "opt/l2", "hardlink": "usr/bin/h2"},
+    ]
+    mm.image("repeat-links", [
+        mm.BASE + [
+            {"name": "usr/bin/h1", "data": ELF + b"1", "mode": 0o4755},
+            {"name": "usr/bin/h2", "data": ELF + b"2", "mode": 0o755},
+        ],
+        links,
+        [
+            {"name": "usr/bin/h1", "data": ELF + b"1", "mode": 0o755},
+            {"name": "usr/bin/h2", "data": ELF + b"2", "mode": 0o4755},
+        ],
+        links,
+    ])
+
+
+def repeated_link_findings():
+    """600 hard links to a file with a token, in one blob listed at 12
+    places: each place's links hold the token, and the report lists what
+    one place would, however many times the blob is listed."""
+    links = [{"name": "app/copy%04d.txt" % i, "hardlink": "srv/token.txt"}
+             for i in range(600)]
+    mm.image("repeat-link-findings", [
+        mm.BASE + [{"name": "srv/token.txt",
+                    "data": ("token=%s\n" % mm.token()).encode()}],
+    ] + [links] * 12, compress=True)
+
+
+def repeated_link_bound():
+    """40,000 hard links to a lower layer's file, in one blob listed at 30
+    places: 1.2 million resolutions, more than bosun makes for one
+    image."""
+    links = [{"name": "l/%06d" % i, "hardlink": "srv/file"}
+             for i in range(40000)]
+    mm.image("repeat-link-bound", [
+        mm.BASE + [{"name": "srv/file", "data": b"x\n"}],
+    ] + [links] * 30, compress=True)
+
+
+def main():
+    os.makedirs(mm.OUT, exist_ok=True)
+    repeated_links()
+    repeated_link_findings()
+    repeated_link_bound()
+
+
+if __name__ == "__main__":
+    main()
