@@ -69,8 +69,9 @@ bool user_spec_is_root(const user_spec *u)
         return true;
     if (u->user_numeric)
         return u->uid == 0;
-    /* Hook: a later check maps other names through the image's
-     * /etc/passwd (a name whose entry has uid 0 is root too). */
+    /* Other names are mapped through the image's /etc/passwd by the
+     * caller that has its files (bosun image: user_spec.name, looked up
+     * as runc looks it up); lint has no image to look in. */
     return name_is(u, "root", false) ||
            name_is(u, "ContainerAdministrator", true);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile images against the layer model where the image's parts meet:
 a blob listed at several places whose hard links reach other files at
-each.
+each, and user names that only the image's /etc/passwd can resolve.
 
     make_model_repeats.py OUT_DIR
 
@@ -66,11 +66,26 @@ def repeated_link_bound():
     ] + [links] * 30, compress=True)
 
 
+# ------------------------------------------------------------------ user
+
+def user_names():
+    """A User that Go's strconv.Atoi refuses (out of range), so runc and
+    containerd look it up as a name, which the image's /etc/passwd maps to
+    uid 0."""
+    big = "99999999999999999999"
+    mm.image("user-name-out-of-range", [mm.BASE[:1] + [
+        {"name": "etc/passwd",
+         "data": ("root:x:0:0:root:/root:/bin/sh\n"
+                  "%s:x:0:0::/:/bin/sh\n" % big).encode()},
+    ]], user=big)
+
+
 def main():
     os.makedirs(mm.OUT, exist_ok=True)
     repeated_links()
     repeated_link_findings()
     repeated_link_bound()
+    user_names()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Where the parts of the layer model meet (make_model_repeats.py): a blob
-# listed at several places, whose hard links reach other files at each.
-# containerd
+# listed at several places, whose hard links reach other files at each,
+# and user names that only the image's /etc/passwd resolves. containerd
 # and Docker apply a blob at each place it is listed, over what is below
 # it there; bosun scans the blob once and models it at each place.
 . "$(dirname "$0")/lib.sh"
@@ -48,4 +48,10 @@ model repeat-link-bound 2
 expect_contains "$TMP/out" 'its hard links, and those of the layers above, are not checked'
 expect_contains "$TMP/out" 'more than 1048576 hard link resolutions'
 
+# A User that strconv.Atoi refuses (out of range) is a name for runc and
+# containerd, looked up in /etc/passwd: uid 0 there.
+model user-name-out-of-range 1
+json_check "$TMP/out" \
+    "len($F('image-root-user')) == 1" \
+    "'maps to uid 0 (line 2)' in $F('image-root-user')[0]['message']"
 finish
