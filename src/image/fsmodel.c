@@ -540,23 +540,17 @@ static bool resolve(fs_model *m, size_t view, uint32_t before,
 
 /* ------------------------------------------------------------- links */
 
-/* The file a hard link reaches, as containerd links it: the target's
- * directories resolved in the filesystem as it stands, its last
- * component not followed (a link to a symbolic link is one). */
-static void resolve_link(fs_model *m, size_t layer, file_rec *link)
+/* The file that the hard link `link` of `layer` reaches through `target`
+ * (absolute): its directories resolved in the filesystem as it stands,
+ * its last component not followed (a link to a symbolic link is one).
+ * NULL when it reaches no file with a record; *file_layer is its layer. */
+static const file_rec *link_reaches(fs_model *m, size_t layer,
+                                    const file_rec *link, const char *target,
+                                    int *file_layer)
 {
-    /* A blob listed at several places is resolved at each: what an
-     * earlier place found is not this one's. */
-    link->lx->file = NULL;
-    link->lx->file_layer = -1;
-    char target[RESOLVE_MAX + 2];
-    const char *t = link->lx->target;
-    if (strlen(t) >= RESOLVE_MAX)
-        return;
-    snprintf(target, sizeof(target), "%s%s", t[0] == '/' ? "" : "/", t);
     int hops;
     if (!resolve(m, layer, link->idx, target, false, &hops))
-        return;
+        return NULL;
     path_ids ids;
     path_ids_init(&ids, m->h, m->path, m->len);
     /* The walk of the layer knows what its target was at the link,
@@ -567,21 +561,78 @@ static void resolve_link(fs_model *m, size_t layer, file_rec *link)
     fs_version v = version_at(m, layer, link->idx, prev, &ids);
     path_ids_free(&ids);
     if (!v.rec)
-        return;
+        return NULL;
     if (v.rec->kind == REC_FILE) {
-        link->lx->file = v.rec;
-        link->lx->file_layer = v.layer;
-    } else if (v.rec->kind == REC_HARDLINK && v.rec->lx->file) {
+        *file_layer = v.layer;
+        return v.rec;
+    }
+    if (v.rec->kind == REC_HARDLINK && v.rec->lx->file) {
         /* Resolved already: it comes before this one. */
-        link->lx->file = v.rec->lx->file;
-        link->lx->file_layer = v.rec->lx->file_layer;
+        *file_layer = v.rec->lx->file_layer;
+        return v.rec->lx->file;
+    }
+    return NULL;
+}
+
+/* Has the name a ".." after another component ("a/../b")? Only then can
+ * the runtimes' readings of a link target differ. */
+static bool climbs_after(const char *name)
+{
+    bool component = false;
+    for (const char *p = name; *p;) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.' && component)
+            return true;
+        component = component || (n > 0 && !(n == 1 && p[0] == '.'));
+        p += n;
+    }
+    return false;
+}
+
+/*
+ * The file a hard link reaches. Docker (pkg/archive) joins the target to
+ * the root, which cleans it (Go's filepath.Join: ".." applied to the
+ * name, stopping at the root), and links through the kernel; containerd
+ * splits off the last component and resolves the directories with
+ * continuity's RootPath, which follows a symbolic link before applying
+ * the ".." after it, as the kernel does. The two differ only for a
+ * target with ".." after a symbolic link: link->lx->file is Docker's
+ * reading, *other containerd's when it reaches another file (else NULL),
+ * and the link is checked with both.
+ */
+static void resolve_link(fs_model *m, size_t layer, file_rec *link,
+                         const file_rec **other, int *other_layer)
+{
+    /* A blob listed at several places is resolved at each: what an
+     * earlier place found is not this one's. */
+    link->lx->file = NULL;
+    link->lx->file_layer = -1;
+    *other = NULL;
+    const char *t = link->lx->target;
+    char path[RESOLVE_MAX + 2];
+    bool absolute, escapes;
+    int at = -1;
+    if (layer_path_normalise(t, path, sizeof(path), &absolute, &escapes)) {
+        link->lx->file = link_reaches(m, layer, link, path, &at);
+        link->lx->file_layer = at;
+    }
+    if (!climbs_after(t) || strlen(t) >= RESOLVE_MAX)
+        return;
+    snprintf(path, sizeof(path), "%s%s", t[0] == '/' ? "" : "/", t);
+    const file_rec *f = link_reaches(m, layer, link, path, &at);
+    if (f && f != link->lx->file) {
+        *other = f;
+        *other_layer = at;
     }
 }
 
-/* A hard link is its file under another name: its modes, its bytes. */
-static void check_link(img_findings *f, size_t layer, const file_rec *link)
+/* A hard link is its file under another name: its modes, its bytes.
+ * `file` is in `file_layer`. */
+static void check_link(img_findings *f, size_t layer, const file_rec *link,
+                       const file_rec *file, int file_layer)
 {
-    const file_rec *file = link->lx->file;
     const char *path = link->lx->path;
     file_facts e = {
         .path = path,
@@ -589,7 +640,7 @@ static void check_link(img_findings *f, size_t layer, const file_rec *link)
         .uid = file->uid,
         .gid = file->gid,
         .link_to = link->lx->target,
-        .link_layer = link->lx->file_layer,
+        .link_layer = file_layer,
     };
     check_file_modes(f, (int)layer, &e);
     if (!file->fx)
@@ -599,14 +650,13 @@ static void check_link(img_findings *f, size_t layer, const file_rec *link)
         findings_add(f, "image-secret-file", (int)layer, path,
                      KIND_ANY_LAYER, "%s is a hard link to %s of layer %d, "
                      "which looks like a secret file (%s)", path,
-                     link->lx->target, link->lx->file_layer,
-                     file->fx->secret_kind);
+                     link->lx->target, file_layer, file->fx->secret_kind);
     for (const content_note *n = file->fx->content; n; n = n->next)
         findings_add(f, "image-secret-content", (int)layer, path,
                      KIND_ANY_LAYER, "%s at line %llu of %s (%s), a hard "
                      "link to %s of layer %d", n->name,
                      (unsigned long long)n->line, path, n->redacted,
-                     link->lx->target, link->lx->file_layer);
+                     link->lx->target, file_layer);
 }
 
 bool fs_model_check_layer_links(fs_model *m, size_t layer, img_findings *out)
@@ -622,9 +672,14 @@ bool fs_model_check_layer_links(fs_model *m, size_t layer, img_findings *out)
         file_rec *link = &r->items[k];
         if (link->kind != REC_HARDLINK)
             continue;
-        resolve_link(m, layer, link);
+        const file_rec *other;
+        int other_layer;
+        resolve_link(m, layer, link, &other, &other_layer);
         if (link->lx->file)
-            check_link(out, layer, link);
+            check_link(out, layer, link, link->lx->file,
+                       link->lx->file_layer);
+        if (other)
+            check_link(out, layer, link, other, other_layer);
     }
     return true;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile images against the layer model where the image's parts meet:
 a blob listed at several places whose hard links reach other files at
-each, and user names that only the image's /etc/passwd can resolve.
+each, link targets that the runtimes read two ways, and user names that only the image's /etc/passwd can resolve.
 
     make_model_repeats.py OUT_DIR
 
@@ -66,6 +66,29 @@ def repeated_link_bound():
     ] + [links] * 30, compress=True)
 
 
+# ------------------------------------------------------------ link names
+
+def climbing_links():
+    """Hard link targets with ".." after a symbolic link (x -> a/b): Docker
+    cleans the name first (x/../s1 is /s1), containerd follows x first
+    (x/.. is /a, so /a/s1). /s1 and /a/s2 are setuid, /a/s1 and /s2 plain;
+    the names of the entries are as Go cleans them once more ("./", "//")."""
+    mm.image("link-climbs", [
+        mm.BASE + [
+            {"name": "a/b", "dir": True},
+            {"name": "x", "symlink": "a/b"},
+            {"name": "s1", "data": ELF + b"1", "mode": 0o4755},
+            {"name": "a/s1", "data": ELF + b"2", "mode": 0o755},
+            {"name": "s2", "data": ELF + b"3", "mode": 0o755},
+            {"name": "a/s2", "data": ELF + b"4", "mode": 0o4755},
+        ],
+        [
+            {"name": "./opt//l1", "hardlink": "x/../s1"},
+            {"name": "opt/l2", "hardlink": "./x/../s2"},
+        ],
+    ])
+
+
 # ------------------------------------------------------------------ user
 
 def user_names():
@@ -85,6 +108,7 @@ def main():
     repeated_links()
     repeated_link_findings()
     repeated_link_bound()
+    climbing_links()
     user_names()
 
 

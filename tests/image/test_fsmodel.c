@@ -258,6 +258,42 @@ static void test_repeated_blob(void **state)
     arena_release(&A);
 }
 
+/*
+ * A link target with ".." after a symbolic link (x -> a/b): Docker cleans
+ * the name first ("x/../s1" is /s1), containerd follows x first (then ..
+ * is /a, so /a/s1). /s1 and /a/s2 are setuid, /a/s1 and /s2 plain: each
+ * link is setuid for one of the runtimes, and reported.
+ */
+static void check_climbing_targets(void)
+{
+    test_layer l[2];
+    start(l, 2);
+    dir(&l[0], "/a");
+    dir(&l[0], "/a/b");
+    symlink_to(&l[0], "/x", "a/b");
+    file(&l[0], "/s1", 04755);
+    plain(&l[0], "/a/s1");
+    plain(&l[0], "/s2");
+    file(&l[0], "/a/s2", 04755);
+    hardlink(&l[1], "/l1", "x/../s1");
+    hardlink(&l[1], "/l2", "./x/../s2");
+    /* No symbolic link before the "..": one reading, one finding. */
+    hardlink(&l[1], "/l3", "a/b/../../s1");
+    fs_layer fl[2];
+    fs_model *m = model(l, 2, fl);
+    assert_string_equal(paths(&l[1], "image-setuid"), "/l1,/l2,/l3");
+    finish(m, l, 2);
+}
+
+static void test_climbing_targets(void **state)
+{
+    (void)state;
+    arena_init(&A);
+    assert_true(path_hasher_init(&hashing));
+    check_climbing_targets();
+    arena_release(&A);
+}
+
 static accounts_summary *empty_for(const char *name)
 {
     accounts_summary *s = ARENA_NEW(&A, accounts_summary);
@@ -351,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_accounts),
         cmocka_unit_test(test_repeated_blob),
+        cmocka_unit_test(test_climbing_targets),
         cmocka_unit_test(test_colliding_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

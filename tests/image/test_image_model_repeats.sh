@@ -1,9 +1,10 @@
 #!/bin/sh
 # Where the parts of the layer model meet (make_model_repeats.py): a blob
 # listed at several places, whose hard links reach other files at each,
-# and user names that only the image's /etc/passwd resolves. containerd
-# and Docker apply a blob at each place it is listed, over what is below
-# it there; bosun scans the blob once and models it at each place.
+# link targets the runtimes read two ways, and user names that only the
+# image's /etc/passwd resolves. containerd and Docker apply a blob at each
+# place it is listed, over what is below it there; bosun scans the blob
+# once and models it at each place.
 . "$(dirname "$0")/lib.sh"
 MODEL=$FIX/model
 
@@ -47,6 +48,15 @@ json_check "$TMP/out" 'd["errors"] == []' \
 model repeat-link-bound 2
 expect_contains "$TMP/out" 'its hard links, and those of the layers above, are not checked'
 expect_contains "$TMP/out" 'more than 1048576 hard link resolutions'
+
+# A hard link target with ".." after a symbolic link: Docker cleans the
+# name before linking (/opt/l1 is the setuid /s1, /opt/l2 the plain /s2),
+# containerd follows the link first (/opt/l1 is the plain /a/s1, /opt/l2
+# the setuid /a/s2). Each is setuid for one of them: both reported.
+model link-climbs 1
+json_check "$TMP/out" 'd["errors"] == []' \
+    "sorted((f['path'], f['layer_index']) for f in d['findings'] if f['rule'] == 'image-setuid' and f['path'].startswith('/opt/')) == [('/opt/l1', 1), ('/opt/l2', 1)]" \
+    "'a hard link to x/../s1 of layer 0' in $F('image-setuid', '/opt/l1')[0]['message']"
 
 # A User that strconv.Atoi refuses (out of range) is a name for runc and
 # containerd, looked up in /etc/passwd: uid 0 there.
