@@ -72,3 +72,28 @@ void check_passwd_writable(img_findings *f, int layer, const file_facts *e,
                  as, who, e->mode & 07777, (long long)e->uid,
                  (long long)e->gid, via, as);
 }
+
+void content_note_report(img_findings *f, int layer, const char *path,
+                         const content_note *n, const char *link_to,
+                         int link_layer)
+{
+    char link[1024] = "";
+    if (link_to)
+        snprintf(link, sizeof(link), ", a hard link to %s of layer %d",
+                 link_to, link_layer);
+    if (n->stopped_after)
+        /* Not a credential: where bosun gave up on a format in this file,
+         * after so many lookalikes that confirming more would cost
+         * without bound. */
+        findings_add(f, "image-secret-content", layer, path,
+                     KIND_ANY_LAYER_NOTICE, "bosun stopped confirming %s candidates at line %llu of "
+                     "%s%s, after %u that were not credentials "
+                     "(placeholders, key headers without a key): one further "
+                     "on would go unreported", n->name,
+                     (unsigned long long)n->line, path, link,
+                     (unsigned)n->stopped_after);
+    else
+        findings_add(f, "image-secret-content", layer, path, KIND_ANY_LAYER,
+                     "%s at line %llu of %s (%s)%s", n->name,
+                     (unsigned long long)n->line, path, n->redacted, link);
+}

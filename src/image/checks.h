@@ -27,6 +27,24 @@ void check_file_modes(img_findings *f, int layer, const file_facts *e);
 /* Who besides root can write a file of this mode and owner, or NULL. */
 const char *non_root_writer(unsigned mode, int64_t uid, int64_t gid);
 
+/* A credential found in a file's bytes, or the notice that bosun stopped
+ * confirming candidates of a format in it (stopped_after: how many it
+ * rejected before; see content_match). */
+typedef struct content_note {
+    const char *name;          /* what it is ("GitHub token") */
+    uint64_t line;
+    const char *redacted;
+    uint32_t stopped_after;
+    struct content_note *next;
+} content_note;
+
+/* Report a content note of the file at `path` in `layer`; `link_to` (may
+ * be NULL) names the file of `link_layer` that a hard link at `path`
+ * links to, whose note it is. */
+void content_note_report(img_findings *f, int layer, const char *path,
+                         const content_note *n, const char *link_to,
+                         int link_layer);
+
 /* /etc/passwd or /etc/group (`as`) writable by non-root: `e` is the file
  * the final filesystem has there, `how` says how it gets there (NULL: it
  * is the file at `as`). */

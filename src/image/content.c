@@ -494,8 +494,7 @@ static void stop_confirming(content_scan *s, unsigned id, const uint8_t *win,
     const pattern *p = &s->db->patterns[id];
     content_match m = {
         .id = p->id,
-        .name = arena_printf(s->a, "%s: bosun stopped confirming candidates",
-                             p->name),
+        .name = p->name,
         .line = line_of(s, win, wstart, end),
         .redacted = arena_printf(s->a, "%u rejected in this file before it; "
                                  "inspect the file",

@@ -49,8 +49,8 @@ typedef struct content_match {
     const char *redacted;  /* safe to print (in the arena given) */
     /* Not 0: no match but a notice that this many candidates of the
      * pattern were rejected in the file before bosun stopped confirming
-     * it there (name and redacted say so, line is where it stopped): the
-     * file should be inspected. */
+     * it there (name is the pattern's, redacted says so, line is where it
+     * stopped): the file should be inspected. */
     uint32_t stopped_after;
 } content_match;
 

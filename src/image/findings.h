@@ -37,6 +37,9 @@ typedef enum img_kind {
     /* Content that anyone who pulls the image can extract from its layer
      * (secrets): reported in any layer, saying what later layers do. */
     KIND_ANY_LAYER,
+    /* Like KIND_ANY_LAYER, but not a credential found: where bosun stopped
+     * looking in such content (the file needs a look, not a rotation). */
+    KIND_ANY_LAYER_NOTICE,
 } img_kind;
 
 typedef struct img_finding {

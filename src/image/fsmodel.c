@@ -652,11 +652,8 @@ static void check_link(img_findings *f, size_t layer, const file_rec *link,
                      "which looks like a secret file (%s)", path,
                      link->lx->target, file_layer, file->fx->secret_kind);
     for (const content_note *n = file->fx->content; n; n = n->next)
-        findings_add(f, "image-secret-content", (int)layer, path,
-                     KIND_ANY_LAYER, "%s at line %llu of %s (%s), a hard "
-                     "link to %s of layer %d", n->name,
-                     (unsigned long long)n->line, path, n->redacted,
-                     link->lx->target, file_layer);
+        content_note_report(f, (int)layer, path, n, link->lx->target,
+                            file_layer);
 }
 
 bool fs_model_check_layer_links(fs_model *m, size_t layer, img_findings *out)

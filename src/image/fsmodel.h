@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "image/accounts.h"
+#include "image/checks.h"
 #include "image/findings.h"
 #include "image/whiteout.h"
 
@@ -37,14 +38,6 @@ typedef enum rec_kind {
 } rec_kind;
 
 #define REC_NEVER UINT32_MAX
-
-/* A credential found in a file's bytes. */
-typedef struct content_note {
-    const char *name;          /* what it is ("GitHub token") */
-    uint64_t line;
-    const char *redacted;
-    struct content_note *next;
-} content_note;
 
 /* What a record of a file holds beyond its modes (in the layer's arena). */
 typedef struct file_extra {

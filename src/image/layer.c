@@ -491,13 +491,13 @@ typedef struct content_report {
 static void on_content_match(void *ctx, const content_match *m)
 {
     content_report *r = ctx;
-    findings_add(&r->c->res->findings, "image-secret-content", r->c->layer,
-                 r->path, KIND_ANY_LAYER, "%s at line %llu of %s (%s)", m->name,
-                 (unsigned long long)m->line, r->path, m->redacted);
     content_note *n = ARENA_NEW(&r->c->res->a, content_note);
     n->name = m->name;
     n->line = m->line;
     n->redacted = m->redacted;
+    n->stopped_after = m->stopped_after;
+    content_note_report(&r->c->res->findings, r->c->layer, r->path, n, NULL,
+                        -1);
     *r->tail = n;
     r->tail = &n->next;
     r->bytes += sizeof(*n) + strlen(m->redacted) + 1;

@@ -301,8 +301,11 @@ static void check_tags(img_sink *sink, const img_image *img, arena *a)
 
 static const char *fate_clause(arena *a, const img_finding *f)
 {
-    const char *advice = "pass secrets with RUN --mount=type=secret or at run "
-                         "time, never in a layer, and rotate this one";
+    const char *advice =
+        f->kind == KIND_ANY_LAYER_NOTICE
+            ? "inspect it before the image is published"
+            : "pass secrets with RUN --mount=type=secret or at run time, "
+              "never in a layer, and rotate this one";
     switch (f->fate) {
     case FATE_SHIPS:
         return arena_printf(a, "it ships in the image, readable by anyone "
@@ -375,7 +378,9 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
         return;
     const img_finding x = *f;
     const char *message = x.message;
-    if (x.kind == KIND_ANY_LAYER)
+    bool any_layer =
+        x.kind == KIND_ANY_LAYER || x.kind == KIND_ANY_LAYER_NOTICE;
+    if (any_layer)
         message = arena_printf(a, "%s; %s", x.message, fate_clause(a, &x));
     else if (x.kind == KIND_FINAL_FS && x.fate == FATE_ROOT_OPAQUE)
         message = root_opaque_clause(a, &x);
@@ -389,7 +394,7 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
                             ? img->layers[x.layer].digest
                             : NULL,
         .path = x.path,
-        .deleted_in_layer = x.kind == KIND_ANY_LAYER && x.fate != FATE_SHIPS
+        .deleted_in_layer = any_layer && x.fate != FATE_SHIPS
                                 ? x.fate_layer
                                 : -1,
         .history_index = x.history,

@@ -89,6 +89,19 @@ def climbing_links():
     ])
 
 
+# --------------------------------------------------------------- notices
+
+def decoys():
+    """A file of 1,100 private key headers without a key, then a key: bosun
+    stops confirming after 1,000 and says so; a hard link to it in the
+    next layer says the same under its own name."""
+    pem = b"-----BEGIN PRIVATE KEY-----\n" * 1100 + mm.private_key()
+    mm.image("decoys", [
+        mm.BASE + [{"name": "app/decoys.pem", "data": pem}],
+        [{"name": "app/link.pem", "hardlink": "app/decoys.pem"}],
+    ])
+
+
 # ------------------------------------------------------------------ user
 
 def user_names():
@@ -109,6 +122,7 @@ def main():
     repeated_link_findings()
     repeated_link_bound()
     climbing_links()
+    decoys()
     user_names()
 
 

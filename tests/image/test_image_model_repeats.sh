@@ -58,6 +58,17 @@ json_check "$TMP/out" 'd["errors"] == []' \
     "sorted((f['path'], f['layer_index']) for f in d['findings'] if f['rule'] == 'image-setuid' and f['path'].startswith('/opt/')) == [('/opt/l1', 1), ('/opt/l2', 1)]" \
     "'a hard link to x/../s1 of layer 0' in $F('image-setuid', '/opt/l1')[0]['message']"
 
+# 1,100 key headers without a key, then a key: bosun confirms 1,000
+# candidates, then says where it stopped (not a credential: the file needs
+# a look), for the file and for a hard link to it.
+model decoys 1
+json_check "$TMP/out" 'd["errors"] == []' \
+    "len($F('image-secret-content', '/app/decoys.pem')) == 1" \
+    "$F('image-secret-content', '/app/decoys.pem')[0]['message'].startswith('bosun stopped confirming private key block candidates at line 1001 of /app/decoys.pem, after 1000 that were not credentials')" \
+    "'rotate' not in $F('image-secret-content', '/app/decoys.pem')[0]['message']" \
+    "len($F('image-secret-content', '/app/link.pem')) == 1" \
+    "$F('image-secret-content', '/app/link.pem')[0]['message'].startswith('bosun stopped confirming private key block candidates at line 1001 of /app/link.pem, a hard link to app/decoys.pem of layer 0, after 1000')"
+
 # A User that strconv.Atoi refuses (out of range) is a name for runc and
 # containerd, looked up in /etc/passwd: uid 0 there.
 model user-name-out-of-range 1
