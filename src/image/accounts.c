@@ -457,7 +457,8 @@ static unsigned bits(unsigned x)
 /* Where "::" starts in p[0..n), or n; *newlines gets the line breaks
  * before it (in the same pass: the lines passed over are counted, not
  * read). */
-static size_t double_colon(const uint8_t *p, size_t n, uint64_t *newlines)
+static size_t double_colon_sse2(const uint8_t *p, size_t n,
+                                uint64_t *newlines)
 {
     size_t i = 0;
     uint64_t lines = 0;
@@ -500,6 +501,77 @@ static size_t double_colon(const uint8_t *p, size_t n, uint64_t *newlines)
     }
     *newlines += lines;
     return i;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_PATH 1
+#include <immintrin.h>
+
+/* double_colon() 32 bytes at a time, for processors that have AVX2 (every
+ * file of every layer passes through here: it is worth twice the speed).
+ * Returns how far it got; the caller finishes the last bytes. */
+__attribute__((target("avx2"))) static size_t
+double_colon_avx2(const uint8_t *p, size_t n, uint64_t *newlines, bool *found)
+{
+    size_t i = 0;
+    uint64_t lines = 0;
+    const __m256i colon = _mm256_set1_epi8(':');
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_setzero_si256();
+    *found = false;
+    while (n - i >= 33) {
+        __m256i acc = zero;
+        for (unsigned round = 0; round < 255 && n - i >= 33;
+             round++, i += 32) {
+            __m256i a =
+                _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+            __m256i b = _mm256_loadu_si256(
+                (const __m256i *)(const void *)(p + i + 1));
+            __m256i breaks = _mm256_cmpeq_epi8(a, nl);
+            unsigned both = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+                _mm256_cmpeq_epi8(a, colon), _mm256_cmpeq_epi8(b, colon)));
+            if (both) {
+                unsigned at = (unsigned)__builtin_ctz(both);
+                unsigned before = (unsigned)_mm256_movemask_epi8(breaks) &
+                                  ((1u << at) - 1);
+                acc = _mm256_sad_epu8(acc, zero);
+                *newlines += lines +
+                             (uint64_t)_mm256_extract_epi64(acc, 0) +
+                             (uint64_t)_mm256_extract_epi64(acc, 1) +
+                             (uint64_t)_mm256_extract_epi64(acc, 2) +
+                             (uint64_t)_mm256_extract_epi64(acc, 3) +
+                             (uint64_t)__builtin_popcount(before);
+                *found = true;
+                return i + at;
+            }
+            acc = _mm256_sub_epi8(acc, breaks);
+        }
+        acc = _mm256_sad_epu8(acc, zero);
+        lines += (uint64_t)_mm256_extract_epi64(acc, 0) +
+                 (uint64_t)_mm256_extract_epi64(acc, 1) +
+                 (uint64_t)_mm256_extract_epi64(acc, 2) +
+                 (uint64_t)_mm256_extract_epi64(acc, 3);
+    }
+    *newlines += lines;
+    return i;
+}
+#endif
+
+/* Where "::" starts in p[0..n), or n; *newlines gets the line breaks
+ * before it (in the same pass: the lines passed over are counted, not
+ * read). */
+static size_t double_colon(const uint8_t *p, size_t n, uint64_t *newlines)
+{
+#ifdef HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) {
+        bool found;
+        size_t done = double_colon_avx2(p, n, newlines, &found);
+        if (found)
+            return done;
+        return done + double_colon_sse2(p + done, n - done, newlines);
+    }
+#endif
+    return double_colon_sse2(p, n, newlines);
 }
 
 /* Where the user name may be in p[0..n) (its first and last bytes are

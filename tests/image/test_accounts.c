@@ -151,6 +151,59 @@ static int64_t uid_of(const char *passwd, const char *user)
     return first;
 }
 
+/*
+ * Long stretches without "::" between the lines that have one, read in
+ * large pieces: the line numbers are those of a plain count, whichever
+ * way the search for "::" goes through the bytes (32 or 16 at a time,
+ * then one by one).
+ */
+static void test_line_numbers_far_apart(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    size_t cap = 60 * 131072 + 4096, at = 0;
+    char *text = malloc(cap + 64);
+    char *want = arena_strdup(&a, "");
+    uint64_t line = 1;
+    unsigned seed = 12345;
+    for (unsigned k = 0; k < 60; k++) {
+        /* A stretch of lines of a, b, ':' (never two together) and '\n'. */
+        size_t len = (seed = seed * 1103515245u + 12345u) >> 14 & 131071;
+        char prev = '\n';
+        for (size_t i = 0; i < len; i++) {
+            unsigned r = (seed = seed * 1103515245u + 12345u) >> 16 & 63;
+            char c = r < 3 ? '\n' : r < 8 && prev != ':' ? ':' : r & 1 ? 'a' : 'b';
+            text[at++] = c;
+            line += c == '\n';
+            prev = c;
+        }
+        if (prev != '\n') {
+            text[at++] = '\n';
+            line++;
+        }
+        at += (size_t)sprintf(text + at, "u%u::1::::::\n", k);
+        want = arena_printf(&a, "%s%su%u@%llu", want, *want ? "," : "", k,
+                            (unsigned long long)line);
+        line++;
+    }
+    text[at] = '\0';
+    static const size_t pieces[] = {0, 31, 4096, 65539, 1 << 20};
+    for (size_t p = 0; p < sizeof(pieces) / sizeof(pieces[0]); p++) {
+        accounts_summary *sum = read_in(&a, text, pieces[p], NULL, false, NULL);
+        assert_non_null(sum);
+        char *got = arena_strdup(&a, "");
+        for (size_t i = 0; i < sum->nempty; i++)
+            got = arena_printf(&a, "%s%s%s@%llu", got, *got ? "," : "",
+                               sum->empty[i].name,
+                               (unsigned long long)sum->empty[i].line);
+        assert_int_equal(sum->nempty_all, 60);
+        assert_string_equal(got, want);
+    }
+    free(text);
+    arena_release(&a);
+}
+
 static void test_user_uid(void **state)
 {
     (void)state;
@@ -204,6 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_passwords),
         cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_line_numbers_far_apart),
         cmocka_unit_test(test_user_uid),
         cmocka_unit_test(test_like_db),
     };
