@@ -213,6 +213,16 @@ run python3 "$here/make_input_hostile.py" "$out"
 run python3 "$here/make_model_hostile.py" "$out"
 run python3 "$here/make_model_repeats.py" "$out"
 
+# Fuzz seeds: the small hostile layouts as oci-archives (a layout's FIFOs
+# and links go into the tar as they are, and the archive reader meets them).
+for dir in "$out"/input-hostile/* "$out"/model/*; do
+    [ -d "$dir" ] || continue
+    [ "$(du -s -k "$dir" | cut -f1)" -le 1024 ] || continue
+    group=$(basename "$(dirname "$dir")")
+    run tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
+        -C "$dir" -cf "$out/fuzz-seeds/$group-$(basename "$dir").tar" .
+done
+
 cleanup
 rm -rf "$work" 2>/dev/null || true
 echo "$stamp" >"$out/.stamp"
