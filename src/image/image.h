@@ -26,7 +26,6 @@ typedef struct img_layer {
     img_compression compression; /* ... namely */
     int64_t size;              /* declared size, -1 when unknown */
     const char *member;        /* path of the blob in the input */
-    blob_loc loc;
 } img_layer;
 
 typedef struct img_history {

@@ -381,7 +381,6 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         ly->media_type = copy(l, gj_str(d, "mediaType"));
         ly->size = descriptor_size(d);
         ly->member = blob_member(l, digest);
-        ly->loc.fd = -1;
         if (ly->media_type &&
             !layer_media_type(ly->media_type, &ly->compression)) {
             sink_error(l->sink, "layer %zu (%s): media type %s is not a "
@@ -915,7 +914,6 @@ static bool load_docker_archive(loader *l)
         ly->index = i;
         ly->member = copy(l, path);
         ly->size = -1;
-        ly->loc.fd = -1;
         ly->digest = digest_from_path(l, path, ".tar");
         if (!ly->digest && strncmp(path, "blobs/", 6) != 0 && diff_ids) {
             ly->digest = diff_ids[i];
@@ -1148,7 +1146,5 @@ bool image_open(arena *a, const char *input, const img_select *sel,
 
 void image_close(img_image *img)
 {
-    for (size_t i = 0; i < img->nlayers; i++)
-        blob_loc_close(&img->layers[i].loc);
     source_close(&img->src);
 }

@@ -45,6 +45,7 @@ typedef struct scan_run {
     size_t *order;            /* layers to scan, largest first */
     size_t norder;
     scan_options opt;
+    progress *progress;       /* NULL: none drawn */
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -93,12 +94,24 @@ static void scan_one(scan_run *run, layer_worker *w, size_t i)
     img_layer *ly = &run->img->layers[i];
     layer_result *res = &run->results[i];
     const char *err;
-    if (!source_locate(&run->img->src, ly->member, &ly->loc, &err)) {
+    blob_loc loc;
+    if (!source_locate(&run->img->src, ly->member, &loc, &err)) {
         res->error = arena_strdup(&res->a, err);
         return;
     }
-    layer_scan(w, ly, &run->help[i], res);
-    blob_loc_close(&ly->loc);
+    layer_input in = {
+        .index = (int)i,
+        .loc = &loc,
+        .help = &run->help[i],
+        .digest = ly->digest,
+        .of_content = ly->digest_of_content,
+        .progress = progress_begin(run->progress, (int)i,
+                                   ly->digest ? ly->digest : ly->member,
+                                   (int64_t)loc.len),
+    };
+    layer_scan(w, &in, res);
+    progress_end(run->progress, in.progress);
+    blob_loc_close(&loc);
 }
 
 static void *scan_worker(void *arg)
@@ -203,14 +216,20 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                    ly->media_type, compression_name(ly->compression),
                    compression_name(res->compression),
                    compression_name(res->compression));
-    if (!verify || !ly->digest || res->error || !res->digest[0])
+    /* A digest that names the content of a compressed blob is the
+     * decoded tar's. */
+    const char *got = ly->digest_of_content &&
+                              res->compression != IMG_COMP_NONE
+                          ? res->tar_digest
+                          : res->digest;
+    if (!verify || !ly->digest || res->error || !got[0])
         return;
-    if (strcmp(res->digest, ly->digest) != 0)
+    if (strcmp(got, ly->digest) != 0)
         findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
                      KIND_ARCHIVE, "layer %zu is named %s but its %s hashes "
                      "to %s: it is not the layer the image refers to "
                      "(corrupted or tampered with)", i, ly->digest,
-                     ly->digest_of_content ? "content" : "blob", res->digest);
+                     ly->digest_of_content ? "content" : "blob", got);
     else if (ly->size >= 0 && (uint64_t)ly->size != res->blob_bytes)
         findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
                      KIND_ARCHIVE, "layer %zu (%s) is %llu bytes, but its "
