@@ -12,6 +12,17 @@ typedef struct slot {
     size_t len;
 } slot;
 
+/*
+ * Slots are hashed in order: of the filled ones, the first `hashed` are
+ * done, and of the next one its first `hash_off` bytes. `hashing` is set
+ * while a side hashes (the lock not held). The producer hashes in steps
+ * of HASH_STEP bytes and hands the rest of a slot over as soon as the
+ * consumer needs it (`handover`), so that the consumer never waits for a
+ * hash it could be computing itself: each side hashes as much as it has
+ * time for.
+ */
+#define HASH_STEP (64u << 10)
+
 struct byte_pipe {
     pthread_mutex_t lock;
     pthread_cond_t to_producer; /* a slot freed, an abort */
@@ -24,6 +35,10 @@ struct byte_pipe {
     size_t nslots, slot_size;
     size_t head, count;
     bool held, reserved;
+
+    hasher *hash;               /* or NULL */
+    size_t hashed, hash_off;
+    bool hashing, handover;
 
     bool closed;                /* the producer is done (cleanly or not) */
     bool failed;
@@ -58,13 +73,53 @@ void bpipe_free(byte_pipe *p)
     free(p);
 }
 
+void bpipe_hash(byte_pipe *p, hasher *h)
+{
+    pthread_mutex_lock(&p->lock);
+    p->hash = h;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* With the lock held: hash on in the next filled slot not hashed yet,
+ * the lock released meanwhile; the producer stops when the consumer asks
+ * for the slot. */
+static void hash_next(byte_pipe *p, bool producer)
+{
+    slot *s = &p->slots[(p->head + p->hashed) % p->nslots];
+    p->hashing = true;
+    while (!p->aborted && p->hash_off < s->len &&
+           !(producer && p->handover)) {
+        size_t off = p->hash_off, n = s->len - off;
+        if (producer && n > HASH_STEP)
+            n = HASH_STEP;
+        pthread_mutex_unlock(&p->lock);
+        hasher_update(p->hash, s->data + off, n);
+        pthread_mutex_lock(&p->lock);
+        p->hash_off += n;
+    }
+    p->hashing = false;
+    if (!p->aborted && p->hash_off == s->len) {
+        p->hashed++;
+        p->hash_off = 0;
+    }
+    /* The consumer may be waiting for this one, the producer to hash the
+     * next one. */
+    pthread_cond_broadcast(&p->to_consumer);
+    pthread_cond_broadcast(&p->to_producer);
+}
+
 /* ------------------------------------------------------------ producer */
 
 uint8_t *bpipe_reserve(byte_pipe *p, size_t *cap)
 {
     pthread_mutex_lock(&p->lock);
-    while (!p->aborted && p->count == p->nslots)
-        pthread_cond_wait(&p->to_producer, &p->lock);
+    while (!p->aborted && p->count == p->nslots) {
+        /* The consumer is behind: hash for it meanwhile. */
+        if (p->hash && !p->hashing && !p->handover && p->hashed < p->count)
+            hash_next(p, true);
+        else
+            pthread_cond_wait(&p->to_producer, &p->lock);
+    }
     uint8_t *data = NULL;
     if (!p->aborted) {
         /* The slot after the filled ones is the producer's alone. */
@@ -143,10 +198,24 @@ ssize_t bpipe_next(byte_pipe *p, const uint8_t **buf, const char **error)
     if (p->held) {
         p->head = (p->head + 1) % p->nslots;
         p->count--;
+        if (p->hash)
+            p->hashed--;
         p->held = false;
         pthread_cond_signal(&p->to_producer);
     }
     for (;;) {
+        if (p->count && p->hash && p->hashed == 0) {
+            /* Not hashed yet: the producer is the slower one. What it is
+             * hashing of it, it leaves to this side. */
+            if (p->hashing) {
+                p->handover = true;
+                pthread_cond_wait(&p->to_consumer, &p->lock);
+            } else {
+                hash_next(p, false);
+                p->handover = false;
+            }
+            continue;
+        }
         if (p->count) {
             slot *s = &p->slots[p->head];
             *buf = s->data;
@@ -173,6 +242,8 @@ void bpipe_abort(byte_pipe *p)
      * its own until it commits (which then adds nothing). */
     p->head = (p->head + p->count) % p->nslots;
     p->count = 0;
+    p->hashed = p->hash_off = 0;
+    p->handover = false;
     p->held = false;
     pthread_cond_broadcast(&p->to_producer);
     pthread_mutex_unlock(&p->lock);

@@ -14,6 +14,14 @@
  * One producer and one consumer per pipe. Both sides may push and pull
  * pieces of any size; the producer can also fill a slot in place
  * (bpipe_reserve, bpipe_commit) to save a copy.
+ *
+ * A pipe can hash what passes through it (bpipe_hash), every byte once
+ * and in order, on whichever side has time for it: the producer hashes
+ * the pieces waiting in the ring while the ring is full (the consumer is
+ * the slower one), the consumer hashes a piece it pulls that nobody has
+ * hashed yet (the producer is the slower one). Hashing a layer costs as
+ * much as walking an uncompressed one, so this keeps both threads busy
+ * whichever is the slower.
  */
 #ifndef BOSUN_IMAGE_STREAM_H
 #define BOSUN_IMAGE_STREAM_H
@@ -23,12 +31,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "image/digest.h"
+
 typedef struct byte_pipe byte_pipe;
 
 /* A pipe of `slots` slots of `slot_size` bytes each (allocated now). */
 byte_pipe *bpipe_new(size_t slots, size_t slot_size);
 /* Free the pipe; both sides must be done with it. */
 void bpipe_free(byte_pipe *p);
+
+/* Hash every byte pushed from now on with `h` (owned by the caller, who
+ * reads it once the consumer has pulled the last byte). */
+void bpipe_hash(byte_pipe *p, hasher *h);
 
 /* ------------------------------------------------------------ producer */
 

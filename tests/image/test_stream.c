@@ -1,8 +1,9 @@
 /*
  * The byte pipe between a producer thread and a layer's thread: every
  * byte once and in order whatever the piece sizes, a clean end, an error
- * after the bytes before it, and a consumer that stops making the
- * producer's writes fail instead of blocking it.
+ * after the bytes before it, a consumer that stops making the
+ * producer's writes fail instead of blocking it, and every byte hashed
+ * once and in order whichever side is the slower.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "image/digest.h"
 #include "image/stream.h"
 
 #define TOTAL (3u << 20)
@@ -27,9 +30,16 @@ typedef struct producer {
     size_t total;
     const char *fail_with;   /* end with this error instead of cleanly */
     bool in_place;           /* bpipe_reserve/commit instead of write */
+    bool slow;               /* pause between pieces */
     bool write_failed;
     size_t written;
 } producer;
+
+static void pause_a_little(void)
+{
+    struct timespec ts = {0, 20000};
+    nanosleep(&ts, NULL);
+}
 
 static void *produce(void *arg)
 {
@@ -61,6 +71,8 @@ static void *produce(void *arg)
             }
         }
         i += n;
+        if (pr->slow)
+            pause_a_little();
         step = step * 7 % 65521 + 1; /* sizes from 1 byte to 64 KiB */
     }
     pr->written = i;
@@ -163,6 +175,58 @@ static void empty_stream(void **state)
     bpipe_free(p);
 }
 
+/* The digest of the bytes of the pipe, pushed by a producer that is the
+ * slower one (`slow_producer`) or not, with a consumer that is the slower
+ * one or not. */
+static void hashed(bool slow_producer, bool slow_consumer, bool in_place)
+{
+    size_t total = 1u << 20;
+    hasher *want = hasher_new("sha256");
+    for (size_t i = 0; i < total; i++) {
+        uint8_t b = byte_at(i);
+        hasher_update(want, &b, 1);
+    }
+    char want_digest[DIGEST_MAX + 1], got_digest[DIGEST_MAX + 1];
+    hasher_final(want, want_digest);
+    hasher_free(want);
+
+    byte_pipe *p = bpipe_new(4, 16384);
+    hasher *got = hasher_new("sha256");
+    bpipe_hash(p, got);
+    producer pr = {.p = p, .total = total, .in_place = in_place,
+                   .slow = slow_producer};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, produce, &pr), 0);
+    const uint8_t *buf;
+    const char *err;
+    ssize_t n;
+    size_t seen = 0;
+    while ((n = bpipe_next(p, &buf, &err)) > 0) {
+        for (ssize_t k = 0; k < n; k++)
+            assert_int_equal(buf[k], byte_at(seen + (size_t)k));
+        seen += (size_t)n;
+        if (slow_consumer)
+            pause_a_little();
+    }
+    assert_int_equal(n, 0);
+    assert_int_equal(seen, total);
+    pthread_join(t, NULL);
+    hasher_final(got, got_digest);
+    hasher_free(got);
+    assert_string_equal(got_digest, want_digest);
+    bpipe_free(p);
+}
+
+static void every_byte_hashed_once(void **state)
+{
+    (void)state;
+    hashed(false, false, false);
+    hashed(true, false, false);
+    hashed(false, true, false);
+    hashed(false, true, true);
+    hashed(true, true, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +234,7 @@ int main(void)
         cmocka_unit_test(error_after_the_bytes),
         cmocka_unit_test(abort_fails_the_writes),
         cmocka_unit_test(empty_stream),
+        cmocka_unit_test(every_byte_hashed_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
