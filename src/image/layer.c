@@ -64,6 +64,14 @@ void layer_result_init(layer_result *r, const bosun_config *cfg)
     findings_init(&r->findings, &r->a, cfg);
 }
 
+void layer_result_place(layer_result *r, int index)
+{
+    for (size_t i = 0; i < r->findings.n; i++)
+        r->findings.items[i].layer = index;
+    for (size_t i = 0; i < r->findings.noverflow; i++)
+        r->findings.overflow[i].layer = index;
+}
+
 void layer_result_free(layer_result *r)
 {
     layer_changes_free(&r->changes);

@@ -79,6 +79,9 @@ typedef struct layer_result {
 
 void layer_result_init(layer_result *r, const bosun_config *cfg);
 void layer_result_free(layer_result *r);
+/* The layer's findings are about layer `index` (a stream's layers are
+ * scanned before their places are known). */
+void layer_result_place(layer_result *r, int index);
 
 /*
  * Where a layer's bytes come from, and what is hashed where. Either a

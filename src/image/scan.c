@@ -4,6 +4,8 @@
  * then decide what each finding means given the later layers (the
  * whiteout model) and report.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "image/content.h"
 #include "image/history.h"
 #include "image/image.h"
+#include "image/instream.h"
 #include "image/layer.h"
 #include "image/scan.h"
 #include "lint/config.h"
@@ -26,6 +29,10 @@
 
 /* Most layers scanned in one image (Docker stops at 127). */
 #define IMG_MAX_LAYERS 4096
+/* Most threads scanning a stream's layers: they come one after the
+ * other, and another one is scanned only when its bytes fit in the pipe
+ * behind the one being read. */
+#define STREAM_LAYER_THREADS 2
 
 /* ------------------------------------------------------------ parallel */
 
@@ -635,35 +642,110 @@ static void check_links(arena *a, img_sink *sink, const img_image *img,
 
 /* ---------------------------------------------------------------- scan */
 
+/* What every layer scan of one image shares: the key of its path hashes,
+ * its budget of files, and the options. */
+typedef struct scan_setup {
+    path_hasher hashing;
+    atomic_uint_fast64_t entries;
+    scan_options opt;
+    const char *user_name;    /* the configuration's user, when a name
+                                 looked up in /etc/passwd */
+} scan_setup;
+
+static bool setup_init(scan_setup *s, img_sink *sink, const scan_options *o)
+{
+    if (!path_hasher_init(&s->hashing)) {
+        sink_error(sink, "no random bytes from the system for the key of "
+                   "the path hashes");
+        return false;
+    }
+    atomic_init(&s->entries, 0);
+    s->opt = *o;
+    s->opt.entries = &s->entries;
+    s->opt.hashing = &s->hashing;
+    return true;
+}
+
+/* Every file is read as an account database when a check needs it: the
+ * final /etc/shadow or /etc/passwd may be any file. `user` is the
+ * configuration's User. */
+static void setup_accounts(scan_setup *s, img_sink *sink, arena *a,
+                           const char *user)
+{
+    s->user_name = user_name_of(a, user);
+    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
+    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
+    s->opt.user_name = findings_wanted(&sink->findings, "image-root-user")
+                           ? s->user_name
+                           : NULL;
+    s->opt.accounts = empty_pw || writable || s->opt.user_name;
+    s->opt.accounts_writable = writable;
+}
+
+/* The results of a stream's layers, scanned as they came: first[i] is
+ * the layer standing for layer i; res[i] its result, or NULL (an error
+ * is reported). */
+static void stream_results(img_sink *sink, img_image *img, scan_setup *st,
+                           const bool *located, const size_t *first,
+                           layer_result **res)
+{
+    layer_worker *w = NULL;
+    for (size_t i = 0; i < img->nlayers; i++) {
+        if (!located[i] || first[i] != i)
+            continue;
+        img_layer *ly = &img->layers[i];
+        blob_loc loc;
+        const char *err;
+        if (!source_locate(&img->src, ly->member, &loc, &err))
+            continue;
+        if (!w)
+            w = layer_worker_new(&st->opt);
+        stream_blob b = instream_blob(img->src.stream, loc.off, w);
+        if (!b.result) {
+            sink_error(sink, "layer %zu (%s): %s", i,
+                       ly->digest ? ly->digest : ly->member, b.why);
+            continue;
+        }
+        res[i] = b.result;
+        layer_result_place(b.result, (int)i);
+    }
+    layer_worker_free(w);
+}
+
+/* The digest a stream's layer was hashed with as it came, for the check
+ * of layer i: the blob's, or the decoded tar's when the digest names the
+ * content of a compressed blob. One of another algorithm than the one
+ * naming the layer could not be computed: the manifest came after the
+ * bytes. */
+static bool stream_digest(img_sink *sink, const img_image *img, size_t i,
+                          const layer_result *res)
+{
+    const img_layer *ly = &img->layers[i];
+    if (!ly->digest)
+        return true;
+    bool content = ly->digest_of_content && res->compression != IMG_COMP_NONE;
+    const char *got = content ? res->tar_digest : res->digest;
+    size_t alg = strcspn(ly->digest, ":");
+    if (!got[0] || (strncmp(got, ly->digest, alg) == 0 && got[alg] == ':'))
+        return true;
+    sink_error(sink, "layer %zu (%s): not verified: the stream's bytes were "
+               "hashed with %.*s as they came, before the manifest naming "
+               "them with %.*s", i, ly->digest, (int)strcspn(got, ":"), got,
+               (int)alg, ly->digest);
+    return false;
+}
+
 static void scan_image(arena *a, img_sink *sink, img_image *img,
-                       const scan_options *opt, unsigned jobs,
-                       const bosun_config *cfg)
+                       scan_setup *st, unsigned jobs, const bosun_config *cfg,
+                       progress *prog)
 {
     if (img->nlayers > IMG_MAX_LAYERS) {
         sink_error(sink, "%zu layers: more than the %d bosun scans",
                    img->nlayers, IMG_MAX_LAYERS);
         return;
     }
-    path_hasher hashing;
-    if (!path_hasher_init(&hashing)) {
-        sink_error(sink, "no random bytes from the system for the key of "
-                   "the path hashes");
-        return;
-    }
-    atomic_uint_fast64_t entries;
-    atomic_init(&entries, 0);
-    scan_run run = {.img = img, .opt = *opt};
-    run.opt.entries = &entries;
-    run.opt.hashing = &hashing;
-    /* Every file is read as an account database when a check needs it:
-     * the final /etc/shadow or /etc/passwd may be any file. */
-    const char *user_name = user_name_of(a, img->user);
-    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
-    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
-    run.opt.user_name =
-        findings_wanted(&sink->findings, "image-root-user") ? user_name : NULL;
-    run.opt.accounts = empty_pw || writable || run.opt.user_name;
-    run.opt.accounts_writable = writable;
+    bool stream = img->src.kind == SOURCE_STREAM;
+    scan_run run = {.img = img, .opt = st->opt, .progress = prog};
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.size = xcalloc(img->nlayers + 1, sizeof(uint64_t));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
@@ -672,9 +754,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     /* Every blob is there before any is scanned (its size orders the
      * scans); each is opened again when its scan starts. A blob listed
      * several times is scanned once (first[i]: the layer whose scan
-     * stands for layer i). */
+     * stands for layer i; res[i] its result). */
     size_t *first = xcalloc(img->nlayers + 1, sizeof(size_t));
     size_t *times = xcalloc(img->nlayers + 1, sizeof(size_t));
+    layer_result **res = xcalloc(img->nlayers + 1, sizeof(layer_result *));
     blob_id *ids = xcalloc(img->nlayers + 1, sizeof(blob_id));
     size_t nids = 0;
     for (size_t i = 0; i < img->nlayers; i++) {
@@ -687,7 +770,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         blob_loc loc;
         if (!source_locate(&img->src, ly->member, &loc, &err)) {
             sink_error(sink, "layer %zu (%s): %s", i,
-                       ly->digest ? ly->digest : ly->member, err);
+                       ly->digest ? ly->digest : ly->member,
+                       stream && !strcmp(err, "missing from the archive")
+                           ? "missing from the stream (it never came)"
+                           : err);
             continue;
         }
         run.size[i] = loc.len;
@@ -704,7 +790,25 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
             run.order[run.norder++] = i;
     }
     free(ids);
-    scan_layers(&run, jobs);
+    progress_set_layers(prog, run.norder);
+    if (stream) {
+        stream_results(sink, img, st, located, first, res);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i && res[i] &&
+                !stream_digest(sink, img, i, res[i]))
+                res[i]->digest[0] = res[i]->tar_digest[0] = '\0';
+    } else {
+        scan_layers(&run, jobs);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i)
+                res[i] = &run.results[i];
+    }
+    /* A layer without a result (reported) is an empty one to the rest. */
+    for (size_t i = 0; i < img->nlayers; i++) {
+        if (!res[first[i]])
+            res[first[i]] = &run.results[first[i]];
+        res[i] = res[first[i]];
+    }
 
     /* Links, now that every layer is walked. What they say is about a
      * layer's place in the image, not about its blob: the sink's
@@ -712,23 +816,34 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
      * modelled at each of its places, with its scan's changes and
      * records. */
     for (size_t i = 0; i < img->nlayers; i++)
-        changes[i] = run.results[first[i]].changes;
+        changes[i] = res[i]->changes;
     repeat_budget *budgets = xcalloc(img->nlayers + 1, sizeof(repeat_budget));
     fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
     for (size_t i = 0; i < img->nlayers; i++)
-        files[i] = (fs_layer){&run.results[first[i]].changes,
-                              &run.results[first[i]].records,
+        files[i] = (fs_layer){&res[i]->changes, &res[i]->records,
                               &sink->findings, first[i] != i};
-    fs_model *model = fs_model_new(&hashing, files, img->nlayers);
+    fs_model *model = fs_model_new(&st->hashing, files, img->nlayers);
     check_links(a, sink, img, model, changes, first, times, budgets, cfg);
-    const accounts_summary *passwd =
-        fs_model_check_accounts(model, empty_pw, writable);
+    const accounts_summary *passwd = fs_model_check_accounts(
+        model, findings_wanted(&sink->findings, "image-empty-password"),
+        st->opt.accounts_writable);
 
     for (size_t i = 0; i < img->nlayers; i++)
         if (located[i])
-            check_layer(sink, img, i, &run.results[first[i]], opt->verify,
+            check_layer(sink, img, i, res[i], st->opt.verify,
                         first[i] == i ? times[i] : 0);
-    check_user(sink, img, run.opt.user_name, passwd);
+    check_user(sink, img, st->opt.user_name, passwd);
+    if (stream && !st->opt.user_name &&
+        findings_wanted(&sink->findings, "image-root-user") &&
+        user_name_of(a, img->user))
+        /* Its uid is in the line of /etc/passwd for the name, which the
+         * layers' scans look for; they ran before the configuration came
+         * (docker save writes it after them, or anywhere among them). */
+        sink_error(sink, "the configuration's User \"%.200s\" is a name, "
+                   "looked up in the image's /etc/passwd, which passed "
+                   "before the configuration in the stream: whether it is "
+                   "root is not checked (check the archive as a file)",
+                   img->user);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
@@ -737,7 +852,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
              sink->report);
     emit_overflow(sink, img, &sink->findings, sink->report);
     for (size_t i = 0; i < img->nlayers; i++) {
-        const img_findings *fs = &run.results[first[i]].findings;
+        const img_findings *fs = &res[i]->findings;
         for (size_t k = 0; k < fs->n; k++) {
             img_finding f = fs->items[k], x;
             f.layer = (int)i; /* the scan's findings, at this position */
@@ -760,6 +875,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(budgets);
     free(first);
     free(times);
+    free(res);
     for (size_t i = 0; i < img->nlayers; i++)
         layer_result_free(&run.results[i]);
     free(changes);
@@ -767,6 +883,91 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(run.results);
     free(run.size);
     free(run.order);
+}
+
+/* ------------------------------------------------------------- streams */
+
+/*
+ * Is the input a stream, read as it comes rather than in place: "-" (the
+ * standard input), a FIFO or a socket (bosun image <(docker save app)),
+ * or a compressed archive? Then the descriptor to read (*fd; -1 when the
+ * input is read in place); false with *err when it cannot be read.
+ */
+static bool stream_input(const img_input *in, int *fd, const char **err)
+{
+    *fd = -1;
+    bool dash = !strcmp(in->path, "-");
+    if (dash || (in->transport && !strcmp(in->path, "-"))) {
+        if (in->transport && !strcmp(in->transport, "oci")) {
+            *err = "oci: is a directory layout; a stream on the standard "
+                   "input is oci-archive:-";
+            return false;
+        }
+        if (isatty(STDIN_FILENO)) {
+            *err = "the standard input is a terminal: pipe an image archive "
+                   "into it (docker save IMAGE | bosun image -)";
+            return false;
+        }
+        *fd = STDIN_FILENO;
+        return true;
+    }
+    struct stat st;
+    if (stat(in->path, &st) != 0)
+        return true; /* in place, which says why it cannot */
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        *fd = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (*fd < 0) {
+            *err = strerror(errno);
+            return false;
+        }
+        return true;
+    }
+    if (!S_ISREG(st.st_mode))
+        return true;
+    /* A compressed archive cannot be read in place: it is read through. */
+    int f = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (f < 0)
+        return true;
+    uint8_t magic[4];
+    ssize_t n = read_at(f, magic, sizeof(magic), 0);
+    if (n > 0 && compression_sniff(magic, (size_t)n) != IMG_COMP_NONE) {
+        *fd = f;
+        return true;
+    }
+    close(f);
+    return true;
+}
+
+/* Read a stream on `fd` (closed here, unless it is the standard input)
+ * into a source, scanning its layers as they come. */
+static bool open_stream(arena *a, const char *input, const img_input *in,
+                        int fd, const img_select *sel, img_sink *sink,
+                        scan_setup *st, unsigned jobs, progress *prog,
+                        const bosun_config *cfg, img_image *img)
+{
+    /* Layers come one after the other: a thread reads (and hashes), the
+     * others scan. */
+    unsigned scanners = jobs > 2 ? jobs - 1 : 1;
+    if (scanners > STREAM_LAYER_THREADS)
+        scanners = STREAM_LAYER_THREADS;
+    instream_options o = {
+        .scan = &st->opt,
+        .layer_threads = scanners,
+        .progress = prog,
+        .cfg = cfg,
+    };
+    img_source src;
+    const char *err;
+    bool ok = instream_read(a, fd, &o, &src, &err);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (!ok) {
+        memset(img, 0, sizeof(*img));
+        img->src.fd = -1;
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    return image_load(a, input, in, &src, sel, sink, img);
 }
 
 bool image_scan(const bosun_config *cfg, const char *input,
@@ -782,22 +983,51 @@ bool image_scan(const bosun_config *cfg, const char *input,
         .ref = o->ref,
         .verify = !o->no_verify,
     };
+    scan_options base = {
+        .verify = !o->no_verify,
+        .max_file_size = o->max_file_size,
+        .max_ratio = o->max_ratio,
+        .db = db,
+        .cfg = cfg,
+    };
+    unsigned jobs = o->jobs ? o->jobs : cores();
     img_image img;
-    if (image_open(&a, input, &sel, &sink, &img)) {
-        scan_options opt = {
-            .verify = !o->no_verify,
-            .max_file_size = o->max_file_size,
-            .max_ratio = o->max_ratio,
-            .db = db,
-            .cfg = cfg,
-        };
-        scan_image(&a, &sink, &img, &opt, o->jobs ? o->jobs : cores(), cfg);
+    memset(&img, 0, sizeof(img));
+    img.src.fd = -1;
+    scan_setup *st = xcalloc(1, sizeof(*st));
+    img_input in;
+    image_parse_input(&a, input, &in);
+    int fd;
+    const char *err;
+    progress *prog = progress_new(o->progress, input);
+    bool opened = false;
+    if (!stream_input(&in, &fd, &err)) {
+        sink_error(&sink, "%s", err);
+    } else if (setup_init(st, &sink, &base)) {
+        if (fd >= 0) {
+            /* The configuration comes after the layers, if at all: the
+             * user's name is not known while they are scanned. */
+            setup_accounts(st, &sink, &a, NULL);
+            opened = open_stream(&a, input, &in, fd, &sel, &sink, st, jobs,
+                                 prog, cfg, &img);
+        } else {
+            opened = image_open(&a, input, &sel, &sink, &img);
+            if (opened)
+                setup_accounts(st, &sink, &a, img.user);
+        }
+    } else if (fd >= 0 && fd != STDIN_FILENO) {
+        close(fd);
+    }
+    if (opened) {
+        scan_image(&a, &sink, &img, st, jobs, cfg, prog);
     } else {
         /* Whatever the manifests revealed before failing. */
         for (size_t i = 0; i < sink.findings.n; i++)
             emit(&a, &sink, &img, NULL, 0, &sink.findings.items[i], r);
     }
+    progress_free(prog);
     image_close(&img);
+    free(st);
     arena_release(&a);
     return !sink.failed;
 }

@@ -15,6 +15,7 @@
 #endif
 
 #include "image/decompress.h"
+#include "image/instream.h"
 
 /* How a file of the input is opened: never waiting (a FIFO would block
  * open() until a writer came), never becoming the controlling terminal. */
@@ -59,14 +60,15 @@ bool source_open(arena *a, const char *path, img_source *src,
         goto fail;
     }
     if (S_ISDIR(st.st_mode)) {
+        src->kind = SOURCE_DIR;
         src->is_dir = true;
         return true;
     }
     if (!S_ISREG(st.st_mode)) {
-        *err = "not a directory or a regular file (a pipe cannot be read "
-               "in place; save the archive to a file)";
+        *err = "not a directory or a regular file";
         goto fail;
     }
+    src->kind = SOURCE_ARCHIVE;
     src->size = (uint64_t)st.st_size;
     uint8_t magic[4];
     ssize_t n = read_at(src->fd, magic, sizeof(magic), 0);
@@ -89,6 +91,8 @@ void source_close(img_source *src)
     if (src->fd >= 0)
         close(src->fd);
     src->fd = -1;
+    instream_free(src->stream);
+    src->stream = NULL;
 }
 
 /* Member paths come from manifests, which are input like the rest: no
@@ -331,7 +335,7 @@ bool source_locate(const img_source *src, const char *member, blob_loc *loc,
             *err = "missing from the archive";
             return false;
         }
-        loc->fd = src->fd;
+        loc->fd = src->kind == SOURCE_STREAM ? -1 : src->fd;
         loc->off = m->offset;
         loc->len = m->size;
         return true;
@@ -405,4 +409,25 @@ bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,
     buf[n] = '\0';
     *data = buf;
     return true;
+}
+
+bool source_read(const img_source *src, arena *a, const char *member,
+                 size_t max, char **data, size_t *len, const char **err)
+{
+    blob_loc loc;
+    if (!source_locate(src, member, &loc, err))
+        return false;
+    *len = (size_t)loc.len;
+    if (loc.len > max) {
+        blob_loc_close(&loc);
+        *err = "too large";
+        return false;
+    }
+    bool ok;
+    if (src->kind == SOURCE_STREAM)
+        ok = instream_json(src->stream, loc.off, data, err);
+    else
+        ok = blob_loc_read(a, &loc, max, data, err);
+    blob_loc_close(&loc);
+    return ok;
 }
