@@ -88,6 +88,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/xalloc.h"
 
 #define BLOCK 512
@@ -247,38 +248,13 @@ static bool parse_numeric(const unsigned char *b, size_t n, int64_t *out)
     return parse_octal(b, n, out);
 }
 
-/* Go's strconv.ParseInt(s, 10, 64): an optional sign, then digits. */
-static bool parse_decimal(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = false;
-    if (n > 0 && (s[0] == '+' || s[0] == '-')) {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == n)
-        return false;
-    uint64_t x = 0;
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        if (x > (UINT64_MAX - 9) / 10)
-            return false;
-        x = x * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (x > (uint64_t)INT64_MAX + neg)
-        return false;
-    *out = neg ? (int64_t)(0 - x) : (int64_t)x;
-    return true;
-}
-
 /* Go's parsePAXTime. */
 static bool pax_time_ok(const char *s, size_t n)
 {
     const char *dot = memchr(s, '.', n);
     size_t secs = dot ? (size_t)(dot - s) : n;
     int64_t v;
-    if (!parse_decimal(s, secs, &v))
+    if (!go_atoi(s, secs, &v))
         return false;
     for (size_t i = secs + (dot != NULL); i < n; i++)
         if (s[i] < '0' || s[i] > '9')
@@ -395,7 +371,7 @@ static bool parse_pax(const char *s, size_t len, pax_value *out)
             goto done;
         size_t nlen = (size_t)(sp - s);
         int64_t n;
-        if (!parse_decimal(s, nlen, &n) || n < 5 || (uint64_t)n > len)
+        if (!go_atoi(s, nlen, &n) || n < 5 || (uint64_t)n > len)
             goto done;
         n -= (int64_t)nlen + 1;
         if (n <= 0)
@@ -526,8 +502,8 @@ static void parse_map_1x0(gotar *g, uint64_t entries)
         const char *nl1 = memchr(p, '\n', (size_t)(end - p));
         const char *nl2 = memchr(nl1 + 1, '\n', (size_t)(end - nl1 - 1));
         int64_t off, len;
-        if (!parse_decimal(p, (size_t)(nl1 - p), &off) ||
-            !parse_decimal(nl1 + 1, (size_t)(nl2 - nl1 - 1), &len)) {
+        if (!go_atoi(p, (size_t)(nl1 - p), &off) ||
+            !go_atoi(nl1 + 1, (size_t)(nl2 - nl1 - 1), &len)) {
             fail(g, g->cur.offset, "invalid number in the sparse map of "
                  "\"%.200s\"", g->cur.name);
             return;
@@ -559,7 +535,7 @@ static void map_block(gotar *g)
         return;
     const char *nl = memchr(g->map, '\n', g->map_len);
     int64_t n;
-    if (!parse_decimal(g->map, (size_t)(nl - g->map), &n) || n < 0 ||
+    if (!go_atoi(g->map, (size_t)(nl - g->map), &n) || n < 0 ||
         n > INT64_MAX / 2) {
         fail(g, g->cur.offset, "invalid sparse map of \"%.200s\"",
              g->cur.name);
@@ -574,7 +550,7 @@ static bool map_0x1(gotar *g)
 {
     const pax_value *nb = &g->pax[SP_NUMBLOCKS], *map = &g->pax[SP_MAP];
     int64_t n;
-    if (!parse_decimal(nb->s ? nb->s : "", nb->len, &n) || n < 0 ||
+    if (!go_atoi(nb->s ? nb->s : "", nb->len, &n) || n < 0 ||
         n > INT64_MAX / 2)
         return false;
     const char *p = map->s ? map->s : "";
@@ -592,8 +568,8 @@ static bool map_0x1(gotar *g)
         const char *c2 = memchr(c1 + 1, ',', (size_t)(map->s + len - c1 - 1));
         const char *e2 = c2 ? c2 : map->s + len;
         int64_t off, l;
-        if (!parse_decimal(p, (size_t)(c1 - p), &off) ||
-            !parse_decimal(c1 + 1, (size_t)(e2 - c1 - 1), &l))
+        if (!go_atoi(p, (size_t)(c1 - p), &off) ||
+            !go_atoi(c1 + 1, (size_t)(e2 - c1 - 1), &l))
             return false;
         if (!add_sparse(g, off, l)) {
             fail(g, g->cur.offset, "sparse map too long");
@@ -639,7 +615,7 @@ static bool merge_pax(gotar *g, gotar_entry *e)
         case PAX_SIZE:
         case PAX_UID:
         case PAX_GID:
-            if (!parse_decimal(v->s, v->len, &n))
+            if (!go_atoi(v->s, v->len, &n))
                 return false;
             if (i == PAX_SIZE)
                 e->size = n;
@@ -731,7 +707,7 @@ static void read_entry(gotar *g, gotar_entry *e, uint64_t at)
         }
         const pax_value *size = g->pax[SP_SIZE].len ? &g->pax[SP_SIZE]
                                                     : &g->pax[SP_REALSIZE];
-        if (size->len && !parse_decimal(size->s, size->len, &g->cur.size)) {
+        if (size->len && !go_atoi(size->s, size->len, &g->cur.size)) {
             fail(g, at, "invalid sparse size for \"%.200s\"", g->cur.name);
             return;
         }

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/userspec.h"
+#include "util/text.h"
 
 static const char *lower(arena *a, const char *s)
 {

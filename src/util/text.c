@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include <stdint.h>
+
 #include <ctype.h>
 #include <string.h>
 
@@ -44,4 +46,31 @@ size_t text_edit_distance(const char *a, const char *b, bool caseless)
         }
     }
     return row[lb];
+}
+
+bool go_atoi(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    bool negative = false;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        negative = s[i++] == '-';
+    if (i == len)
+        return false;
+    /* Accumulate as a negative number: its range holds INT64_MIN. */
+    int64_t v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        int d = s[i] - '0';
+        if (v < (INT64_MIN + d) / 10)
+            return false;
+        v = v * 10 - d;
+    }
+    if (!negative) {
+        if (v == INT64_MIN)
+            return false;
+        v = -v;
+    }
+    *out = v;
+    return true;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Value of a hexadecimal digit, or -1. */
 int text_hex_value(int c);
@@ -16,5 +17,10 @@ int text_hex_value(int c);
 /* Levenshtein distance between two short words (ASCII case ignored when
  * `caseless`): enough to say "did you mean ...?" for a typo. */
 size_t text_edit_distance(const char *a, const char *b, bool caseless);
+
+/* Go's strconv.Atoi on s[0..len) (ParseInt base 10, 64 bits): false when
+ * it is not an optional sign then decimal digits, in int64 range. The
+ * runtimes read user ids, tar numbers and platform variants with it. */
+bool go_atoi(const char *s, size_t len, int64_t *out);
 
 #endif

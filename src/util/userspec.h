@@ -60,8 +60,4 @@ const char *user_spec_root_reason(const user_spec *u);
 /* user_spec_parse() then user_spec_is_root(). */
 bool user_is_root(const char *spec);
 
-/* Go's strconv.Atoi on s[0..len): false when it is not a base-10 number
- * in int64 range (an optional sign, then digits only). */
-bool go_atoi(const char *s, size_t len, int64_t *out);
-
 #endif

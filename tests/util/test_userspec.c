@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/userspec.h"
 
 static void test_root_spellings(void **state)
