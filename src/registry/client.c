@@ -1,9 +1,12 @@
 /*
  * The registry client: one per repository, shared by the threads that
  * fetch from it. Requests borrow an easy handle from the client's pool;
- * the handles share one connection cache, DNS cache and TLS session cache
- * (a curl share handle), so that blobs fetched one after another or side
- * by side reuse connections.
+ * each handle keeps its own connections, so a thread's next request
+ * reuses the connection its last one left open. The handles share the DNS
+ * cache and TLS sessions (a curl share handle, so a new connection skips
+ * the full handshake), but not the connection cache: libcurl does not
+ * support one connection cache used by concurrent threads (over HTTP/2
+ * two threads would drive streams of one connection at once).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -210,7 +213,6 @@ reg_client *reg_client_new(const reg_ref *ref, const reg_options *o, char **err)
     curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 

@@ -69,7 +69,8 @@ struct reg_client {
     char *username, *password, *auth_file; /* copies of the options (wiped) */
     tls_config tls;
 
-    /* Connections, DNS and TLS sessions shared between requests. */
+    /* DNS and TLS sessions shared between requests (not connections:
+     * see client.c). */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     /* Idle easy handles, for reuse. */
