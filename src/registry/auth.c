@@ -48,15 +48,22 @@ static bool load_creds(reg_client *c, char **err)
     return true;
 }
 
-static char *basic_header(const reg_creds *cr)
+char *auth_basic_secret(const reg_creds *cr)
 {
-    size_t n = strlen(cr->username) + 1 + strlen(cr->password);
+    const char *password = cr->password ? cr->password : "";
+    size_t n = strlen(cr->username) + 1 + strlen(password);
     char *pair = xmalloc(n + 1);
     strcpy(pair, cr->username);
     strcat(pair, ":");
-    strcat(pair, cr->password);
+    strcat(pair, password);
     char *b64 = b64_encode(pair, n);
     wipe_free(pair, n + 1);
+    return b64;
+}
+
+static char *basic_header(const reg_creds *cr)
+{
+    char *b64 = auth_basic_secret(cr);
     char *h = xasprintf("Authorization: Basic %s", b64);
     wipe_free_str(b64);
     return h;

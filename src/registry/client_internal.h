@@ -148,6 +148,9 @@ bool auth_refresh(reg_client *c, uint64_t gen, const char *www_auth, char **err)
 /* Learn the challenge of the ping. */
 void auth_learn(reg_client *c, const char *www_auth);
 void auth_free(reg_client *c);
+/* base64("user:password") of Basic credentials (`cr->username` set),
+ * malloc'd: the caller wipes it with wipe_free_str. */
+char *auth_basic_secret(const reg_creds *cr);
 /* Where the credentials came from, or that there were none, to explain a
  * refusal ("no credentials found"), malloc'd. */
 char *auth_hint(reg_client *c);

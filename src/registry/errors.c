@@ -44,6 +44,13 @@ static void blank_secrets(reg_client *c, char *s)
     blank(s, c->password);
     blank(s, c->creds.password);
     blank(s, c->creds.identity_token);
+    if (c->creds.username) {
+        /* What the token server got: a server that repeats its request's
+         * Authorization would show the password in base64. */
+        char *basic = auth_basic_secret(&c->creds);
+        blank(s, basic);
+        wipe_free_str(basic);
+    }
     if (c->auth_header) {
         const char *sp = strrchr(c->auth_header, ' ');
         blank(s, sp ? sp + 1 : c->auth_header);

@@ -23,6 +23,8 @@ Configuration (JSON object, every key optional):
   token_field    "token" (default) or "access_token"
   expires_in     seconds, sent with tokens when given
   echo_password  the token server's 401 repeats the password it got
+  echo_authorization  every error (registry and token server) repeats the
+                 Authorization header it got
   range          whether Range requests are honoured (default true)
   faults         list of {"on": "manifest"|"blob"|"ping"|"token"|"any",
                  "times": N (default 1), then one of:
@@ -114,6 +116,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def error(self, status, code, message, headers=None):
+        if CONFIG.get("echo_authorization"):
+            message += " (Authorization: %s)" % self.headers.get("Authorization")
         body = json.dumps({"errors": [{"code": code, "message": message}]}).encode()
         self.send(status, body, headers)
 

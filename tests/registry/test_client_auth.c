@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include "client_harness.h"
+#include "registry/base64.h"
 
 #define MANIFEST                                                               \
     "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"," \
@@ -336,6 +337,68 @@ static void test_auth_file_basic(void **state)
     arena_release(&a);
 }
 
+/* Registries and token servers that repeat the Authorization header they
+ * got in their errors: the password, its Basic encoding and the token are
+ * blanked out of every message. */
+static void assert_no_secret(const char *err, const char *user, const char *password)
+{
+    char pair[128];
+    snprintf(pair, sizeof(pair), "%s:%s", user, password);
+    char *basic = b64_encode(pair, strlen(pair));
+    if (strstr(err, password) || strstr(err, basic) || strstr(err, "tok-"))
+        fail_msg("a secret in: %s", err);
+    free(basic);
+}
+
+static void test_no_secret_in_errors(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    fake f;
+    char *data, *type, *err = NULL;
+    size_t len;
+    char digest[DIGEST_MAX + 1], missing[DIGEST_MAX + 1];
+    h_blob("missing", 10, 99, missing, NULL);
+
+    /* Basic: the registry's 401 repeats the credentials. */
+    start(&f, "\"auth\": \"basic\", \"user\": \"bob\", \"password\": \"right\","
+              " \"echo_authorization\": true");
+    reg_options o = h_options();
+    o.username = "bob";
+    o.password = "Wr0ng-Passw0rd";
+    reg_client *c = client(&f, &a, &o);
+    assert_false(reg_get_manifest(c, "v1", 1 << 20, &data, &len, &type, digest, &err));
+    assert_non_null(strstr(err, "(Authorization: Basic ****"));
+    assert_no_secret(err, o.username, o.password);
+    free(err);
+    reg_client_free(c);
+    fake_stop(&f);
+
+    /* Bearer: the token server's 401 repeats the Basic credentials. */
+    start(&f, "\"auth\": \"bearer\", \"user\": \"bob\", \"password\": \"right\","
+              " \"echo_authorization\": true");
+    c = client(&f, &a, &o);
+    assert_false(reg_get_manifest(c, "v1", 1 << 20, &data, &len, &type, digest, &err));
+    assert_non_null(strstr(err, "token server: HTTP 401"));
+    assert_non_null(strstr(err, "(Authorization: Basic ****"));
+    assert_no_secret(err, o.username, o.password);
+    free(err);
+    reg_client_free(c);
+
+    /* Bearer: the registry's 404 repeats the token. */
+    o.password = "right";
+    c = client(&f, &a, &o);
+    assert_false(reg_get_blob(c, missing, 10, &data, &len, &err));
+    assert_non_null(strstr(err, "HTTP 404 (BLOB_UNKNOWN"));
+    assert_non_null(strstr(err, "(Authorization: Bearer ****"));
+    assert_no_secret(err, o.username, o.password);
+    free(err);
+    reg_client_free(c);
+    fake_stop(&f);
+    arena_release(&a);
+}
+
 /* Several threads on one client: one token, every byte right. */
 typedef struct job {
     reg_client *c;
@@ -405,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bearer_wrong_password, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_auth_file_identity_token, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_auth_file_basic, h_setup, h_teardown),
+        cmocka_unit_test_setup_teardown(test_no_secret_in_errors, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_threads, h_setup, h_teardown),
     };
     return cmocka_run_group_tests(tests, h_setup_group, h_teardown_group);
