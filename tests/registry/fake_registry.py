@@ -31,6 +31,7 @@ Configuration (JSON object, every key optional):
                    "status": code, "headers": {...}, "body": "..."
                    "drop_after": bytes   (close the connection mid-body)
                    "drip": seconds       (one byte, then silence that long)
+                   "silence": seconds    (no answer at all for that long)
                    "redirect": "<url prefix>" (307 to prefix + path)
                    "revoke_tokens": true (tokens issued so far stop working)
                    "oversize": bytes     (claim or send that much)
@@ -210,6 +211,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body[:fault["drop_after"]])
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return True
+        if "silence" in fault:
+            time.sleep(fault["silence"])
             self.close_connection = True
             return True
         if "drip" in fault:

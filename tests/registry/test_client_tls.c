@@ -232,6 +232,39 @@ static void test_broken_cert_dirs(void **state)
     arena_release(&a);
 }
 
+/* Blob storage behind a redirect to plain HTTP: refused while TLS is
+ * verified (the bytes could be changed on the way, and a digest checked
+ * later would only say so after the scan), followed when it is off. */
+static void test_no_downgrade_on_redirect(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    fake store, f;
+    char more[512];
+    const char *path = h_blob("blob", 5000, 1, blob_digest, NULL);
+    snprintf(more, sizeof(more), "\"serve_any\": \"%s\"", path);
+    fake_start(&store, more);
+    snprintf(more, sizeof(more),
+             "\"faults\": [{\"on\": \"blob\", \"times\": 10,"
+             " \"redirect\": \"http://127.0.0.1:%d/store\"}]", store.port);
+    start(&f, false, more);
+    reg_options o = verified();
+    o.cert_dir = dir("ca-only");
+    char *err = NULL;
+    assert_false(try_fetch(&f, &a, &o, &err));
+    assert_non_null(strstr(err, "redirected from HTTPS to plain HTTP"));
+    free(err);
+    assert_int_equal(fake_count(&store, "\"kind\"", NULL), 0);
+    o.tls_verify = false;
+    if (!try_fetch(&f, &a, &o, &err))
+        fail_msg("%s", err);
+    assert_int_equal(fake_count(&store, "\"store\"", NULL), 1);
+    fake_stop(&f);
+    fake_stop(&store);
+    arena_release(&a);
+}
+
 /* Bearer over HTTPS: the token server (HTTPS too) gets the credentials. */
 static void test_bearer_over_tls(void **state)
 {
@@ -258,6 +291,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_private_ca, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_default_certs_d, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_unverified, h_setup, h_teardown),
+        cmocka_unit_test_setup_teardown(test_no_downgrade_on_redirect, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_client_certificate, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_broken_cert_dirs, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_bearer_over_tls, h_setup, h_teardown),

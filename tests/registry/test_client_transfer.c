@@ -368,6 +368,59 @@ static void test_stall(void **state)
     arena_release(&a);
 }
 
+/* A server that accepts the request and never answers: the stall timeout
+ * covers the wait for the headers too. */
+static void test_silent_server(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    fake f;
+    start(&f, "\"faults\": [{\"on\": \"manifest\", \"times\": 10, \"silence\": 30}]");
+    reg_options o = h_options();
+    o.stall_timeout_ms = 1000;
+    o.max_retries = 1;
+    reg_client *c = client_with(&f, &a, &o);
+    char *err = NULL;
+    long long t0 = h_now_ms();
+    assert_false(manifest(c, "v1", 1 << 20, NULL, &err));
+    long long took = h_now_ms() - t0;
+    assert_in_range(took, 1500, 10000);
+    assert_non_null(strstr(err, "timed out"));
+    assert_non_null(strstr(err, "(gave up after 2 attempts)"));
+    free(err);
+    reg_client_free(c);
+    assert_int_equal(fake_count(&f, "\"manifest\"", NULL), 2);
+    fake_stop(&f);
+    arena_release(&a);
+}
+
+/* A blob that stalls after its first byte: the stall ends the attempt and
+ * the rest comes with Range. */
+static void test_stalled_blob_resumes(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    fake f;
+    start(&f, "\"faults\": [{\"on\": \"blob\", \"drip\": 30}]");
+    reg_options o = h_options();
+    o.stall_timeout_ms = 1000;
+    reg_client *c = client_with(&f, &a, &o);
+    sink s;
+    char *err = NULL;
+    long long t0 = h_now_ms();
+    if (!stream(c, (int64_t)blob_size, &s, &err))
+        fail_msg("%s", err);
+    assert_in_range(h_now_ms() - t0, 900, 10000);
+    free(s.data);
+    reg_client_free(c);
+    assert_int_equal(fake_count(&f, "\"blob\"", NULL), 2);
+    assert_int_equal(fake_count(&f, "\"blob\"", "\"range\": \"bytes=1-\""), 1);
+    fake_stop(&f);
+    arena_release(&a);
+}
+
 static void test_consumer_abort(void **state)
 {
     (void)state;
@@ -560,6 +613,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_enormous_manifest, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_blob_larger_than_size, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_stall, h_setup, h_teardown),
+        cmocka_unit_test_setup_teardown(test_silent_server, h_setup, h_teardown),
+        cmocka_unit_test_setup_teardown(test_stalled_blob_resumes, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_consumer_abort, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_digests, h_setup, h_teardown),
         cmocka_unit_test_setup_teardown(test_schema1_and_media_types, h_setup, h_teardown),
