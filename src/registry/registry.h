@@ -37,15 +37,20 @@ const char *reg_ref_string(arena *a, const reg_ref *r);
 typedef struct reg_options {
     bool tls_verify;                /* default true; false: plain HTTP and unverified TLS */
     const char *cert_dir;           /* containers certs.d layout, or NULL (then the
-                                       default /etc/containers/certs.d/HOST and
-                                       /etc/docker/certs.d/HOST are looked at) */
+                                       first of ~/.config/containers/certs.d/HOST,
+                                       /etc/containers/certs.d/HOST and
+                                       /etc/docker/certs.d/HOST that exists) */
     const char *username, *password;/* explicit credentials, or NULL (then the auth files) */
-    const char *auth_file;          /* --authfile, or NULL: $REGISTRY_AUTH_FILE, then
+    const char *auth_file;          /* --authfile, or NULL: $REGISTRY_AUTH_FILE, else
                                        ${XDG_RUNTIME_DIR}/containers/auth.json, then
-                                       $DOCKER_CONFIG/config.json or ~/.docker/config.json */
+                                       ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json,
+                                       then $DOCKER_CONFIG/config.json or
+                                       ~/.docker/config.json (registry/creds.h) */
     unsigned connect_timeout_ms;    /* 0: default 30 s */
     unsigned stall_timeout_ms;      /* no byte for this long: the transfer fails and is
-                                       retried; 0: default 60 s */
+                                       retried; 0: default 60 s. In fact: under one byte
+                                       a second for that long, in whole seconds
+                                       (rounded up), libcurl's low-speed check */
     unsigned max_retries;           /* 0: default 5 */
 } reg_options;
 /* The defaults: a zeroed reg_options has tls_verify false, so start from this. */
