@@ -237,15 +237,40 @@ class Handler(BaseHTTPRequestHandler):
         scopes = [p for p in map(parse_scope, scopes_raw) if p]
         self.issue(policy, subject, service, scopes, offline, entry)
 
+    def read_body(self, limit):
+        """The request body, at most `limit` bytes, with Content-Length or
+        chunked (Go's client sends a form chunked when it set the body after
+        making the request); None when larger or malformed."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            out = b""
+            while True:
+                line = self.rfile.readline(1024)
+                try:
+                    size = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    return None
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return out
+                if len(out) + size > limit:
+                    return None
+                out += self.rfile.read(size)
+                self.rfile.readline(16)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > limit:
+            return None
+        return self.rfile.read(length)
+
     def do_POST(self):
         url = urlsplit(self.path)
         entry = {"method": "POST", "path": url.path}
         if url.path != self.server.state.args.path:
             return self.refuse(404, entry, "no such endpoint", "NOT_FOUND")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 65536:
-            return self.refuse(400, entry, "form too large", "DENIED")
-        form = parse_qs(self.rfile.read(length).decode(errors="replace"))
+        body = self.read_body(65536)
+        if body is None:
+            return self.refuse(400, entry, "form too large or malformed", "DENIED")
+        form = parse_qs(body.decode(errors="replace"))
         policy = self.server.state.policy()
         users = policy.get("users", {})
         grant = form.get("grant_type", [""])[0]
