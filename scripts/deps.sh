@@ -11,8 +11,9 @@
 # conflict with a Node.js installed from elsewhere. Re-running the script
 # when everything is present costs one dpkg-query. No service is started by
 # an install: the registry tests run docker-registry themselves, with their
-# own configuration, and a machine without an init system must not get a
-# registry listening on port 5000 behind the tests' back.
+# own configuration, and the package would otherwise start the system's
+# registry on port 5000 wherever an init system runs (Debian's invoke-rc.d
+# already refuses when none runs, as in a bare container or a chroot).
 set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
