@@ -83,6 +83,7 @@
 #         app:zstd-chunked  (= fixture app-zstd-chunked)
 #         base:1.0, noconfig:latest, opaque:1.0, tarfmt:1.0   (= fixtures)
 #         multi:1.0       an OCI index of two platforms (= fixture multi)
+#         multi:v2s2      the same as a Docker manifest list
 #         big:gzip        one layer of 24 MiB (= fixture big-gzip)
 #         public/app:latest   for anonymous pulls in token mode
 #   reg_retag FROM TO       copy repo:tag FROM to repo:tag TO in the
@@ -115,6 +116,16 @@
 #                           else ${XDG_RUNTIME_DIR}/containers/auth.json
 #   reg_auth_reset          remove all of them
 #   REG_HELPER_LOG          one line per helper call: "ACTION SERVER"
+#
+# A test of bosun through a fault, for instance:
+#   reg_start_registry token
+#   reg_push_fixtures
+#   reg_start_proxy --fault drop
+#   reg_auth_docker_config "$PROXY_HOST"
+#   "$BOSUN_BIN" image ...(the CA: $REG_CERTS_D)... "docker://$PROXY_HOST/big:gzip"
+#   [ "$(reg_proxy_count 'r["fault"] == "drop"')" -eq 1 ] || fail ...
+# (the realm the registry names is the token server's own address, so the
+# token requests do not pass through the proxy).
 #
 # Other variables: REG_STATE (all state), REG_BIN (on PATH), REG_PY (the
 # python3 interpreter, resolved once: faster than a version manager's shim),
@@ -682,6 +693,7 @@ reg_push_fixtures() {
         reg_push opaque opaque:1.0 --preserve-digests &&
         reg_push tarfmt tarfmt:1.0 --preserve-digests &&
         reg_push multi multi:1.0 --all --preserve-digests &&
+        reg_push multi multi:v2s2 --all --format v2s2 &&
         reg_push big-gzip big:gzip --preserve-digests &&
         reg_push app public/app:latest --preserve-digests
 }
