@@ -153,6 +153,14 @@ token_mode() {
         fail "token: inspect as reader: $(cat "$TMP/raw.err")"
     ! raw app:latest --cert-dir "$REG_CA_DIR" --creds "$REG_USER:wrong" ||
         fail "token: wrong password accepted"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REG_CA" \
+        -u "$REG_USER:pässwörd" "$REG_TOKEN_URL?service=$REG_SERVICE&scope=repository:app:pull")
+    [ "$code" = 401 ] || fail "token: a wrong non-ASCII password: $code"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REG_CA" \
+        --data-urlencode grant_type=password --data-urlencode "username=$REG_USER" \
+        --data-urlencode "password=pässwörd" --data-urlencode "service=$REG_SERVICE" \
+        --data-urlencode "scope=repository:app:pull" "$REG_TOKEN_URL")
+    [ "$code" = 401 ] || fail "token: a wrong non-ASCII password (form): $code"
     # The reader asks for push and gets pull only: the push is refused.
     ! reg_skopeo copy --dest-cert-dir "$REG_CA_DIR" --dest-creds "$REG_READER:$REG_READER_PASS" \
         "oci:$FIX/base" "docker://$REG_HOST/app:reader" >"$TMP/copy.log" 2>&1 ||

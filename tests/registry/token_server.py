@@ -69,6 +69,14 @@ def pem_to_der_b64(path):
     return "".join(body.split())
 
 
+def same(secret, given):
+    """True when the configured `secret` (None: there is none) equals
+    `given`, compared in constant time (bytes: any character may come)."""
+    if not secret:
+        return False
+    return secrets.compare_digest(secret.encode(), given.encode())
+
+
 def parse_scope(s):
     """"repository:a/b:pull,push" -> ("repository", "a/b", [actions]).
     The name may hold colons (a port); the type and actions cannot."""
@@ -166,8 +174,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError):
             return None, "bad basic"
         u = policy.get("users", {}).get(user)
-        if u is None or not secrets.compare_digest(u.get("password", ""), password) \
-                or u.get("password") is None:
+        if u is None or not same(u.get("password"), password):
             return None, "bad basic"
         return user, "basic"
 
@@ -286,14 +293,13 @@ class Handler(BaseHTTPRequestHandler):
             user = form.get("username", [""])[0]
             pw = form.get("password", [""])[0]
             u = users.get(user)
-            if u is not None and u.get("password") is not None and \
-                    secrets.compare_digest(u["password"], pw):
+            if u is not None and same(u.get("password"), pw):
                 subject = user
             entry.update(user=subject, auth="password")
         elif grant == "refresh_token":
             rt = form.get("refresh_token", [""])[0]
             for name, u in users.items():
-                if u.get("refresh_token") and secrets.compare_digest(u["refresh_token"], rt):
+                if same(u.get("refresh_token"), rt):
                     subject = name
             entry.update(user=subject, auth="refresh_token")
             offline = True          # a refresh grant answers with the token again
