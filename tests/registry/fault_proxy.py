@@ -47,10 +47,11 @@ it is read on every request and, when its content changes, replaces the
 command-line settings and starts the count of hits again.
 
 The log gets one JSON line per request, written when its answer is done:
-n (order of arrival), server ("proxy" or "storage"), method, path, range,
-auth (the Authorization scheme that came, or null: never its value),
-fault (the fault applied, or null), status, sent (body bytes sent),
-complete (false when the body was cut or the client went away).
+n (order of arrival), time (of arrival, seconds since the epoch), server
+("proxy" or "storage"), method, path, range, auth (the Authorization
+scheme that came, or null: never its value), fault (the fault applied, or
+null), status, sent (body bytes sent), complete (false when the body was
+cut or the client went away).
 """
 import argparse
 import http.client
@@ -179,7 +180,8 @@ class Base(BaseHTTPRequestHandler):
     def start_entry(self, server):
         p = self.server.proxy
         auth = self.headers.get("Authorization")
-        self.entry = {"n": p.arrive(), "server": server, "method": self.command,
+        self.entry = {"n": p.arrive(), "time": round(time.time(), 3),
+                      "server": server, "method": self.command,
                       "path": self.path, "range": self.headers.get("Range"),
                       "auth": auth.split(" ", 1)[0] if auth else None,
                       "fault": None, "status": None, "sent": 0, "complete": True}
