@@ -116,6 +116,10 @@
 #                           else ${XDG_RUNTIME_DIR}/containers/auth.json
 #   reg_auth_reset          remove all of them
 #   REG_HELPER_LOG          one line per helper call: "ACTION SERVER"
+#   REG_HELPER_ARGV_LOG     one JSON line per helper call: "argv" (its
+#                           arguments), "stdin" (what came on it), "leaks"
+#                           (pids of the processes whose command line held a
+#                           secret of the helper's store during the call)
 #
 # A test of bosun through a fault, for instance:
 #   reg_start_registry token
@@ -140,6 +144,7 @@ REG_BIN=$REG_STATE/bin
 REG_PIDS=$REG_STATE/pids
 REG_MAX_LIFE=${REG_MAX_LIFE:-900}
 REG_HELPER_LOG=$REG_STATE/cred-helper.log
+REG_HELPER_ARGV_LOG=$REG_STATE/cred-helper-argv.log
 mkdir -p "$REG_STATE" "$REG_BIN"
 : >"$REG_PIDS"
 
@@ -773,22 +778,36 @@ reg_auth_identitytoken() {
 
 reg__helper_install() { # HOST USER PASS
     cat >"$REG_BIN/docker-credential-bosuntest" <<EOF
-#!$REG_PY
+#!$REG_PY -B
 # A docker credential helper for the tests: its store is $REG_STATE/cred-helper.json.
 import json, os, sys
 store, log = "$REG_STATE/cred-helper.json", "$REG_HELPER_LOG"
 action = sys.argv[1] if len(sys.argv) > 1 else ""
 data = sys.stdin.read()
+try:
+    creds = json.load(open(store))
+except FileNotFoundError:
+    creds = {}
+# How it was called, and whether a secret of the store is on the command
+# line of any process at that moment (its caller's above all).
+leaks = []
+for pid in os.listdir("/proc"):
+    if not pid.isdigit() or int(pid) == os.getpid():
+        continue
+    try:
+        cmdline = open("/proc/%s/cmdline" % pid, "rb").read().decode(errors="replace")
+    except OSError:
+        continue
+    if any(c[1] and c[1] in cmdline for c in creds.values()):
+        leaks.append(int(pid))
+with open("$REG_HELPER_ARGV_LOG", "a") as f:
+    f.write(json.dumps({"argv": sys.argv[1:], "stdin": data, "leaks": leaks}) + "\n")
 def key(url):
     url = url.strip()
     for p in ("https://", "http://"):
         if url.startswith(p):
             url = url[len(p):]
     return url.split("/")[0]
-try:
-    creds = json.load(open(store))
-except FileNotFoundError:
-    creds = {}
 with open(log, "a") as f:
     f.write("%s %s\n" % (action, data.strip() if action != "store" else json.loads(data)["ServerURL"]))
 if action == "get":
@@ -840,4 +859,5 @@ reg_auth_reset() {
     [ -n "${REGISTRY_AUTH_FILE:-}" ] && rm -f "$REGISTRY_AUTH_FILE"
     unset DOCKER_CONFIG REGISTRY_AUTH_FILE
     : >"$REG_HELPER_LOG"
+    : >"$REG_HELPER_ARGV_LOG"
 }
