@@ -4,9 +4,11 @@
 #   . "$(dirname "$0")/lib.sh"     (after it: the CLI and image helpers,
 #                                   $FIX, $TMP, fail, finish, ...)
 #
-# Sourcing skips the test (exit 77) when the image fixtures were not built or
-# a tool is missing (docker-registry, skopeo, openssl, htpasswd, curl,
-# python3, timeout; as root they are installed by scripts/deps.sh registry).
+# Sourcing skips the test (exit 77) when the image fixtures were not built
+# (unless REG_NO_FIXTURES=1: then only the CLI helpers are sourced, and
+# there is no $FIX) or a tool is missing (docker-registry, skopeo, openssl,
+# htpasswd, curl, python3, timeout; as root they are installed by
+# scripts/deps.sh registry).
 # It points HOME, XDG_RUNTIME_DIR and XDG_CONFIG_HOME into $TMP, unsets
 # DOCKER_CONFIG and REGISTRY_AUTH_FILE (no credential of the machine is
 # read), puts $REG_BIN first on PATH, and sets a trap that stops every server
@@ -136,7 +138,12 @@
 # REG_MAX_LIFE (default 900: every server is killed after that many seconds
 # whatever happens), FIX, TMP.
 
-. "$BOSUN_TEST_DATA/image/lib.sh"
+# REG_NO_FIXTURES=1 (the registry benchmark): no image fixture is needed.
+if [ -n "${REG_NO_FIXTURES:-}" ]; then
+    . "$BOSUN_TEST_DATA/cli/lib.sh"
+else
+    . "$BOSUN_TEST_DATA/image/lib.sh"
+fi
 
 REG_LIB=$BOSUN_TEST_DATA/registry
 REG_STATE=$TMP/registry
