@@ -21,7 +21,7 @@ libzstd-dev zlib1g-dev libisal-dev libssl-dev libvectorscan-dev libcurl4-openssl
 test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish"
 fuzz="clang libclang-rt-14-dev llvm"
 fixtures="busybox-static umoci skopeo buildah zstd"
-registry="docker-registry apache2-utils openssl curl skopeo"
+registry="docker-registry apache2-utils openssl curl skopeo strace"
 bench="debootstrap zstd isal hyperfine"
 
 groups=${*:-build}
