@@ -868,3 +868,222 @@ reg_auth_reset() {
     : >"$REG_HELPER_LOG"
     : >"$REG_HELPER_ARGV_LOG"
 }
+
+# ------------------------------------------------------------------ bosun
+# reg_need_registry_source
+#       Exit 77 ("not built yet") when `bosun image --help` does not offer
+#       --creds, i.e. bosun has no registry source to test; with
+#       BOSUN_REGISTRY_TESTS_FORCE=1 the test runs anyway (and fails).
+#       Call it after the servers are up and the images pushed, so that
+#       those parts are checked in every run.
+# reg_scan WANT BOUND [VAR=VALUE...] ARG...
+#       bosun image --format json --no-config ARG... with the VARs in its
+#       environment, stdin from $REG_SCAN_STDIN (default /dev/null), in an
+#       empty directory, TMPDIR another; stdout in $TMP/out, stderr in
+#       $TMP/err. Fails the test when it does not exit WANT, runs over
+#       BOUND seconds (killed: a hang), takes more than $REG_SCAN_MAX_RSS
+#       KiB (64 MiB; sanitizers: no bound), writes a file anywhere (strace
+#       when at hand and not under sanitizers: any opening for writing,
+#       creation, removal or renaming outside $REG_STATE and /dev; always:
+#       anything new in HOME, XDG_RUNTIME_DIR, the directory or TMPDIR), or
+#       shows a secret ($REG_PASS, $REG_READER_PASS, $REG_REFRESH_TOKEN,
+#       the words of $REG_SECRETS, and their base64 "USER:PASS" forms) in
+#       its output. Sets REG_SCAN_STATUS, REG_SCAN_SECS, REG_SCAN_RSS.
+# reg_findings FILE OUT     the findings of the JSON report FILE, sorted and
+#                           comparable: "file" dropped, every 127.0.0.x:PORT
+#                           written HOST
+# reg_findings_key FILE OUT the same reduced to rule, severity, layer,
+#                           history index and path (no message)
+# reg_same WHAT GOT WANT    fail unless the files GOT and WANT are equal
+# reg_error PATTERN WHAT    the last reg_scan ended with a clear error: one
+#                           line on stderr matching the extended regular
+#                           expression PATTERN (case ignored), and the same
+#                           in the report's "errors"
+
+REG_SCAN_STDIN=/dev/null
+REG_SECRETS=""
+case ${BOSUN_SANITIZE:-OFF} in
+ON | on | 1 | TRUE | true) REG_SCAN_MAX_RSS=0 REG_SANITIZED=1 ;;
+*) REG_SCAN_MAX_RSS=65536 REG_SANITIZED="" ;;
+esac
+REG_STRACE=""
+if [ -z "$REG_SANITIZED" ] && command -v strace >/dev/null 2>&1 &&
+    strace -f -qq -o /dev/null true 2>/dev/null; then
+    REG_STRACE=1
+fi
+
+reg_need_registry_source() {
+    if timeout -k 5 30 "$BOSUN_BIN" image --help 2>&1 | grep -q -- '--creds'; then
+        return 0
+    fi
+    if [ -n "${BOSUN_REGISTRY_TESTS_FORCE:-}" ]; then
+        echo "bosun image has no registry source: running anyway (BOSUN_REGISTRY_TESTS_FORCE)" >&2
+        return 0
+    fi
+    echo "not built yet: bosun image has no registry source (no --creds in its help)" >&2
+    exit 77
+}
+
+# The file-system calls that write, for strace.
+REG_WRITE_CALLS=open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,link,linkat,symlink,symlinkat,truncate,mknod,mknodat,chmod,fchmodat,utimensat
+
+reg__strace_writes() { # LOG CWD: print each call that writes outside the allowed places
+    "$REG_PY" - "$1" "$2" "$REG_STATE" <<'PY'
+import os, re, sys
+log, cwd, state = sys.argv[1], sys.argv[2], sys.argv[3]
+allowed = (state.rstrip("/") + "/", "/dev/")
+call_re = re.compile(r'^\d+\s+(?:<\.\.\. )?(\w+)\((.*)')
+for line in open(log, errors="replace"):
+    m = call_re.match(line)
+    if not m:
+        continue
+    name, rest = m.groups()
+    if name in ("open", "openat", "openat2"):
+        if not re.search(r'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC', rest):
+            continue
+    paths = re.findall(r'"((?:[^"\\]|\\.)*)"', rest)
+    if not paths:
+        continue
+    bad = [p for p in paths
+           if not os.path.normpath(os.path.join(cwd, p)).startswith(allowed)
+           and os.path.normpath(os.path.join(cwd, p)) + "/" not in allowed]
+    if bad:
+        print(line.strip()[:300])
+PY
+}
+
+reg__secret_words() {
+    for reg__w in "$REG_PASS" "$REG_READER_PASS" "$REG_REFRESH_TOKEN" $REG_SECRETS; do
+        echo "$reg__w"
+    done
+    printf '%s' "$REG_USER:$REG_PASS" | base64 -w0
+    echo
+    printf '%s' "$REG_READER:$REG_READER_PASS" | base64 -w0
+    echo
+    for reg__w in $REG_SECRETS; do
+        printf '%s' "$REG_USER:$reg__w" | base64 -w0
+        echo
+    done
+}
+
+reg_scan() {
+    reg__want=$1
+    reg__bound=$2
+    shift 2
+    reg__cwd=$REG_STATE/scan-cwd
+    reg__tmpdir=$REG_STATE/scan-tmp
+    rm -rf "$reg__cwd" "$reg__tmpdir"
+    mkdir -p "$reg__cwd" "$reg__tmpdir"
+    touch "$REG_STATE/scan-marker"
+    rm -f "$REG_STATE/strace.log" "$REG_STATE/usage"
+    reg__t0=$(date +%s%N)
+    (
+        while [ $# -gt 0 ]; do
+            case $1 in
+            [A-Z_]*=*) export "$1" ;;
+            *) break ;;
+            esac
+            shift
+        done
+        export TMPDIR="$reg__tmpdir"
+        cd "$reg__cwd" || exit 125
+        if [ -n "$REG_STRACE" ]; then
+            exec timeout -k 5 "$reg__bound" /usr/bin/time -f '%M %e' -o "$REG_STATE/usage" \
+                strace -f -qq -s 4096 -o "$REG_STATE/strace.log" -e trace="$REG_WRITE_CALLS" \
+                "$BOSUN_BIN" image --format json --no-config "$@"
+        fi
+        exec timeout -k 5 "$reg__bound" /usr/bin/time -f '%M %e' -o "$REG_STATE/usage" \
+            "$BOSUN_BIN" image --format json --no-config "$@"
+    ) <"$REG_SCAN_STDIN" >"$TMP/out" 2>"$TMP/err"
+    REG_SCAN_STATUS=$?
+    REG_SCAN_SECS=$(awk -v t="$reg__t0" -v n="$(date +%s%N)" 'BEGIN { printf "%.1f", (n - t) / 1e9 }')
+    REG_SCAN_RSS=$(tail -1 "$REG_STATE/usage" 2>/dev/null | cut -d' ' -f1)
+    echo "bosun image $*: exit $REG_SCAN_STATUS, ${REG_SCAN_SECS}s, ${REG_SCAN_RSS:-?} KiB" >>"$REG_STATE/scans.log"
+    if [ "$REG_SCAN_STATUS" -eq 124 ] || [ "$REG_SCAN_STATUS" -eq 137 ]; then
+        fail "bosun image $*: still running after ${reg__bound}s (killed)"
+    elif [ "$REG_SCAN_STATUS" -ne "$reg__want" ]; then
+        fail "bosun image $*: exit $REG_SCAN_STATUS, want $reg__want: $(head -3 "$TMP/err" | cut -c1-300)"
+    fi
+    case ${REG_SCAN_RSS:-} in
+    '' | *[!0-9]*) ;;
+    *)
+        [ "$REG_SCAN_MAX_RSS" -eq 0 ] || [ "$REG_SCAN_RSS" -le "$REG_SCAN_MAX_RSS" ] ||
+            fail "bosun image $*: peak RSS $REG_SCAN_RSS KiB (bound $REG_SCAN_MAX_RSS)"
+        ;;
+    esac
+    reg__new=$(find "$HOME" "$XDG_RUNTIME_DIR" "$reg__cwd" "$reg__tmpdir" -newer "$REG_STATE/scan-marker" 2>/dev/null)
+    [ -z "$reg__new" ] || fail "bosun image $*: wrote $(echo $reg__new)"
+    if [ -n "$REG_STRACE" ] && [ -f "$REG_STATE/strace.log" ]; then
+        reg__w=$(reg__strace_writes "$REG_STATE/strace.log" "$reg__cwd")
+        [ -z "$reg__w" ] || fail "bosun image $*: writes: $reg__w"
+    fi
+    reg__secret_words | while IFS= read -r reg__w; do
+        [ -n "$reg__w" ] || continue
+        if grep -qF -- "$reg__w" "$TMP/out" "$TMP/err"; then
+            echo "FAIL: bosun image $*: a secret in its output: $(grep -lF -- "$reg__w" "$TMP/out" "$TMP/err" | tr '\n' ' ')" >&2
+            echo leak >>"$REG_STATE/leaks"
+        fi
+    done
+    if [ -s "$REG_STATE/leaks" ]; then
+        failures=$((failures + 1))
+        rm -f "$REG_STATE/leaks"
+    fi
+    return 0
+}
+
+reg__findings() { # MODE FILE OUT
+    "$REG_PY" - "$@" <<'PY'
+import json, re, sys
+mode, src, out = sys.argv[1:]
+try:
+    doc = json.load(open(src))
+    found = doc["findings"]
+except (OSError, ValueError, KeyError, TypeError) as e:
+    open(out, "w").write("unreadable report: %s\n" % e)
+    sys.exit(0)
+host = re.compile(r"127\.0\.0\.\d+:\d+")
+def clean(v):
+    if isinstance(v, str):
+        return host.sub("HOST", v)
+    if isinstance(v, dict):
+        return {k: clean(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [clean(x) for x in v]
+    return v
+rows = []
+for f in found:
+    f = {k: v for k, v in f.items() if k != "file"}
+    if mode == "key":
+        f = {k: f.get(k) for k in ("rule", "severity", "layer_index", "layer_digest",
+                                   "history_index", "path")}
+    rows.append(json.dumps(clean(f), sort_keys=True))
+with open(out, "w") as o:
+    for r in sorted(rows):
+        o.write(r + "\n")
+PY
+}
+reg_findings() { reg__findings full "$1" "$2"; }
+reg_findings_key() { reg__findings key "$1" "$2"; }
+
+reg_same() {
+    if ! cmp -s "$2" "$3"; then
+        fail "$1: the findings differ: $(diff "$3" "$2" | head -8 | cut -c1-200)"
+        return 1
+    fi
+    [ -s "$3" ] || fail "$1: no finding at all to compare"
+}
+
+reg_error() {
+    reg__lines=$(grep -c . "$TMP/err")
+    [ "$reg__lines" -eq 1 ] ||
+        fail "$2: $reg__lines lines on stderr, want one: $(head -3 "$TMP/err" | cut -c1-300)"
+    grep -Eqi -- "$1" "$TMP/err" || fail "$2: the error does not say /$1/: $(head -c 400 "$TMP/err")"
+    "$REG_PY" - "$TMP/out" "$1" <<'PY' || fail "$2: the report's errors do not say /$1/: $(head -c 300 "$TMP/out")"
+import json, re, sys
+try:
+    errors = json.load(open(sys.argv[1])).get("errors", [])
+except (OSError, ValueError, AttributeError):
+    sys.exit(1)
+sys.exit(0 if any(re.search(sys.argv[2], e.get("message", ""), re.I) for e in errors) else 1)
+PY
+}
