@@ -347,6 +347,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
     if (!cfg)
         return false;
     img->config_member = blob_member(l, img->config_digest);
+    img->manifest_digest = manifest_digest;
     if (l->check_config_platform && !config_platform_ok(l, cfg, what)) {
         json_decref(cfg);
         return false;
@@ -1101,6 +1102,7 @@ bool image_load(arena *a, const char *name, const img_input *in,
     out->src = *src;
     src->fd = -1;
     src->stream = NULL;
+    src->remote = NULL;
     loader l = {.a = a, .sink = sink, .sel = sel, .img = out};
     enum input_kind kind = kind_of(in->transport);
     l.want_ref = in->ref ? in->ref : sel->ref;
@@ -1131,7 +1133,9 @@ bool image_load(arena *a, const char *name, const img_input *in,
     }
     if (!out->src.is_dir && kind == INPUT_OCI)
         kind = INPUT_OCI_ARCHIVE;
-    const char *oci_format = kind == INPUT_OCI ? "oci" : "oci-archive";
+    const char *oci_format = out->src.kind == SOURCE_REMOTE ? "docker"
+                             : kind == INPUT_OCI            ? "oci"
+                                                            : "oci-archive";
     if (has_manifest && *layout_version)
         return load_both(&l, oci_format);
     if (kind == INPUT_DOCKER_ARCHIVE)

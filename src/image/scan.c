@@ -20,6 +20,7 @@
 #include "image/image.h"
 #include "image/instream.h"
 #include "image/layer.h"
+#include "image/remote.h"
 #include "image/scan.h"
 #include "lint/config.h"
 #include "report/report.h"
@@ -735,6 +736,34 @@ static bool stream_digest(img_sink *sink, const img_image *img, size_t i,
     return false;
 }
 
+/* The layers of a registry's image (run->order: each blob once),
+ * downloaded and scanned as they come, `jobs` at a time. A blob whose
+ * bytes hash to another digest than the manifest's is an error: the
+ * registry (or what stands between) sent something else. */
+static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
+                           unsigned jobs, progress *prog, scan_run *run)
+{
+    remote_layer *want = xcalloc(run->norder + 1, sizeof(remote_layer));
+    for (size_t k = 0; k < run->norder; k++) {
+        size_t i = run->order[k];
+        const img_layer *ly = &img->layers[i];
+        want[k] = (remote_layer){.index = (int)i, .digest = ly->digest,
+                                 .size = ly->size, .res = &run->results[i]};
+    }
+    remote_fetch_layers(img->src.remote, &st->opt, jobs, st->opt.verify, prog,
+                        want, run->norder);
+    for (size_t k = 0; k < run->norder; k++) {
+        layer_result *res = want[k].res;
+        const char *digest = want[k].digest;
+        if (!res->digest[0] || !strcmp(res->digest, digest))
+            continue;
+        sink_error(sink, "layer %d (%s): the registry sent a blob whose "
+                   "digest is %s", want[k].index, digest, res->digest);
+        res->digest[0] = '\0';
+    }
+    free(want);
+}
+
 static void scan_image(arena *a, img_sink *sink, img_image *img,
                        scan_setup *st, unsigned jobs, const bosun_config *cfg,
                        progress *prog)
@@ -797,6 +826,11 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
             if (located[i] && first[i] == i && res[i] &&
                 !stream_digest(sink, img, i, res[i]))
                 res[i]->digest[0] = res[i]->tar_digest[0] = '\0';
+    } else if (img->src.kind == SOURCE_REMOTE) {
+        remote_results(sink, img, st, jobs, prog, &run);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i)
+                res[i] = &run.results[i];
     } else {
         scan_layers(&run, jobs);
         for (size_t i = 0; i < img->nlayers; i++)
@@ -970,6 +1004,21 @@ static bool open_stream(arena *a, const char *input, const img_input *in,
     return image_load(a, input, in, &src, sel, sink, img);
 }
 
+/* An image in a registry: its manifest resolved, read as a layout. */
+static bool open_remote(arena *a, const char *input, const char *reference,
+                        const bosun_registry_options *ro,
+                        const img_select *sel, img_sink *sink, img_image *img)
+{
+    img_source src;
+    const char *err;
+    if (!remote_open(a, reference, ro, &src, &err)) {
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    img_input in = {.transport = "docker", .path = reference};
+    return image_load(a, input, &in, &src, sel, sink, img);
+}
+
 bool image_scan(const bosun_config *cfg, const char *input,
                 const bosun_image_options *o, const content_db *db,
                 bosun_report *r)
@@ -1001,7 +1050,16 @@ bool image_scan(const bosun_config *cfg, const char *input,
     const char *err;
     progress *prog = progress_new(o->progress, input);
     bool opened = false;
-    if (!stream_input(&in, &fd, &err)) {
+    const char *reference = remote_reference(input);
+    if (reference) {
+        fd = -1;
+        if (setup_init(st, &sink, &base)) {
+            opened = open_remote(&a, input, reference, &o->registry, &sel,
+                                 &sink, &img);
+            if (opened)
+                setup_accounts(st, &sink, &a, img.user);
+        }
+    } else if (!stream_input(&in, &fd, &err)) {
         sink_error(&sink, "%s", err);
     } else if (setup_init(st, &sink, &base)) {
         if (fd >= 0) {

@@ -16,6 +16,7 @@
 
 #include "image/decompress.h"
 #include "image/instream.h"
+#include "image/remote.h"
 
 /* How a file of the input is opened: never waiting (a FIFO would block
  * open() until a writer came), never becoming the controlling terminal. */
@@ -93,6 +94,8 @@ void source_close(img_source *src)
     src->fd = -1;
     instream_free(src->stream);
     src->stream = NULL;
+    remote_free(src->remote);
+    src->remote = NULL;
 }
 
 /* Member paths come from manifests, which are input like the rest: no
@@ -329,6 +332,16 @@ bool source_locate(const img_source *src, const char *member, blob_loc *loc,
         *err = "invalid path (absolute or with ..)";
         return false;
     }
+    if (src->kind == SOURCE_REMOTE) {
+        /* Fetched when read: a registry's blob is named by its digest,
+         * its place in the list of those located names it here. */
+        if (!remote_has(src->remote, member)) {
+            *err = "not a blob of the registry";
+            return false;
+        }
+        loc->off = remote_id(src->remote, member);
+        return true;
+    }
     if (!src->is_dir) {
         const tar_member *m = tar_index_find(&src->index, member);
         if (!m) {
@@ -365,6 +378,8 @@ bool source_locate(const img_source *src, const char *member, blob_loc *loc,
 
 bool source_has(const img_source *src, const char *member)
 {
+    if (src->kind == SOURCE_REMOTE)
+        return remote_has(src->remote, member);
     if (src->is_dir) {
         struct stat st;
         return member_path_ok(member) && !strchr(member, '/') &&
@@ -414,6 +429,10 @@ bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,
 bool source_read(const img_source *src, arena *a, const char *member,
                  size_t max, char **data, size_t *len, const char **err)
 {
+    if (src->kind == SOURCE_REMOTE) {
+        *len = 0;
+        return remote_read(src->remote, a, member, max, data, len, err);
+    }
     blob_loc loc;
     if (!source_locate(src, member, &loc, err))
         return false;

@@ -38,9 +38,11 @@ typedef enum source_kind {
     SOURCE_DIR,           /* a directory */
     SOURCE_ARCHIVE,       /* a tar archive on disk, read in place */
     SOURCE_STREAM,        /* a tar archive read as it came */
+    SOURCE_REMOTE,        /* an image in a registry (remote.h) */
 } source_kind;
 
 struct instream;
+struct remote;
 
 typedef struct img_source {
     source_kind kind;
@@ -51,6 +53,7 @@ typedef struct img_source {
                              stream is at the offset of its data in the
                              (decompressed) stream */
     struct instream *stream; /* what was kept of a stream (owned) */
+    struct remote *remote;   /* a registry's image (owned) */
     bool walk_only;       /* resolve members by the component walk, as on a
                              kernel without openat2() (for tests) */
 } img_source;
