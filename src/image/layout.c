@@ -1090,6 +1090,7 @@ static bool load_both(loader *l, const char *oci_format)
                    "loads manifest.json, containerd the OCI layout)", diff);
         return false;
     }
+    l->img->manifest_digest = oci.manifest_digest;
     return true;
 }
 
