@@ -645,21 +645,21 @@ static void check_links(arena *a, img_sink *sink, const img_image *img,
 
 /*
  * The image as the JSON report lists it: its manifest, platform and
- * layers, with what the scans found (results[first[i]] stands for layer
- * i; a layer not `located` was not scanned). What is not known is null
+ * layers, with what the scans found (res[i] stands for layer i, whether
+ * scanned at its place, as another place of its blob, or as it came in
+ * a stream; a layer not `located` was not scanned). What is not known is null
  * rather than guessed: a layer read only in part has no uncompressed
  * size and no count of files.
  */
 static void record_image(const img_sink *sink, const img_image *img,
-                         const layer_result *results, const size_t *first,
-                         const bool *located)
+                         layer_result *const *res_of, const bool *located)
 {
     arena a;
     arena_init(&a);
     report_layer *layers = ARENA_ARRAY(&a, report_layer, img->nlayers + 1);
     for (size_t i = 0; i < img->nlayers; i++) {
         const img_layer *ly = &img->layers[i];
-        const layer_result *res = located[i] ? &results[first[i]] : NULL;
+        const layer_result *res = located[i] ? res_of[i] : NULL;
         bool whole = res && !res->error;
         layers[i] = (report_layer){
             .index = (int)i,
@@ -952,7 +952,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (first[i] == i)
             emit_overflow(sink, img, fs, sink->report);
     }
-    record_image(sink, img, run.results, first, located);
+    record_image(sink, img, res, located);
     fs_model_free(model);
     free(files);
     for (size_t i = 0; i < img->nlayers; i++)
