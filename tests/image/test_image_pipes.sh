@@ -184,6 +184,24 @@ endless gzip-zeros sh -c 'cat /dev/zero | gzip -1'
 # Garbage behind a gzip header: the decoder says so.
 endless gzip-garbage sh -c 'printf "\037\213\010\000\000\000\000\000\000\003"; cat /dev/urandom'
 
+# ------------------------------------------------------------ progress
+# On a terminal (script(1) gives one), lines say how far the stream and
+# its layers are; -q silences them, and without a terminal there are none.
+# The stream pauses a second in its first layer so that lines are drawn.
+slow="{ head -c 3000000 '$FIX/big-docker-gz.tar'; sleep 1; tail -c +3000001 '$FIX/big-docker-gz.tar'; }"
+if command -v script >/dev/null 2>&1; then
+    script -qec "$slow | '$BOSUN_BIN' image --no-config - >/dev/null" \
+        "$TMP/typescript" >/dev/null 2>&1
+    expect_contains "$TMP/typescript" 'bosun image -: 0 layers done'
+    expect_contains "$TMP/typescript" 'MiB of 24.0 MiB'
+    script -qec "$slow | '$BOSUN_BIN' image -q --no-config - >/dev/null" \
+        "$TMP/typescript" >/dev/null 2>&1
+    expect_not_contains "$TMP/typescript" 'layers done'
+    expect_not_contains "$TMP/typescript" 'MiB of'
+fi
+sh -c "$slow" | "$BOSUN_BIN" image --no-config - >/dev/null 2>"$TMP/err"
+expect_not_contains "$TMP/err" 'layers done'
+
 # ------------------------------------------------------ memory bounds
 # A large image read from a pipe takes less than 64 MB whatever its size.
 /usr/bin/time -f '%M' -o "$TMP/rss" "$BOSUN_BIN" image --no-config - \
