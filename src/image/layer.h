@@ -75,6 +75,7 @@ typedef struct layer_result {
     uint64_t tar_bytes;          /* uncompressed size */
     img_compression compression; /* by magic bytes */
     const char *error;           /* why the layer could not be read whole */
+    bool error_told;             /* the error is in a message already */
 } layer_result;
 
 void layer_result_init(layer_result *r, const bosun_config *cfg);

@@ -18,6 +18,8 @@
 #define REMOTE_SLOT_SIZE (256u << 10)
 /* Most layers downloaded at once. */
 #define REMOTE_MAX_PARALLEL 8
+/* Bytes of a blob still downloaded, and hashed, after its scan stopped. */
+#define REMOTE_DRAIN_MAX (64u << 20)
 /* Most documents (manifests, configurations) fetched for one image, and
  * their bytes together. */
 #define REMOTE_MAX_DOCS 64
@@ -271,6 +273,14 @@ bool remote_open(arena *a, const char *text, const bosun_registry_options *o,
         ro.password = o->password;
         ro.auth_file = o->auth_file;
     }
+    /* For tests of stalled downloads: a minute is long to wait for. */
+    const char *stall = getenv("BOSUN_REGISTRY_STALL_TIMEOUT_MS");
+    if (stall && *stall) {
+        char *end;
+        unsigned long ms = strtoul(stall, &end, 10);
+        if (!*end && ms > 0 && ms <= 3600000)
+            ro.stall_timeout_ms = (unsigned)ms;
+    }
     char *e = NULL;
     reg_client *client = reg_client_new(&ref, &ro, &e);
     if (!client) {
@@ -321,23 +331,39 @@ typedef struct fetch {
     remote *r;
     const remote_layer *layer;
     byte_pipe *pipe;
-    progress_layer *progress;
+    hasher *hash;              /* of the blob, or NULL */
+    bool stopped;              /* the scan stopped reading */
+    uint64_t after;            /* bytes hashed since */
+    bool whole;                /* every byte came */
     char *err;                 /* the download's, malloc'd */
 } fetch;
 
+/* A piece of the blob: hashed here, on the download's thread, and pushed
+ * to the scan. When the scan stops early (the blob is not what its media
+ * type says, or is corrupt), the rest is still hashed, up to a bound, so
+ * that a blob the registry (or what stands between) changed is told as
+ * such by its digest. */
 static bool piece(void *ctx, const uint8_t *p, size_t n)
 {
     fetch *f = ctx;
-    return bpipe_write(f->pipe, p, n);
+    if (f->hash)
+        hasher_update(f->hash, p, n);
+    if (!f->stopped) {
+        if (bpipe_write(f->pipe, p, n))
+            return true;
+        f->stopped = true;
+    }
+    f->after += n;
+    return f->hash && f->after <= REMOTE_DRAIN_MAX;
 }
 
-/* The download of one layer, on a thread of its own: its bytes into the
- * pipe, hashed there on whichever side has time (stream.h). */
+/* The download of one layer, on a thread of its own. */
 static void *download(void *arg)
 {
     fetch *f = arg;
-    if (reg_fetch_blob(f->r->client, f->layer->digest, f->layer->size, piece,
-                       f, &f->err))
+    f->whole = reg_fetch_blob(f->r->client, f->layer->digest,
+                              f->layer->size, piece, f, &f->err);
+    if (f->whole)
         bpipe_close(f->pipe);
     else
         bpipe_fail(f->pipe, f->err ? f->err : "download failed");
@@ -358,9 +384,7 @@ static void fetch_one(fetch_run *run, layer_worker *w, remote_layer *ly)
 {
     fetch f = {.r = run->r, .layer = ly};
     f.pipe = bpipe_new(REMOTE_SLOTS, REMOTE_SLOT_SIZE);
-    hasher *h = run->verify ? hasher_new(ly->digest) : NULL;
-    if (h)
-        bpipe_hash(f.pipe, h);
+    f.hash = run->verify ? hasher_new(ly->digest) : NULL;
     layer_input in = {
         .index = ly->index,
         .pipe = f.pipe,
@@ -371,18 +395,15 @@ static void fetch_one(fetch_run *run, layer_worker *w, remote_layer *ly)
     if (pthread_create(&t, NULL, download, &f) != 0) {
         ly->res->error = arena_strdup(&ly->res->a, "no thread for the "
                                       "download");
-        bpipe_free(f.pipe);
-        hasher_free(h);
-        progress_end(run->progress, in.progress);
-        return;
+    } else {
+        layer_scan(w, &in, ly->res);
+        bpipe_wait_closed(f.pipe);
+        pthread_join(t, NULL);
+        /* Every byte came, and was hashed. */
+        if (f.hash && f.whole)
+            hasher_final(f.hash, ly->res->digest);
     }
-    layer_scan(w, &in, ly->res);
-    bpipe_wait_closed(f.pipe);
-    pthread_join(t, NULL);
-    /* Read whole without an error: every byte was hashed. */
-    if (h && !ly->res->error)
-        hasher_final(h, ly->res->digest);
-    hasher_free(h);
+    hasher_free(f.hash);
     free(f.err);
     progress_end(run->progress, in.progress);
     bpipe_free(f.pipe);

@@ -11,6 +11,9 @@
  * reference named), as a blob otherwise (a configuration). An index is
  * thus resolved to the --platform image as a layout's is. Layers are not
  * read through the source: remote_fetch_layers streams them.
+ *
+ * BOSUN_REGISTRY_STALL_TIMEOUT_MS in the environment sets the client's
+ * stall timeout (reg_options), for tests of downloads that stall.
  */
 #ifndef BOSUN_IMAGE_REMOTE_H
 #define BOSUN_IMAGE_REMOTE_H
@@ -58,7 +61,9 @@ typedef struct remote_layer {
     const char *digest;        /* of the blob */
     int64_t size;              /* the descriptor's, -1 unknown */
     layer_result *res;         /* filled; its digest the blob's as it
-                                  came ("" when not verified) */
+                                  came, even when the scan stopped early
+                                  ("" when not verified, or not all of
+                                  it came) */
 } remote_layer;
 
 /*

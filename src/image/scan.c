@@ -213,9 +213,11 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
 {
     const img_layer *ly = &img->layers[i];
     const char *name = ly->digest ? ly->digest : ly->member;
-    if (res->error && times == 1)
+    /* An error told already was said with what explains it. */
+    bool tell = res->error && !res->error_told;
+    if (tell && times == 1)
         sink_error(sink, "layer %zu (%s): %s", i, name, res->error);
-    else if (res->error && times > 1)
+    else if (tell && times > 1)
         sink_error(sink, "layer %zu (%s): %s (the blob is listed %zu times)",
                    i, name, res->error, times);
     if (!same_compression(ly, res->compression))
@@ -809,8 +811,15 @@ static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
         const char *digest = want[k].digest;
         if (!res->digest[0] || !strcmp(res->digest, digest))
             continue;
-        sink_error(sink, "layer %d (%s): the registry sent a blob whose "
-                   "digest is %s", want[k].index, digest, res->digest);
+        if (res->error) {
+            sink_error(sink, "layer %d (%s): the registry sent a blob whose "
+                       "digest is %s (read as a layer: %s)", want[k].index,
+                       digest, res->digest, res->error);
+            res->error_told = true;
+        } else {
+            sink_error(sink, "layer %d (%s): the registry sent a blob whose "
+                       "digest is %s", want[k].index, digest, res->digest);
+        }
         res->digest[0] = '\0';
     }
     free(want);
