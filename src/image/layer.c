@@ -590,10 +590,12 @@ static void on_content_match(void *ctx, const content_match *m)
 }
 
 /* A regular file with something a hard link to it, or the final
- * /etc/passwd, would have to say: kept. */
+ * /etc/passwd, would have to say: kept. So is a file named passwd whose
+ * bytes are kept (`named`; raw NULL when it was too large to keep). */
 static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
                       const accounts_summary *acc, size_t acc_bytes,
-                      bool db_like)
+                      bool db_like, bool named, const uint8_t *raw,
+                      size_t raw_len)
 {
     const char *kind =
         e->size > 0 ? secret_file_kind(e->path, strlen(e->path)) : NULL;
@@ -601,11 +603,13 @@ static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
      * only: kept for files that look like them. */
     bool modes = (e->mode & (S_ISUID | S_ISGID | S_IWOTH)) ||
                  (db_like && non_root_writer(e->mode, e->uid, e->gid));
-    if (!modes && !kind && !rep->notes && !acc)
+    if (!modes && !kind && !rep->notes && !acc && !named)
         return true;
-    bool extra = kind || rep->notes || acc;
+    bool extra = kind || rep->notes || acc || named;
     size_t bytes = sizeof(file_rec) +
-                   (extra ? sizeof(file_extra) + rep->bytes + acc_bytes : 0);
+                   (extra ? sizeof(file_extra) + rep->bytes + acc_bytes +
+                                raw_len
+                          : 0);
     if (!budget(c, units_of(bytes)))
         return false;
     path_id id = path_hash(c->w->opt.hashing, e->path, strlen(e->path));
@@ -619,9 +623,18 @@ static bool keep_file(layer_ctx *c, const entry *e, const content_report *rep,
         x->secret_kind = kind;
         x->content = rep->notes;
         x->accounts = acc;
+        x->raw = raw;
+        x->raw_len = raw_len;
         r->fx = x;
     }
     return true;
+}
+
+/* Is the path's last component "passwd"? */
+static bool is_passwd_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, "passwd") == 0;
 }
 
 /* Read the data of a regular file: scan it for credentials, and read it as
@@ -635,10 +648,17 @@ static bool read_file_data(layer_ctx *c, const entry *e)
     rep.tail = &rep.notes;
     bool scanning = cs != NULL;
     int r = ARCHIVE_EOF;
-    if (!scanning && !acc) {
+    /* A file that may be the final /etc/passwd, when the user to look up
+     * in it is not known yet: its bytes, for the lookup at the end. */
+    bool named = c->w->opt.keep_passwd && is_passwd_name(e->path);
+    uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    if (named && e->size >= 0 && e->size <= (int64_t)LAYER_PASSWD_MAX)
+        raw = arena_alloc(&c->res->a, (size_t)e->size + 1);
+    if (!scanning && !acc && !raw) {
         if (archive_read_data_skip(c->ar) != ARCHIVE_OK)
             return false;
-        return keep_file(c, e, &rep, NULL, 0, false);
+        return keep_file(c, e, &rep, NULL, 0, false, named, NULL, 0);
     }
     if (cs)
         content_scan_begin(cs, &c->res->a, on_content_match, &rep);
@@ -663,6 +683,10 @@ static bool read_file_data(layer_ctx *c, const entry *e)
         }
         if (acc)
             accounts_scan_data(acc, buf, size);
+        if (raw && raw_len + size <= (size_t)e->size) {
+            memcpy(raw + raw_len, buf, size);
+            raw_len += size;
+        }
         seen += size;
     }
     if (cs)
@@ -673,7 +697,8 @@ static bool read_file_data(layer_ctx *c, const entry *e)
     bool db_like = false;
     const accounts_summary *sum =
         acc ? accounts_scan_end(acc, &c->res->a, &acc_bytes, &db_like) : NULL;
-    return keep_file(c, e, &rep, sum, acc_bytes, db_like);
+    return keep_file(c, e, &rep, sum, acc_bytes, db_like, named, raw,
+                     raw_len);
 }
 
 static const char *entry_name(struct archive_entry *ae)

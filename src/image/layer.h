@@ -46,8 +46,15 @@ typedef struct scan_options {
     bool accounts;             /* read files as account databases */
     bool accounts_writable;    /* ... and note those non-root can write */
     const char *user_name;     /* the configuration's user, when a name */
+    bool keep_passwd;          /* keep the bytes of files named passwd (up
+                                  to LAYER_PASSWD_MAX): the user is not
+                                  known yet (a stream's configuration comes
+                                  after its layers) */
     const bosun_config *cfg;
 } scan_options;
+
+/* The most bytes of a file named passwd kept for a user looked up later. */
+#define LAYER_PASSWD_MAX (1u << 20)
 
 /* Read buffer and decoded-output buffer sizes. */
 #define LAYER_READ_CHUNK (256u << 10)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dockerfile/reference.h"
+#include "image/accounts.h"
 #include "image/content.h"
 #include "image/history.h"
 #include "image/image.h"
@@ -290,6 +291,45 @@ static void check_user(img_sink *sink, const img_image *img, const char *name,
                      "\"%.200s\", which the image's /etc/passwd maps to uid 0 "
                      "(line %llu); set a non-root numeric one (USER 10001 at "
                      "the end of the Dockerfile)", u, (unsigned long long)line);
+}
+
+/*
+ * check_user() for a stream: its layers were scanned before the
+ * configuration came (docker save writes it after them, or anywhere
+ * among them), so the user's name was not known to look up in each file.
+ * The bytes of the files named passwd were kept instead, and the final
+ * /etc/passwd is read now. When it is another file (a link to a file of
+ * another name, or one too large), the user is not checked, and that is
+ * said.
+ */
+static void check_user_later(img_sink *sink, const img_image *img, arena *a,
+                             const fs_model *model)
+{
+    const char *name = user_name_of(a, img->user);
+    const uint8_t *raw;
+    size_t len;
+    if (!name) {
+        check_user(sink, img, NULL, NULL);
+    } else if (!fs_model_passwd_bytes(model, &raw, &len)) {
+        sink_error(sink, "the configuration's User \"%.200s\" is a name, "
+                   "looked up in the image's /etc/passwd, which is not a "
+                   "file named passwd of at most %u MiB: it passed before "
+                   "the configuration in the stream, and whether the user "
+                   "is root is not checked (check the archive as a file)",
+                   img->user, LAYER_PASSWD_MAX >> 20);
+    } else if (!raw) {
+        check_user(sink, img, name, NULL);
+    } else {
+        accounts_scan *s = accounts_scan_new();
+        accounts_scan_begin(s, name, false);
+        accounts_scan_data(s, raw, len);
+        size_t bytes;
+        bool db_like;
+        const accounts_summary *passwd =
+            accounts_scan_end(s, a, &bytes, &db_like);
+        accounts_scan_free(s);
+        check_user(sink, img, name, passwd);
+    }
 }
 
 /* The tag of a repository tag or reference name ("app:1.2", "latest",
@@ -927,18 +967,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (located[i])
             check_layer(sink, img, i, res[i], st->opt.verify,
                         first[i] == i ? times[i] : 0);
-    check_user(sink, img, st->opt.user_name, passwd);
-    if (stream && !st->opt.user_name &&
-        findings_wanted(&sink->findings, "image-root-user") &&
-        user_name_of(a, img->user))
-        /* Its uid is in the line of /etc/passwd for the name, which the
-         * layers' scans look for; they ran before the configuration came
-         * (docker save writes it after them, or anywhere among them). */
-        sink_error(sink, "the configuration's User \"%.200s\" is a name, "
-                   "looked up in the image's /etc/passwd, which passed "
-                   "before the configuration in the stream: whether it is "
-                   "root is not checked (check the archive as a file)",
-                   img->user);
+    if (st->opt.keep_passwd)
+        check_user_later(sink, img, a, model);
+    else
+        check_user(sink, img, st->opt.user_name, passwd);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
@@ -1128,6 +1160,8 @@ bool image_scan(const bosun_config *cfg, const char *input,
             /* The configuration comes after the layers, if at all: the
              * user's name is not known while they are scanned. */
             setup_accounts(st, &sink, &a, NULL);
+            st->opt.keep_passwd =
+                findings_wanted(&sink.findings, "image-root-user");
             opened = open_stream(&a, input, &in, fd, &sel, &sink, st, jobs,
                                  prog, cfg, &img);
         } else {

@@ -53,6 +53,12 @@ same_as_file() {
     done
 }
 
+# one_line: the error is one line.
+one_line() {
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] ||
+        fail "not one line: $(head -c 400 "$TMP/err")"
+}
+
 # reorder IN OUT FIRST: a copy of the archive IN whose members that
 # FIRST (a Python expression on the member name `n`) holds come first,
 # the others after, each group in its order.
@@ -83,6 +89,26 @@ same_as_file "$TMP/multi.tar" --platform linux/amd64
 same_as_file "$TMP/multi.tar" --platform linux/arm64
 tar -C "$FIX/app-zstd" -cf "$TMP/app-zstd.tar" .
 same_as_file "$TMP/app-zstd.tar"
+
+# A User that is a name is looked up in the final /etc/passwd, which
+# passed before the configuration: the bytes of every file named passwd
+# are kept for it, and read at the end, wherever the links lead.
+for name in model-user-root-name model-user-root-symlink \
+    model-user-empty-uid model-user-nonroot-name; do
+    same_as_file "$FIX/fuzz-seeds/$name.tar"
+done
+for name in user-root-later user-plain-later user-root-hardlink; do
+    tar -C "$FIX/stream/$name" -cf "$TMP/$name.tar" .
+    same_as_file "$TMP/$name.tar"
+done
+# Through a link to a file of another name, whose bytes were not kept:
+# not checked, and said so (the file finds the user root).
+tar -C "$FIX/stream/user-renamed" -cf "$TMP/user-renamed.tar" .
+expect_status 1 "$BOSUN_BIN" image --no-config "$TMP/user-renamed.tar"
+expect_contains "$TMP/out" 'maps to uid 0'
+expect_status 2 "$BOSUN_BIN" image --no-config - <"$TMP/user-renamed.tar"
+expect_contains "$TMP/err" "User \"app\" is a name, looked up in the image's /etc/passwd, which is not a file named passwd"
+one_line
 
 # docker save writes the layer blobs first and manifest.json last (the
 # fixtures are so); the other way round, the manifest comes first.
@@ -127,12 +153,6 @@ TMPDIR=$TMP/tmpdir "$BOSUN_BIN" image --no-config - <"$FIX/app-docker.tar" \
 [ -z "$(ls -A "$TMP/tmpdir")" ] || fail "files left in TMPDIR"
 
 # --------------------------------------------------- what is refused
-# one_line: the error is one line.
-one_line() {
-    [ "$(wc -l <"$TMP/err")" -eq 1 ] ||
-        fail "not one line: $(head -c 400 "$TMP/err")"
-}
-
 # Cut short: inside a layer, inside a header, inside the compression.
 size=$(wc -c <"$FIX/app-docker.tar")
 head -c $((size / 3)) "$FIX/app-docker.tar" >"$TMP/cut.tar"
