@@ -56,18 +56,30 @@ _bosun()
         ;;
     image)
         _bosun_shared_value && return
+        # --tls-verify=VALUE: bash splits the word at '='.
+        if [[ $prev == --tls-verify && $cur == = ]]; then
+            COMPREPLY=(true false)
+            return
+        elif [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --tls-verify ]]; then
+            COMPREPLY=($(compgen -W 'true false' -- "$cur"))
+            return
+        fi
         case $prev in
-        --patterns)
+        --patterns | --authfile)
             COMPREPLY=($(compgen -f -- "$cur"))
+            return ;;
+        --cert-dir)
+            COMPREPLY=($(compgen -d -- "$cur"))
             return ;;
         --platform)
             COMPREPLY=($(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -- "$cur"))
             return ;;
-        --ref | -j | --jobs | --max-file-size | --max-ratio)
+        --ref | -j | --jobs | --max-file-size | --max-ratio | --creds)
             return ;;
         esac
         _bosun_options_or_files '--platform --ref --no-verify --jobs
-            --patterns --max-file-size --max-ratio'
+            --patterns --max-file-size --max-ratio --quiet --creds
+            --password-stdin --authfile --cert-dir --tls-verify'
         ;;
     rules)
         if [[ $prev == --docs ]]; then

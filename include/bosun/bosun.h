@@ -170,6 +170,17 @@ bool bosun_lint_dockerfile(const bosun_config *c, const char *name,
 
 /* ------------------------------------------------------------ image */
 
+/* How to reach a registry (`bosun image docker://REF`). The strings are
+ * the caller's and must live as long as the scan. */
+typedef struct bosun_registry_options {
+    const char *username;      /* --creds USER[:PASS]; NULL: from the auth files */
+    const char *password;      /* the PASS of --creds, or --password-stdin, or
+                                  $BOSUN_REGISTRY_PASSWORD (with --creds USER) */
+    const char *auth_file;     /* --authfile FILE, or NULL */
+    const char *cert_dir;      /* --cert-dir DIR, or NULL */
+    bool tls_no_verify;        /* --tls-verify=false */
+} bosun_registry_options;
+
 typedef struct bosun_image_options {
     const char *platform;      /* os/arch[/variant] to pick from an index;
                                   NULL: the host's */
@@ -182,6 +193,9 @@ typedef struct bosun_image_options {
                                   each file (0: all of it) */
     unsigned max_ratio;        /* refuse a layer that expands more than
                                   this many times (0: no limit) */
+    FILE *progress;            /* a terminal to draw progress lines on
+                                  (cleared at the end), or NULL */
+    bosun_registry_options registry;
 } bosun_image_options;
 
 /*

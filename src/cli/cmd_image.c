@@ -9,6 +9,7 @@
 
 #include "bosun/bosun.h"
 #include "cli/cli.h"
+#include "cli/creds.h"
 #include "cli/options.h"
 
 static void image_usage(FILE *out)
@@ -24,7 +25,12 @@ static void image_usage(FILE *out)
           "IMAGE is a docker-archive (docker save) or an OCI image layout\n"
           "(a directory or a tar), found out from its content, or written\n"
           "with a transport: docker-archive:PATH[:REF], oci:DIR[:REF],\n"
-          "oci-archive:PATH[:REF].\n"
+          "oci-archive:PATH[:REF]. An archive on the standard input is `-`\n"
+          "(docker save app | bosun image -), docker-archive:- or\n"
+          "oci-archive:-. An image in a registry is docker://REF\n"
+          "(docker://ghcr.io/org/app:1.4,\n"
+          "docker://registry.example/app@sha256:...), or the bare reference\n"
+          "(alpine:3.20) when no file or directory of that name exists.\n"
           "\n"
           "options:\n"
           CLI_HELP_FORMAT
@@ -40,8 +46,30 @@ static void image_usage(FILE *out)
           "      --max-ratio N          refuse a layer that expands more than N\n"
           "                             times, a decompression bomb (default\n"
           "                             1000; 0: no limit)\n"
+          "  -q, --quiet                no progress line on the terminal\n"
           CLI_HELP_COMMON
           "  -h, --help                 show this help\n"
+          "\n"
+          "registry options:\n"
+          "      --creds USER[:PASS]    log in as USER; without PASS, the password\n"
+          "                             comes from --password-stdin or\n"
+          "                             BOSUN_REGISTRY_PASSWORD (default: the\n"
+          "                             credentials of the auth files)\n"
+          "      --password-stdin       read the password from the first line of\n"
+          "                             the standard input\n"
+          "      --authfile FILE        read credentials from FILE (default:\n"
+          "                             REGISTRY_AUTH_FILE, else\n"
+          "                             $XDG_RUNTIME_DIR/containers/auth.json,\n"
+          "                             then $DOCKER_CONFIG/config.json or\n"
+          "                             ~/.docker/config.json)\n"
+          "      --cert-dir DIR         certificates for the registry: *.crt\n"
+          "                             authorities, *.cert and *.key client\n"
+          "                             certificate (default: the registry's\n"
+          "                             directory in /etc/containers/certs.d,\n"
+          "                             /etc/docker/certs.d)\n"
+          "      --tls-verify=true|false\n"
+          "                             false: plain HTTP, or TLS without\n"
+          "                             verifying certificates (default: true)\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the threshold,\n"
           "2 bad usage or an image that cannot be read\n",
@@ -55,6 +83,11 @@ enum {
     OPT_PATTERNS,
     OPT_MAX_FILE_SIZE,
     OPT_MAX_RATIO,
+    OPT_CREDS,
+    OPT_PASSWORD_STDIN,
+    OPT_AUTHFILE,
+    OPT_CERT_DIR,
+    OPT_TLS_VERIFY,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +99,12 @@ static const struct option long_options[] = {
     {"patterns", required_argument, NULL, OPT_PATTERNS},
     {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
     {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+    {"quiet", no_argument, NULL, 'q'},
+    {"creds", required_argument, NULL, OPT_CREDS},
+    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+    {"authfile", required_argument, NULL, OPT_AUTHFILE},
+    {"cert-dir", required_argument, NULL, OPT_CERT_DIR},
+    {"tls-verify", optional_argument, NULL, OPT_TLS_VERIFY},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -119,18 +158,90 @@ static bool valid_platform(const char *s)
            s[strlen(s) - 1] != '/' && !strstr(s, "//");
 }
 
+/* Does `input` read the standard input: -, docker-archive:-[:REF],
+ * oci-archive:-[:REF]? */
+static bool reads_stdin(const char *input)
+{
+    static const char *const prefixes[] = {"", "docker-archive:",
+                                           "oci-archive:"};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t k = strlen(prefixes[i]);
+        if (strncmp(input, prefixes[i], k) == 0 && input[k] == '-' &&
+            (input[k + 1] == '\0' || (k && input[k + 1] == ':')))
+            return true;
+    }
+    return false;
+}
+
+/* --tls-verify, --tls-verify=true, --tls-verify=false; `next` is the
+ * argument after the option. */
+static bool parse_tls_verify(const char *arg, const char *next, bool *no_verify)
+{
+    if (!arg && next && (!strcmp(next, "false") || !strcmp(next, "true"))) {
+        /* Else "false" would be taken for an image to check. */
+        cli_error("--tls-verify takes its value after '=': "
+                  "--tls-verify=%s", next);
+        return false;
+    }
+    if (!arg || !strcmp(arg, "true")) {
+        *no_verify = false;
+        return true;
+    }
+    if (!strcmp(arg, "false")) {
+        *no_verify = true;
+        return true;
+    }
+    cli_error("--tls-verify: expected true or false, not '%s'", arg);
+    return false;
+}
+
+/*
+ * getopt's complaint, said here rather than by getopt: its own message
+ * repeats the whole argument, and a mistyped option (--cred=USER:PASS)
+ * would show a password. `c` is what getopt returned (':' or '?').
+ */
+static void bad_option(int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    int name = (int)strcspn(arg, "=");
+    /* optopt is the short option, or the long option's value (0 when
+     * unknown); in "-xq", argv[optind - 1] is still the argument before. */
+    bool is_long = !strncmp(arg, "--", 2);
+    if (is_long && optopt > 0 && optopt < 256) {
+        is_long = false;
+        for (const struct option *lo = long_options; lo->name; lo++)
+            if (lo->val == optopt && name > 2 &&
+                !strncmp(lo->name, arg + 2, (size_t)name - 2))
+                is_long = true;
+    }
+    if (!is_long) {
+        cli_error(c == ':' ? "option -%c needs a value"
+                           : "unknown option -%c", optopt);
+        return;
+    }
+    if (c == ':')
+        cli_error("option %.*s needs a value", name, arg);
+    else if (optopt)
+        cli_error("option %.*s takes no value", name, arg);
+    else
+        cli_error("unknown or ambiguous option %.*s", name, arg);
+}
+
 int cmd_image(int argc, char **argv)
 {
     bosun_config *cfg = bosun_config_new();
     bosun_image_options opt = {.max_ratio = 1000};
     cli_options o;
     cli_options_init(&o);
+    cli_creds creds = {0};
+    bool quiet = false;
     int status = EXIT_CLEAN;
     unsigned long long n;
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT_OPTIONS "j:h",
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":" CLI_COMMON_SHORT_OPTIONS "j:qh",
                             long_options, NULL)) != -1) {
         int shared = cli_options_handle(&o, c, optarg);
         if (shared < 0) {
@@ -185,8 +296,39 @@ int cmd_image(int argc, char **argv)
             }
             opt.max_ratio = (unsigned)n;
             break;
+        case 'q':
+            quiet = true;
+            break;
+        case OPT_CREDS:
+            if (!cli_creds_parse(&creds, optarg)) {
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            break;
+        case OPT_PASSWORD_STDIN:
+            creds.password_stdin = true;
+            break;
+        case OPT_AUTHFILE:
+            opt.registry.auth_file = optarg;
+            break;
+        case OPT_CERT_DIR:
+            opt.registry.cert_dir = optarg;
+            break;
+        case OPT_TLS_VERIFY:
+            if (!parse_tls_verify(optarg, optind < argc ? argv[optind] : NULL,
+                                  &opt.registry.tls_no_verify)) {
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            break;
         case 'h':
             image_usage(stdout);
+            goto out;
+        case ':':
+        case '?':
+            bad_option(c, argv);
+            image_usage(stderr);
+            status = EXIT_BAD_INPUT;
             goto out;
         default:
             image_usage(stderr);
@@ -200,14 +342,22 @@ int cmd_image(int argc, char **argv)
         goto out;
     }
     status = EXIT_BAD_INPUT;
-    if (!cli_options_configure(&o, cfg))
+    bool stdin_is_input = false;
+    for (int i = optind; i < argc; i++)
+        stdin_is_input |= reads_stdin(argv[i]);
+    if (!cli_options_configure(&o, cfg) ||
+        !cli_creds_finish(&creds, stdin_is_input))
         goto out;
+    opt.registry.username = creds.username;
+    opt.registry.password = creds.password;
+    opt.progress = !quiet && isatty(STDERR_FILENO) ? stderr : NULL;
     bosun_report *report = bosun_report_new();
     for (int i = optind; i < argc; i++)
         bosun_scan_image(cfg, argv[i], &opt, report);
     status = cli_options_finish(&o, cfg, report);
     bosun_report_free(report);
 out:
+    cli_creds_free(&creds);
     cli_options_free(&o);
     bosun_config_free(cfg);
     return status;

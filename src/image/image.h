@@ -42,6 +42,8 @@ typedef struct img_image {
     img_layer *layers;
     size_t nlayers;
 
+    const char *manifest_digest; /* the image manifest's, or NULL (a
+                                  docker-archive has no manifest) */
     const char *config_digest;
     const char *config_member; /* where the configuration is in the input */
     bool has_user;

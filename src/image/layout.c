@@ -354,6 +354,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
     if (!cfg)
         return false;
     img->config_member = blob_member(l, img->config_digest);
+    img->manifest_digest = manifest_digest;
     if (l->check_config_platform && !config_platform_ok(l, cfg, what)) {
         json_decref(cfg);
         return false;
@@ -1093,6 +1094,7 @@ static bool load_both(loader *l, const char *oci_format)
                    "loads manifest.json, containerd the OCI layout)", diff);
         return false;
     }
+    l->img->manifest_digest = oci.manifest_digest;
     return true;
 }
 

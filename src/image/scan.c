@@ -614,6 +614,58 @@ static void check_links(arena *a, img_sink *sink, const img_image *img,
     }
 }
 
+/* --------------------------------------------------------- the image */
+
+/*
+ * The image as the JSON report lists it: its manifest, platform and
+ * layers, with what the scans found (results[first[i]] stands for layer
+ * i; a layer not `located` was not scanned). What is not known is null
+ * rather than guessed: a layer read only in part has no uncompressed
+ * size and no count of files.
+ */
+static void record_image(const img_sink *sink, const img_image *img,
+                         const layer_result *results, const size_t *first,
+                         const bool *located)
+{
+    arena a;
+    arena_init(&a);
+    report_layer *layers = ARENA_ARRAY(&a, report_layer, img->nlayers + 1);
+    for (size_t i = 0; i < img->nlayers; i++) {
+        const img_layer *ly = &img->layers[i];
+        const layer_result *res = located[i] ? &results[first[i]] : NULL;
+        bool whole = res && !res->error;
+        layers[i] = (report_layer){
+            .index = (int)i,
+            .digest = ly->digest,
+            .media_type = ly->media_type,
+            .size = whole ? (long long)res->blob_bytes : ly->size,
+            .uncompressed_size = whole ? (long long)res->tar_bytes : -1,
+            .files = whole ? (long long)res->changes.files.n : -1,
+        };
+    }
+    for (size_t k = 0; k < img->nhistory; k++) {
+        const img_history *h = &img->history[k];
+        if (h->layer >= 0 && (size_t)h->layer < img->nlayers &&
+            !layers[h->layer].created_by)
+            layers[h->layer].created_by = h->created_by;
+    }
+    const char *platform = NULL;
+    if (img->os && *img->os && img->arch && *img->arch)
+        platform = img->variant && *img->variant
+                       ? arena_printf(&a, "%s/%s/%s", img->os, img->arch,
+                                      img->variant)
+                       : arena_printf(&a, "%s/%s", img->os, img->arch);
+    report_image out = {
+        .file = sink->name,
+        .digest = img->manifest_digest,
+        .platform = platform,
+        .layers = layers,
+        .nlayers = img->nlayers,
+    };
+    report_add_image(sink->report, &out);
+    arena_release(&a);
+}
+
 /* ---------------------------------------------------------------- scan */
 
 static void scan_image(arena *a, img_sink *sink, img_image *img,
@@ -732,6 +784,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (first[i] == i)
             emit_overflow(sink, img, fs, sink->report);
     }
+    record_image(sink, img, run.results, first, located);
     fs_model_free(model);
     free(files);
     for (size_t i = 0; i < img->nlayers; i++)
@@ -792,6 +845,7 @@ bool bosun_scan_image(const bosun_config *cfg, const char *input,
         cfg = &no_config;
     if (!o)
         o = &no_options;
+    report_expect_images(r);
     content_db *db = NULL;
     if (!config_is_ignored(cfg, "image-secret-content")) {
         char *err;

@@ -31,6 +31,49 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     jw_object_end(w);
 }
 
+static void kv_string_or_null(jsonw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    if (s)
+        jw_string(w, s);
+    else
+        jw_null(w);
+}
+
+static void kv_count_or_null(jsonw *w, const char *key, long long v)
+{
+    jw_key(w, key);
+    if (v >= 0)
+        jw_int(w, v);
+    else
+        jw_null(w);
+}
+
+/* An entry of `images`: what is unknown is null, never left out. */
+static void write_image(jsonw *w, const report_image *img)
+{
+    jw_object_begin(w);
+    jw_kv_string(w, "file", img->file);
+    kv_string_or_null(w, "digest", img->digest);
+    kv_string_or_null(w, "platform", img->platform);
+    jw_key(w, "layers");
+    jw_array_begin(w);
+    for (size_t i = 0; i < img->nlayers; i++) {
+        const report_layer *ly = &img->layers[i];
+        jw_object_begin(w);
+        jw_kv_int(w, "index", ly->index);
+        kv_string_or_null(w, "digest", ly->digest);
+        kv_string_or_null(w, "media_type", ly->media_type);
+        kv_count_or_null(w, "size", ly->size);
+        kv_count_or_null(w, "uncompressed_size", ly->uncompressed_size);
+        kv_count_or_null(w, "files", ly->files);
+        kv_string_or_null(w, "created_by", ly->created_by);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
 bool report_write_json(const bosun_report *r, FILE *out)
 {
     jsonw w;
@@ -60,6 +103,14 @@ bool report_write_json(const bosun_report *r, FILE *out)
         jw_object_end(&w);
     }
     jw_array_end(&w);
+
+    if (r->of_images) {
+        jw_key(&w, "images");
+        jw_array_begin(&w);
+        for (size_t i = 0; i < r->nimages; i++)
+            write_image(&w, &r->images[i]);
+        jw_array_end(&w);
+    }
     jw_object_end(&w);
     return jw_finish(&w);
 }

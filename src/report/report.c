@@ -46,6 +46,7 @@ void bosun_report_free(bosun_report *r)
     arena_release(&r->strings);
     free(r->findings);
     free(r->errors);
+    free(r->images);
     free(r);
 }
 
@@ -95,6 +96,37 @@ void report_add_finding(bosun_report *r, const bosun_finding *f)
     d->layer_digest = keep(r, f->layer_digest);
     d->path = keep(r, f->path);
     d->source_line = keep(r, f->source_line);
+}
+
+void report_expect_images(bosun_report *r)
+{
+    r->of_images = true;
+}
+
+void report_add_image(bosun_report *r, const report_image *img)
+{
+    r->of_images = true;
+    if (r->nimages == r->images_cap) {
+        r->images_cap = r->images_cap ? 2 * r->images_cap : 4;
+        r->images = xreallocarray(r->images, r->images_cap,
+                                  sizeof(*r->images));
+    }
+    report_image *d = &r->images[r->nimages++];
+    report_layer *layers = ARENA_ARRAY(&r->strings, report_layer,
+                                       img->nlayers + 1);
+    for (size_t i = 0; i < img->nlayers; i++) {
+        layers[i] = img->layers[i];
+        layers[i].digest = keep(r, img->layers[i].digest);
+        layers[i].media_type = keep(r, img->layers[i].media_type);
+        layers[i].created_by = keep(r, img->layers[i].created_by);
+    }
+    *d = (report_image){
+        .file = keep(r, img->file),
+        .digest = keep(r, img->digest),
+        .platform = keep(r, img->platform),
+        .layers = layers,
+        .nlayers = img->nlayers,
+    };
 }
 
 const char *report_path(const char *file)

@@ -5,16 +5,50 @@
 #include "bosun/bosun.h"
 #include "util/arena.h"
 
+/* A layer of an image checked, as the JSON report lists it. */
+typedef struct report_layer {
+    int index;
+    const char *digest;          /* what names the blob, or NULL */
+    const char *media_type;      /* NULL when none names it (docker-archive) */
+    long long size;              /* bytes of the blob; -1: unknown */
+    long long uncompressed_size; /* bytes of its tar; -1: unknown */
+    long long files;             /* paths it writes that are not
+                                    directories; -1: unknown */
+    const char *created_by;      /* its history entry's command, or NULL */
+} report_layer;
+
+/* An image checked (`bosun image`). */
+typedef struct report_image {
+    const char *file;            /* the input as given */
+    const char *digest;          /* the manifest's, or NULL: none was read
+                                    (a docker-archive has none) */
+    const char *platform;        /* "os/arch[/variant]", or NULL */
+    const report_layer *layers;
+    size_t nlayers;
+} report_image;
+
 struct bosun_report {
-    arena strings;              /* every string of every finding */
+    arena strings;              /* every string of every finding and image */
     bosun_finding *findings;    /* malloc'd */
     size_t nfindings, findings_cap;
     bosun_error *errors;
     size_t nerrors, errors_cap;
+    bool of_images;             /* a report of images: it lists them */
+    report_image *images;       /* malloc'd; their layers in `strings` */
+    size_t nimages, images_cap;
 };
 
 /* Adds a copy of *f (its strings copied into the report). */
 void report_add_finding(bosun_report *r, const bosun_finding *f);
+
+/* The report is of images: the JSON report lists them, in an `images`
+ * array that stays empty when none could be read. A report of
+ * Dockerfiles has no such array. */
+void report_expect_images(bosun_report *r);
+
+/* Adds a copy of *img (its strings and layers copied into the report);
+ * implies report_expect_images. */
+void report_add_image(bosun_report *r, const report_image *img);
 
 /* A file name as formats that want a path relative to the project show
  * it: without leading "./". */

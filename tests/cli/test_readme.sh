@@ -92,6 +92,45 @@ json_check "$project/$report" \
     'len({i["fingerprint"] for i in d}) == len(d)'
 rm -f "$project/$report"
 
+# --- Images in a registry ------------------------------------------------
+# The snippets' bosun image steps run with the secrets they name, against
+# a registry that is not there: the options are taken (no usage error),
+# the password is read, and it is never shown.
+registry_secret=s3cret-$$-pw
+registry=127.0.0.1:9/nowhere
+# run_image_step SCRIPT ENV...: runs SCRIPT with `docker` stubbed (it
+# names the image by digest) and the environment given.
+run_image_step() {
+    script=$1
+    shift
+    mkdir -p "$TMP/stub"
+    printf '#!/bin/sh\necho %s@sha256:%064d\n' "$registry" 0 >"$TMP/stub/docker"
+    chmod +x "$TMP/stub/docker"
+    env PATH="$TMP/stub:$PATH" "$@" sh -c "$script" >"$TMP/out" 2>"$TMP/err" </dev/null
+    [ $? -eq 2 ] || fail "'$script' should fail to reach the registry ($(cat "$TMP/err"))"
+    expect_not_contains "$TMP/err" "usage:"
+    expect_not_contains "$TMP/err" "--creds"
+    expect_not_contains "$TMP/err" "--password-stdin"
+    expect_not_contains "$TMP/err" "$registry_secret"
+    expect_not_contains "$TMP/out" "$registry_secret"
+}
+snippet github-image >"$TMP/github-image.yml" || fail "no github-image snippet"
+steps='y["jobs"]["image"]["steps"]'
+step="[s for s in $steps if 'bosun image --creds' in s.get('run', '')][0]"
+run=$(yaml_get "$TMP/github-image.yml" "$step['run']")
+[ "$(yaml_get "$TMP/github-image.yml" "$step['env']['BOSUN_REGISTRY_PASSWORD']")" = '${{ secrets.REGISTRY_PASSWORD }}' ] ||
+    fail "github-image: the password must come from a secret"
+run_image_step "$run" IMAGE=app:1 REGISTRY_USER=ci BOSUN_REGISTRY_PASSWORD="$registry_secret"
+expect_contains "$TMP/err" "$registry"
+[ "$(yaml_get "$TMP/github-image.yml" "[s['run'] for s in $steps if 'bosun image' in s.get('run', '')][0]")" = 'docker save "$IMAGE" | bosun image -' ] ||
+    fail "github-image: the image is to be checked before the push"
+
+snippet gitlab-image >"$TMP/gitlab-image.yml" || fail "no gitlab-image snippet"
+run=$(yaml_get "$TMP/gitlab-image.yml" "[l for l in y['bosun-image']['script'] if 'bosun image' in l][0]")
+run_image_step "$run" CI_REGISTRY_USER=ci CI_REGISTRY_PASSWORD="$registry_secret" \
+    CI_REGISTRY_IMAGE=$registry CI_COMMIT_SHA=0123abc
+expect_contains "$TMP/err" "$registry:0123abc"
+
 # --- pre-commit ----------------------------------------------------------
 command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/deps.sh test)"
 export GIT_AUTHOR_NAME=bosun GIT_AUTHOR_EMAIL=bosun@example.com
