@@ -1,14 +1,19 @@
 #!/bin/sh
 # Make sure the Debian packages bosun needs are installed.
 #
-#   scripts/deps.sh [group...]     groups: build (default), test, fuzz, fixtures, bench
+#   scripts/deps.sh [group...]     groups: build (default), test, fuzz, fixtures,
+#                                  registry, bench
 #
 # As root, missing packages are installed with apt-get; otherwise the script
 # prints the command to run and fails. The test group also needs the node
 # and npm commands (for the SARIF schema validator): Debian's nodejs and npm
 # are installed only when no node/npm is on the PATH, since those packages
 # conflict with a Node.js installed from elsewhere. Re-running the script
-# when everything is present costs one dpkg-query.
+# when everything is present costs one dpkg-query. No service is started by
+# an install: the registry tests run docker-registry themselves, with their
+# own configuration, and the package would otherwise start the system's
+# registry on port 5000 wherever an init system runs (Debian's invoke-rc.d
+# already refuses when none runs, as in a bare container or a chroot).
 set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
@@ -16,6 +21,7 @@ libzstd-dev zlib1g-dev libisal-dev libssl-dev libvectorscan-dev libcurl4-openssl
 test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish"
 fuzz="clang libclang-rt-14-dev llvm"
 fixtures="busybox-static umoci skopeo buildah zstd"
+registry="docker-registry apache2-utils openssl curl skopeo strace"
 bench="debootstrap zstd isal hyperfine"
 
 groups=${*:-build}
@@ -24,12 +30,13 @@ for g in $groups; do
     case $g in
     build) want="$want $build" ;;
     test)
-        want="$want $build $test"
+        want="$want $build $test $registry"
         command -v node >/dev/null 2>&1 || want="$want nodejs"
         command -v npm >/dev/null 2>&1 || want="$want npm"
         ;;
     fuzz) want="$want $build $fuzz" ;;
     fixtures) want="$want $fixtures" ;;
+    registry) want="$want $registry" ;;
     bench) want="$want $bench" ;;
     *) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
     esac
@@ -55,6 +62,16 @@ fi
 
 echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Maintainer scripts start services through invoke-rc.d or
+# deb-systemd-invoke, and both ask policy-rc.d first: while apt-get runs, one
+# that refuses every action stands, unless the system already has its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# Left by bosun scripts/deps.sh while it installs.\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+    trap 'exit 1' INT TERM HUP
+fi
 # A stale package index is the usual reason for a failed install.
 apt-get update -qq >&2
 # shellcheck disable=SC2086
