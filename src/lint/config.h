@@ -33,6 +33,9 @@ struct bosun_config {
     config_list trusted_registries;
     bool registries_restricted;
     config_list nonroot_bases;  /* globs */
+    /* `# hadolint ignore=` comments are not read (they are by default:
+     * the zero value, also of a NULL configuration). */
+    bool no_hadolint_pragmas;
     /* Linting the instructions rebuilt from an image's history: rules
      * marked dockerfile_only do not run. */
     bool image_history;
