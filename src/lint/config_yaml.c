@@ -301,8 +301,8 @@ static bool nesting_ok(const char *data, size_t len, bosun_config_error *err)
     return ok;
 }
 
-bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
-                            bosun_config_error *err)
+bool config_yaml_open(config_yaml *y, const char *data, size_t len,
+                      bosun_config_error *err)
 {
     memset(err, 0, sizeof(*err));
     if (len > CONFIG_MAX_SIZE) {
@@ -312,43 +312,57 @@ bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
     }
     if (!nesting_ok(data, len, err))
         return false;
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) {
+    if (!yaml_parser_initialize(&y->parser)) {
         snprintf(err->message, sizeof(err->message), "out of memory");
         return false;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    bool ok = yaml_parser_load(&parser, &doc);
-    if (!ok) {
-        err->line = (unsigned)parser.problem_mark.line + 1;
+    yaml_parser_set_input_string(&y->parser, (const unsigned char *)data, len);
+    if (!yaml_parser_load(&y->parser, &y->doc)) {
+        err->line = (unsigned)y->parser.problem_mark.line + 1;
         snprintf(err->message, sizeof(err->message), "invalid YAML: %s%s%s",
-                 parser.context ? parser.context : "",
-                 parser.context ? ": " : "",
-                 parser.problem ? parser.problem : "cannot parse");
-        yaml_parser_delete(&parser);
+                 y->parser.context ? y->parser.context : "",
+                 y->parser.context ? ": " : "",
+                 y->parser.problem ? y->parser.problem : "cannot parse");
+        yaml_parser_delete(&y->parser);
         return false;
     }
-    loader l = {.doc = &doc, .cfg = c, .err = err};
-    ok = load_root(&l, yaml_document_get_root_node(&doc));
-    yaml_document_delete(&doc);
+    return true;
+}
 
+bool config_yaml_close(config_yaml *y, bool ok, bosun_config_error *err)
+{
+    yaml_document_delete(&y->doc);
     /* One document only: a second one would be silently ignored. */
     if (ok) {
         yaml_document_t next;
-        if (!yaml_parser_load(&parser, &next)) {
-            err->line = (unsigned)parser.problem_mark.line + 1;
+        if (!yaml_parser_load(&y->parser, &next)) {
+            err->line = (unsigned)y->parser.problem_mark.line + 1;
             snprintf(err->message, sizeof(err->message), "invalid YAML: %s",
-                     parser.problem ? parser.problem : "cannot parse");
+                     y->parser.problem ? y->parser.problem : "cannot parse");
             ok = false;
         } else {
             const yaml_node_t *root = yaml_document_get_root_node(&next);
-            if (root)
-                ok = fail(&l, root, "a configuration file holds one YAML "
-                                    "document, not several");
+            if (root) {
+                err->line = (unsigned)root->start_mark.line + 1;
+                snprintf(err->message, sizeof(err->message),
+                         "a configuration file holds one YAML document, not "
+                         "several");
+                ok = false;
+            }
             yaml_document_delete(&next);
         }
     }
-    yaml_parser_delete(&parser);
+    yaml_parser_delete(&y->parser);
     return ok;
+}
+
+bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
+                            bosun_config_error *err)
+{
+    config_yaml y;
+    if (!config_yaml_open(&y, data, len, err))
+        return false;
+    loader l = {.doc = &y.doc, .cfg = c, .err = err};
+    bool ok = load_root(&l, yaml_document_get_root_node(&y.doc));
+    return config_yaml_close(&y, ok, err);
 }
