@@ -1,6 +1,7 @@
 #!/bin/sh
-# The README's rule tables agree with the binary: they list every rule
-# `bosun rules` prints, once, at its severity.
+# The README's tables agree with the binary: the rule tables list every
+# rule `bosun rules` prints, once, at its severity; the hadolint table is
+# the one `bosun rules --docs` generates from the correspondence table.
 . "$(dirname "$0")/lib.sh"
 readme=$BOSUN_TEST_DATA/../README.md
 
@@ -41,4 +42,23 @@ if missing:
     sys.exit(1)
 PY
 
+# The hadolint table, between its markers, is the generated one.
+expect_status 0 "$BOSUN_BIN" rules --docs "$TMP/docs"
+python3 - "$readme" "$TMP/docs/hadolint.md" <<'PY' || fail "README.md's hadolint table is out of date; run: build/bosun rules --docs docs/rules && scripts/readme-tables.sh"
+import re, sys
+text = open(sys.argv[1]).read()
+generated = open(sys.argv[2]).read()
+m = re.search(r"<!-- generated: bosun rules --docs[^\n]*-->\n(.*?)<!-- end of generated table -->", text, re.S)
+if not m:
+    sys.exit("README.md has no generated hadolint table")
+want = generated[generated.index("| hadolint |"):]
+if m.group(1) != want:
+    sys.exit("README.md's hadolint table differs from docs/rules/hadolint.md")
+PY
+"$BOSUN_BIN" rules --hadolint | awk 'NR > 1 && $2 != "-" { print $1, $2 }' >"$TMP/map"
+[ -s "$TMP/map" ] || fail "rules --hadolint maps nothing"
+while read -r code rule; do
+    grep -qF "| $code |" "$readme" || fail "README.md lacks $code"
+    grep -F "| $code |" "$readme" | grep -qF "\`$rule\`" || fail "README.md: $code is not $rule"
+done <"$TMP/map"
 finish
