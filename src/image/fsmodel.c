@@ -310,6 +310,12 @@ struct fs_model {
     char rest[RESOLVE_MAX + 1]; /* what is left to walk */
     char how[512];             /* the symbolic links followed */
     bool note_how;             /* ... noted (for messages) */
+    /* The final /etc/passwd (fs_model_check_accounts): the file, after
+     * hard links, or NULL; passwd_unknown when it may be a file of which
+     * nothing was recorded (one of another name than passwd, or the path
+     * did not resolve). */
+    const file_rec *passwd;
+    bool passwd_unknown;
 };
 
 fs_model *fs_model_new(const path_hasher *h, fs_layer *layers, size_t n)
@@ -701,16 +707,24 @@ const accounts_summary *fs_model_check_accounts(fs_model *m, bool empty,
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *as = names[i];
         int hops;
-        if (!resolve(m, m->n, REC_NEVER, as, true, &hops))
+        if (!resolve(m, m->n, REC_NEVER, as, true, &hops)) {
+            m->passwd_unknown |= i == 1;
             continue;
+        }
         char real[RESOLVE_MAX + 1];
         memcpy(real, m->path, m->len + 1);
         path_ids ids;
         path_ids_init(&ids, m->h, real, strlen(real));
         fs_version v = version_at(m, m->n, REC_NEVER, PREV_UNKNOWN, &ids);
         path_ids_free(&ids);
-        if (!v.rec || v.rec->kind == REC_SYMLINK)
+        if (!v.rec || v.rec->kind == REC_SYMLINK) {
+            /* Only files that say something are recorded; every file
+             * named passwd is, when its bytes are kept. */
+            const char *base = strrchr(real, '/');
+            m->passwd_unknown |=
+                i == 1 && strcmp(base ? base + 1 : real, "passwd") != 0;
             continue;
+        }
         const file_rec *file = v.rec;
         char how[1024];
         int used = 0;
@@ -718,8 +732,10 @@ const accounts_summary *fs_model_check_accounts(fs_model *m, bool empty,
         if (hops)
             used = snprintf(how, sizeof(how), "%s, through %s", real, m->how);
         if (file->kind == REC_HARDLINK) {
-            if (!file->lx->file)
+            if (!file->lx->file) {
+                m->passwd_unknown |= i == 1;
                 continue;
+            }
             snprintf(how + used, sizeof(how) - (size_t)used,
                      "%sa hard link to %s of layer %d", used ? ", " : "",
                      file->lx->target, file->lx->file_layer);
@@ -735,8 +751,24 @@ const accounts_summary *fs_model_check_accounts(fs_model *m, bool empty,
                             .uid = file->uid, .gid = file->gid};
             check_passwd_writable(f, v.layer, &e, as, via);
         }
-        if (i == 1)
+        if (i == 1) {
             passwd = acc;
+            m->passwd = file;
+        }
     }
     return passwd;
+}
+
+bool fs_model_passwd_bytes(const fs_model *m, const uint8_t **raw,
+                           size_t *len)
+{
+    *raw = NULL;
+    *len = 0;
+    if (!m->passwd)
+        return !m->passwd_unknown;
+    if (!m->passwd->fx || !m->passwd->fx->raw)
+        return false;
+    *raw = m->passwd->fx->raw;
+    *len = m->passwd->fx->raw_len;
+    return true;
 }

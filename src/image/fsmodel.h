@@ -44,6 +44,9 @@ typedef struct file_extra {
     const char *secret_kind;   /* what its name looks like */
     content_note *content;     /* credentials in its bytes */
     const accounts_summary *accounts; /* it, read as an account database */
+    const uint8_t *raw;        /* its bytes, when kept (keep_passwd: a
+                                  file named passwd; NULL when too large) */
+    size_t raw_len;
 } file_extra;
 
 /* A hard link, in one block with its name and target (link_new). */
@@ -174,5 +177,13 @@ long fs_model_check_links(fs_model *m);
  * account database (NULL: nothing, or no such file). */
 const accounts_summary *fs_model_check_accounts(fs_model *m, bool empty,
                                                 bool writable);
+
+/* The bytes of the final /etc/passwd that fs_model_check_accounts found,
+ * kept by the scan (scan_options.keep_passwd keeps those of every file
+ * named passwd): true with *raw NULL when the image has no /etc/passwd,
+ * false when its bytes were not kept (it is a file of another name, or
+ * too large, or the path does not resolve). */
+bool fs_model_passwd_bytes(const fs_model *m, const uint8_t **raw,
+                           size_t *len);
 
 #endif

@@ -212,6 +212,7 @@ run python3 "$here/make_tar_hostile.py" "$out"
 run python3 "$here/make_input_hostile.py" "$out"
 run python3 "$here/make_model_hostile.py" "$out"
 run python3 "$here/make_model_repeats.py" "$out"
+run python3 "$here/make_stream_users.py" "$out"
 
 # Fuzz seeds: the small hostile layouts as oci-archives (a layout's FIFOs
 # and links go into the tar as they are, and the archive reader meets them).
