@@ -5,6 +5,12 @@ _bosun_rules()
     bosun rules 2>/dev/null | awk 'NR > 1 { print $1 }'
 }
 
+# The hadolint codes that have a bosun rule (bosun explain takes them).
+_bosun_hadolint_codes()
+{
+    bosun rules --hadolint 2>/dev/null | awk 'NR > 1 && $2 != "-" { print $1 }'
+}
+
 # Values of the options lint and image share; returns 0 when $prev is
 # one of them (COMPREPLY is set).
 _bosun_shared_value()
@@ -42,7 +48,7 @@ _bosun()
     COMPREPLY=()
 
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W 'lint image rules explain --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'lint image rules explain config --help --version' -- "$cur"))
         return
     fi
     case $cmd in
@@ -52,7 +58,8 @@ _bosun()
         --build-arg | --target | --stdin-filename)
             return ;;
         esac
-        _bosun_options_or_files '--build-arg --target --stdin-filename'
+        _bosun_options_or_files '--build-arg --target --stdin-filename
+            --no-hadolint-pragmas'
         ;;
     image)
         _bosun_shared_value && return
@@ -84,12 +91,22 @@ _bosun()
     rules)
         if [[ $prev == --docs ]]; then
             COMPREPLY=($(compgen -d -- "$cur"))
-        else
-            COMPREPLY=($(compgen -W '--docs' -- "$cur"))
+        elif ((COMP_CWORD == 2)); then
+            COMPREPLY=($(compgen -W '--docs --hadolint' -- "$cur"))
         fi
         ;;
     explain)
-        ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur"))
+        ((COMP_CWORD == 2)) &&
+            COMPREPLY=($(compgen -W "$(_bosun_rules) $(_bosun_hadolint_codes)" -- "$cur"))
+        ;;
+    config)
+        if ((COMP_CWORD == 2)); then
+            COMPREPLY=($(compgen -W 'import --help' -- "$cur"))
+        elif [[ $prev == --hadolint || $prev == -o || $prev == --output ]]; then
+            COMPREPLY=($(compgen -f -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W '--hadolint --output --help' -- "$cur"))
+        fi
         ;;
     esac
 }

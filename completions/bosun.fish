@@ -4,13 +4,18 @@ function __bosun_rules
     bosun rules 2>/dev/null | awk 'NR > 1 { print $1 }'
 end
 
-set -l commands lint image rules explain
+function __bosun_hadolint_codes
+    bosun rules --hadolint 2>/dev/null | awk 'NR > 1 && $2 != "-" { print $1 }'
+end
+
+set -l commands lint image rules explain config
 
 complete -c bosun -f
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a lint -d 'Check Dockerfiles'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a image -d 'Check built images layer by layer'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a rules -d 'List the rules'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a explain -d 'Describe a rule'
+complete -c bosun -n "not __fish_seen_subcommand_from $commands" -a config -d 'Convert a hadolint configuration'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -s h -l help -d 'Show the help'
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -s V -l version -d 'Print the version'
 
@@ -24,6 +29,7 @@ complete -c bosun -n '__fish_seen_subcommand_from lint' -s c -l config -r -F -d 
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-config -d 'Read no configuration file'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-color -d 'No colour in tty output'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l stdin-filename -x -d 'Name used for standard input'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-hadolint-pragmas -d 'Do not honour # hadolint ignore= comments'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -s h -l help -d 'Show the help'
 
 complete -c bosun -n '__fish_seen_subcommand_from image' -F
@@ -49,4 +55,10 @@ complete -c bosun -n '__fish_seen_subcommand_from image' -l no-color -d 'No colo
 complete -c bosun -n '__fish_seen_subcommand_from image' -s h -l help -d 'Show the help'
 
 complete -c bosun -n '__fish_seen_subcommand_from rules' -l docs -r -a '(__fish_complete_directories)' -d 'Write Markdown docs to a directory'
-complete -c bosun -n '__fish_seen_subcommand_from explain' -x -a '(__bosun_rules)'
+complete -c bosun -n '__fish_seen_subcommand_from rules' -l hadolint -d 'List hadolint codes and their rules'
+complete -c bosun -n '__fish_seen_subcommand_from explain' -x -a '(__bosun_rules) (__bosun_hadolint_codes)'
+
+complete -c bosun -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from import' -x -a import -d 'Convert a hadolint configuration to .bosun.yaml'
+complete -c bosun -n '__fish_seen_subcommand_from import' -l hadolint -r -F -d 'hadolint configuration to convert'
+complete -c bosun -n '__fish_seen_subcommand_from import' -s o -l output -r -F -d 'Write the .bosun.yaml here'
+complete -c bosun -n '__fish_seen_subcommand_from config' -s h -l help -d 'Show the help'

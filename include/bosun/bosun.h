@@ -79,6 +79,10 @@ void bosun_config_add_trusted_registry(bosun_config *c, const char *glob);
 /* nonroot-bases: base images (globs) known to run as a non-root user. */
 void bosun_config_add_nonroot_base(bosun_config *c, const char *glob);
 
+/* Honour `# hadolint ignore=` comments for the hadolint codes that have a
+ * bosun equivalent (the default), or not. */
+void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour);
+
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {
     unsigned line;           /* 1-based; 0 when it concerns the whole file */

@@ -17,6 +17,7 @@ enum {
 int cmd_lint(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 /* Run `bosun image` in the bosun-image executable (exec; returns only on
  * failure). */

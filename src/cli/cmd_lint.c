@@ -24,11 +24,15 @@ static void lint_usage(FILE *out)
           "      --target STAGE         the stage that becomes the image\n"
           CLI_HELP_COMMON
           "      --stdin-filename NAME  name used for `-` in the report\n"
+          "      --no-hadolint-pragmas  do not honour `# hadolint ignore=` comments\n"
           "  -h, --help                 show this help\n"
           "\n"
           "Suppress findings with a comment before an instruction:\n"
           "  # bosun ignore=rule-a,rule-b      or, for the whole file,\n"
           "  # bosun global ignore=rule-a\n"
+          "`# hadolint ignore=DL3008` on the line before an instruction (and\n"
+          "`# hadolint global ignore=`) silence the bosun rules those codes\n"
+          "correspond to (`bosun rules --hadolint`).\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the threshold,\n"
           "2 bad usage, a bad configuration, or a file that cannot be read or\n"
@@ -40,6 +44,7 @@ enum {
     OPT_BUILD_ARG = CLI_OPT_OWN,
     OPT_TARGET,
     OPT_STDIN_NAME,
+    OPT_NO_HADOLINT_PRAGMAS,
 };
 
 static const struct option long_options[] = {
@@ -47,6 +52,7 @@ static const struct option long_options[] = {
     {"build-arg", required_argument, NULL, OPT_BUILD_ARG},
     {"target", required_argument, NULL, OPT_TARGET},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+    {"no-hadolint-pragmas", no_argument, NULL, OPT_NO_HADOLINT_PRAGMAS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -63,9 +69,15 @@ static void add_build_arg(bosun_config *cfg, const char *arg)
     }
 }
 
+/* What the lint command line says beyond the shared options. */
+typedef struct lint_args {
+    const char *stdin_name;
+    bool no_hadolint_pragmas; /* applied over the configuration file */
+} lint_args;
+
 /* Parses the options; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, cli_options *o,
-                         const char **stdin_name, bosun_config *cfg)
+                         lint_args *args, bosun_config *cfg)
 {
     int c;
     optind = 1;
@@ -84,7 +96,10 @@ static int parse_options(int argc, char **argv, cli_options *o,
             bosun_config_set_target(cfg, optarg);
             break;
         case OPT_STDIN_NAME:
-            *stdin_name = optarg;
+            args->stdin_name = optarg;
+            break;
+        case OPT_NO_HADOLINT_PRAGMAS:
+            args->no_hadolint_pragmas = true;
             break;
         case 'h':
             lint_usage(stdout);
@@ -151,16 +166,18 @@ int cmd_lint(int argc, char **argv)
 {
     cli_options o;
     cli_options_init(&o);
-    const char *stdin_name = "<stdin>";
+    lint_args args = {.stdin_name = "<stdin>"};
     bosun_config *cfg = bosun_config_new();
-    int status = parse_options(argc, argv, &o, &stdin_name, cfg);
+    int status = parse_options(argc, argv, &o, &args, cfg);
     if (status >= 0)
         goto out;
     status = EXIT_BAD_INPUT;
     if (!cli_options_configure(&o, cfg))
         goto out;
+    if (args.no_hadolint_pragmas)
+        bosun_config_set_hadolint_pragmas(cfg, false);
     bosun_report *report = bosun_report_new();
-    lint_paths(cfg, stdin_name, argv + optind, argc - optind, report);
+    lint_paths(cfg, args.stdin_name, argv + optind, argc - optind, report);
     status = cli_options_finish(&o, cfg, report);
     bosun_report_free(report);
 out:

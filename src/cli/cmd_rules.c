@@ -6,6 +6,7 @@
 
 #include "bosun/bosun.h"
 #include "cli/cli.h"
+#include "rules/hadolint_map.h"
 
 static const char *const principle_names[] = {
     "General",
@@ -35,6 +36,42 @@ static void print_table(void)
         printf("%-26s %-8s %s  %s\n", r->id, bosun_severity_name(r->severity),
                p, r->summary);
     }
+}
+
+/* `bosun rules --hadolint`: every hadolint code and its bosun rule. */
+static void print_hadolint_table(void)
+{
+    printf("%-8s %-20s %s\n", "HADOLINT", "RULE", "HADOLINT CHECKS");
+    for (size_t i = 0; i < hadolint_map_count(); i++) {
+        const hadolint_mapping *m = hadolint_map_at(i);
+        printf("%-8s %-20s %s%s\n", m->code, m->rule_id ? m->rule_id : "-",
+               m->checks, m->removed ? " (removed from hadolint)" : "");
+    }
+}
+
+/* The same as Markdown, for docs/rules/hadolint.md and the README. */
+static void write_hadolint_markdown(FILE *out)
+{
+    fputs("| hadolint | what hadolint checks | bosun rule | difference |\n"
+          "|---|---|---|---|\n", out);
+    for (size_t i = 0; i < hadolint_map_count(); i++) {
+        const hadolint_mapping *m = hadolint_map_at(i);
+        if (m->rule_id)
+            fprintf(out, "| %s | %s%s | `%s` | %s |\n", m->code, m->checks,
+                    m->removed ? " (removed from hadolint)" : "", m->rule_id,
+                    m->note ? m->note : "");
+    }
+    fputs("\nNo equivalent in bosun (style and build hygiene, and every "
+          "ShellCheck SC code):", out);
+    bool first = true;
+    for (size_t i = 0; i < hadolint_map_count(); i++) {
+        const hadolint_mapping *m = hadolint_map_at(i);
+        if (!m->rule_id) {
+            fprintf(out, "%s %s", first ? "" : ",", m->code);
+            first = false;
+        }
+    }
+    fputs(".\n", out);
 }
 
 /* The summary as a sentence: capitalised, with a full stop. */
@@ -71,6 +108,27 @@ static void write_markdown(FILE *out, const bosun_rule_info *r)
     fprintf(out, "## Bad\n\n```dockerfile\n%s\n```\n\n", r->bad);
     fprintf(out, "## Good\n\n```dockerfile\n%s\n```\n\n", r->good);
     fprintf(out, "## Fix\n\n%s\n", r->fix);
+}
+
+/* DIR/hadolint.md: the correspondence table. */
+static int write_hadolint_docs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/hadolint.md", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    fputs("# hadolint codes and bosun rules\n\nGenerated from "
+          "src/rules/hadolint_map.c by `bosun rules --docs docs/rules`; do "
+          "not edit by hand.\n\n", f);
+    write_hadolint_markdown(f);
+    if ((ferror(f) | fclose(f)) != 0) {
+        cli_error("%s: write error", path);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_CLEAN;
 }
 
 static int write_docs(const char *dir)
@@ -119,19 +177,26 @@ static int write_docs(const char *dir)
             }
         }
     }
+    fputs("\n## Coming from hadolint\n\nThe hadolint codes bosun reads in "
+          "`# hadolint ignore=` comments and converts with `bosun config "
+          "import --hadolint`: [hadolint.md](hadolint.md).\n", index);
     if ((ferror(index) | fclose(index)) != 0) {
         cli_error("%s/README.md: write error", dir);
         return EXIT_BAD_INPUT;
     }
-    return EXIT_CLEAN;
+    return write_hadolint_docs(dir);
 }
 
 int cmd_rules(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--docs") == 0)
         return write_docs(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "--hadolint") == 0) {
+        print_hadolint_table();
+        return EXIT_CLEAN;
+    }
     if (argc != 1) {
-        cli_error("usage: bosun rules [--docs DIR]");
+        cli_error("usage: bosun rules [--hadolint | --docs DIR]");
         return EXIT_BAD_INPUT;
     }
     print_table();
@@ -149,17 +214,9 @@ static void print_indented(const char *text)
     putchar('\n');
 }
 
-int cmd_explain(int argc, char **argv)
+/* The explanation of one rule. */
+static void explain_rule(const bosun_rule_info *r)
 {
-    if (argc != 2) {
-        cli_error("usage: bosun explain RULE");
-        return EXIT_BAD_INPUT;
-    }
-    const bosun_rule_info *r = bosun_rule_find(argv[1]);
-    if (!r) {
-        cli_error("unknown rule '%s' (see 'bosun rules')", argv[1]);
-        return EXIT_BAD_INPUT;
-    }
     printf("%s (%s", r->id, bosun_severity_name(r->severity));
     if (r->principle)
         printf(", principle %s", principle_name(r->principle));
@@ -171,5 +228,69 @@ int cmd_explain(int argc, char **argv)
     puts("\nGood:");
     print_indented(r->good);
     printf("\nFix:\n%s\n", r->fix);
+}
+
+/* `arg` in upper case into code[size] when it is shaped like a hadolint
+ * or ShellCheck code (hadolint writes them in upper case; a lower-case one
+ * typed at the prompt is taken too). */
+static bool as_hadolint_code(const char *arg, char *code, size_t size)
+{
+    size_t len = strlen(arg);
+    if (len >= size)
+        return false;
+    for (size_t i = 0; i <= len; i++)
+        code[i] = arg[i] >= 'a' && arg[i] <= 'z' ? (char)(arg[i] - 'a' + 'A')
+                                                 : arg[i];
+    return hadolint_is_code(code);
+}
+
+/*
+ * `bosun explain DL3008`: the bosun rule a hadolint code corresponds to,
+ * then that rule's explanation. A code without an equivalent is an error,
+ * as an unknown rule id is.
+ */
+static int explain_hadolint(const char *code)
+{
+    const hadolint_mapping *m = hadolint_map_find(code);
+    const bosun_rule_info *r = m && m->rule_id ? bosun_rule_find(m->rule_id)
+                                               : NULL;
+    if (!m && code[0] == 'D') {
+        cli_error("%s is not a hadolint code bosun knows (see 'bosun rules "
+                  "--hadolint')", code);
+        return EXIT_BAD_INPUT;
+    }
+    if (!r) {
+        cli_error("%s %s%s%s%s has no equivalent in bosun: bosun checks that "
+                  "images are built securely and leaves style, build hygiene "
+                  "and shell scripting advice to hadolint and ShellCheck "
+                  "(see 'bosun rules --hadolint')",
+                  m ? "hadolint" : "ShellCheck", code, m ? " (" : "",
+                  m ? m->checks : "", m ? ")" : "");
+        return EXIT_BAD_INPUT;
+    }
+    printf("hadolint %s corresponds to %s%s.\n", code, r->id,
+           m->removed ? " (hadolint has since removed the code)" : "");
+    if (m->note)
+        printf("Difference: %s.\n", m->note);
+    putchar('\n');
+    explain_rule(r);
+    return EXIT_CLEAN;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    if (argc != 2) {
+        cli_error("usage: bosun explain RULE");
+        return EXIT_BAD_INPUT;
+    }
+    const bosun_rule_info *r = bosun_rule_find(argv[1]);
+    char code[16];
+    if (!r && as_hadolint_code(argv[1], code, sizeof(code)))
+        return explain_hadolint(code);
+    if (!r) {
+        cli_error("unknown rule '%s' (see 'bosun rules')", argv[1]);
+        return EXIT_BAD_INPUT;
+    }
+    explain_rule(r);
     return EXIT_CLEAN;
 }

@@ -15,14 +15,18 @@ static void usage(FILE *out)
           "  lint PATH...      check Dockerfiles: files, directories, `-` for stdin\n"
           "  image IMAGE...    check built images layer by layer\n"
           "  rules             list the rules\n"
-          "  explain RULE      describe a rule: why, and how to fix it\n"
+          "  explain RULE      describe a rule: why, and how to fix it (also a\n"
+          "                    hadolint code: DL3008)\n"
+          "  config import --hadolint FILE\n"
+          "                    convert a .hadolint.yaml into a .bosun.yaml\n"
           "\n"
           "options:\n"
           "  -h, --help        show this help (`bosun lint --help` for lint)\n"
           "  -V, --version     print the version\n"
           "\n"
           "Configuration: .bosun.yaml (ignore, severity, failure-threshold,\n"
-          "trusted-registries, nonroot-bases); see `man bosun`.\n"
+          "trusted-registries, nonroot-bases, hadolint-pragmas); see\n"
+          "`man bosun`.\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the failure "
           "threshold,\n2 bad usage, a bad configuration or unreadable "
@@ -54,6 +58,8 @@ static int run(int argc, char **argv)
         return cmd_rules(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain"))
         return cmd_explain(argc - 1, argv + 1);
+    if (!strcmp(cmd, "config"))
+        return cmd_config(argc - 1, argv + 1);
     cli_error("unknown command '%s' (try 'bosun --help')", cmd);
     return EXIT_BAD_INPUT;
 }

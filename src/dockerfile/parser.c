@@ -1028,14 +1028,16 @@ df_file *df_parse(arena *a, const char *name, const char *data, size_t len,
     if (!ok)
         return NULL;
 
-    if (p.ninsts == 0) {
-        set_error(&p, p.lineno ? p.lineno : 1, "file with no instructions");
-        return NULL;
-    }
+    /* BuildKit reports the scanner's error before looking at what was
+     * parsed, so an over-long line wins over an empty file. */
     if (p.too_long) {
         set_error(&p, p.lineno + 1,
                   arena_printf(a, "dockerfile line greater than max allowed "
                                   "size of %d", DF_MAX_LINE));
+        return NULL;
+    }
+    if (p.ninsts == 0) {
+        set_error(&p, p.lineno ? p.lineno : 1, "file with no instructions");
         return NULL;
     }
     f->insts = p.insts;

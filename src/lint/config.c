@@ -143,3 +143,8 @@ void bosun_config_add_nonroot_base(bosun_config *c, const char *glob)
 {
     config_list_add(&c->nonroot_bases, glob);
 }
+
+void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour)
+{
+    c->no_hadolint_pragmas = !honour;
+}

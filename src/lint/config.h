@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <yaml.h>
+
 #include "bosun/bosun.h"
 #include "dockerfile/model.h"
 
@@ -33,6 +35,9 @@ struct bosun_config {
     config_list trusted_registries;
     bool registries_restricted;
     config_list nonroot_bases;  /* globs */
+    /* `# hadolint ignore=` comments are not read (they are by default:
+     * the zero value, also of a NULL configuration). */
+    bool no_hadolint_pragmas;
     /* Linting the instructions rebuilt from an image's history: rules
      * marked dockerfile_only do not run. */
     bool image_history;
@@ -44,5 +49,21 @@ bosun_severity config_severity_of(const bosun_config *c, const char *rule_id,
                                   bosun_severity fallback);
 void config_list_add(config_list *l, const char *s);
 bool config_list_has(const config_list *l, const char *s);
+
+/*
+ * A YAML configuration file read with bosun's limits (config_yaml.c): at
+ * most 1 MiB, nested at most 16 deep, one document. open loads the first
+ * document (false with *err set, nothing to close); close frees it and,
+ * when `ok`, checks that no second document follows. Returns `ok` or
+ * false.
+ */
+typedef struct config_yaml {
+    yaml_parser_t parser;
+    yaml_document_t doc;
+} config_yaml;
+
+bool config_yaml_open(config_yaml *y, const char *data, size_t len,
+                      bosun_config_error *err);
+bool config_yaml_close(config_yaml *y, bool ok, bosun_config_error *err);
 
 #endif

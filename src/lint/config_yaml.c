@@ -9,6 +9,7 @@
  *   failure-threshold: info|warning|error|none
  *   trusted-registries: [glob, ...]
  *   nonroot-bases: [glob, ...]
+ *   hadolint-pragmas: true|false
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <yaml.h>
 
 #include "lint/config.h"
+#include "rules/hadolint_map.h"
 #include "rules/rule.h"
 
 /* Larger files are refused rather than parsed. */
@@ -86,12 +88,24 @@ static bool each_string(loader *l, const char *key, const yaml_node_t *n,
     return true;
 }
 
+/* An unknown rule id: a hadolint code is named as what it maps to. */
+static bool unknown_rule(loader *l, const yaml_node_t *at, const char *id,
+                         const char *key)
+{
+    const hadolint_mapping *m = hadolint_map_find(id);
+    if (m && m->rule_id)
+        return fail(l, at, "unknown rule '%s' in '%s': hadolint's %s is "
+                           "bosun's %s (see 'bosun config import')",
+                    id, key, id, m->rule_id);
+    return fail(l, at, "unknown rule '%s' in '%s' (see 'bosun rules')", id,
+                key);
+}
+
 static bool add_ignore(loader *l, const char *key, const yaml_node_t *item,
                        const char *id)
 {
     if (!bosun_config_ignore(l->cfg, id))
-        return fail(l, item, "unknown rule '%s' in '%s' (see 'bosun rules')",
-                    id, key);
+        return unknown_rule(l, item, id, key);
     return true;
 }
 
@@ -148,8 +162,7 @@ static bool load_severity(loader *l, const char *key, const yaml_node_t *n)
             return fail(l, k ? k : n, "'%s' must map rule ids to info, "
                                       "warning or error", key);
         if (!rules_find(id))
-            return fail(l, k, "unknown rule '%s' in '%s' (see 'bosun rules')",
-                        id, key);
+            return unknown_rule(l, k, id, key);
         if (!level || !bosun_severity_parse(level, &s))
             return fail(l, v ? v : k, "'%s' of %s must be info, warning or "
                                       "error, not '%s'", key, id,
@@ -171,6 +184,33 @@ static bool load_threshold(loader *l, const char *key, const yaml_node_t *n)
     return true;
 }
 
+/* YAML's booleans, as a YAML 1.2 core schema reads them. */
+static bool parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", NULL};
+    static const char *const no[] = {"false", "False", "FALSE", NULL};
+    for (size_t i = 0; yes[i]; i++) {
+        if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+            *out = !strcmp(s, yes[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool load_hadolint_pragmas(loader *l, const char *key,
+                                  const yaml_node_t *n)
+{
+    const char *s = string_value(n);
+    bool honour;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+        !parse_bool(s, &honour))
+        return fail(l, n, "'%s' must be true or false, not '%s'", key,
+                    s ? s : scalar(n) ? scalar(n) : "a list");
+    bosun_config_set_hadolint_pragmas(l->cfg, honour);
+    return true;
+}
+
 static const struct {
     const char *key;
     bool (*load)(loader *l, const char *key, const yaml_node_t *value);
@@ -180,11 +220,12 @@ static const struct {
     {"failure-threshold", load_threshold},
     {"trusted-registries", load_trusted_registries},
     {"nonroot-bases", load_nonroot_bases},
+    {"hadolint-pragmas", load_hadolint_pragmas},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define KNOWN_KEYS "ignore, severity, failure-threshold, trusted-registries, " \
-                   "nonroot-bases"
+                   "nonroot-bases, hadolint-pragmas"
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {
@@ -260,8 +301,8 @@ static bool nesting_ok(const char *data, size_t len, bosun_config_error *err)
     return ok;
 }
 
-bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
-                            bosun_config_error *err)
+bool config_yaml_open(config_yaml *y, const char *data, size_t len,
+                      bosun_config_error *err)
 {
     memset(err, 0, sizeof(*err));
     if (len > CONFIG_MAX_SIZE) {
@@ -271,43 +312,57 @@ bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
     }
     if (!nesting_ok(data, len, err))
         return false;
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) {
+    if (!yaml_parser_initialize(&y->parser)) {
         snprintf(err->message, sizeof(err->message), "out of memory");
         return false;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    bool ok = yaml_parser_load(&parser, &doc);
-    if (!ok) {
-        err->line = (unsigned)parser.problem_mark.line + 1;
+    yaml_parser_set_input_string(&y->parser, (const unsigned char *)data, len);
+    if (!yaml_parser_load(&y->parser, &y->doc)) {
+        err->line = (unsigned)y->parser.problem_mark.line + 1;
         snprintf(err->message, sizeof(err->message), "invalid YAML: %s%s%s",
-                 parser.context ? parser.context : "",
-                 parser.context ? ": " : "",
-                 parser.problem ? parser.problem : "cannot parse");
-        yaml_parser_delete(&parser);
+                 y->parser.context ? y->parser.context : "",
+                 y->parser.context ? ": " : "",
+                 y->parser.problem ? y->parser.problem : "cannot parse");
+        yaml_parser_delete(&y->parser);
         return false;
     }
-    loader l = {.doc = &doc, .cfg = c, .err = err};
-    ok = load_root(&l, yaml_document_get_root_node(&doc));
-    yaml_document_delete(&doc);
+    return true;
+}
 
+bool config_yaml_close(config_yaml *y, bool ok, bosun_config_error *err)
+{
+    yaml_document_delete(&y->doc);
     /* One document only: a second one would be silently ignored. */
     if (ok) {
         yaml_document_t next;
-        if (!yaml_parser_load(&parser, &next)) {
-            err->line = (unsigned)parser.problem_mark.line + 1;
+        if (!yaml_parser_load(&y->parser, &next)) {
+            err->line = (unsigned)y->parser.problem_mark.line + 1;
             snprintf(err->message, sizeof(err->message), "invalid YAML: %s",
-                     parser.problem ? parser.problem : "cannot parse");
+                     y->parser.problem ? y->parser.problem : "cannot parse");
             ok = false;
         } else {
             const yaml_node_t *root = yaml_document_get_root_node(&next);
-            if (root)
-                ok = fail(&l, root, "a configuration file holds one YAML "
-                                    "document, not several");
+            if (root) {
+                err->line = (unsigned)root->start_mark.line + 1;
+                snprintf(err->message, sizeof(err->message),
+                         "a configuration file holds one YAML document, not "
+                         "several");
+                ok = false;
+            }
             yaml_document_delete(&next);
         }
     }
-    yaml_parser_delete(&parser);
+    yaml_parser_delete(&y->parser);
     return ok;
+}
+
+bool bosun_config_load_yaml(bosun_config *c, const char *data, size_t len,
+                            bosun_config_error *err)
+{
+    config_yaml y;
+    if (!config_yaml_open(&y, data, len, err))
+        return false;
+    loader l = {.doc = &y.doc, .cfg = c, .err = err};
+    bool ok = load_root(&l, yaml_document_get_root_node(&y.doc));
+    return config_yaml_close(&y, ok, err);
 }

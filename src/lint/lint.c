@@ -158,7 +158,7 @@ bool bosun_lint_dockerfile(const bosun_config *cfg, const char *name,
     }
 
     lint_suppressions suppressions;
-    lint_parse_suppressions(&a, f, &suppressions);
+    lint_parse_suppressions(&a, f, !cfg->no_hadolint_pragmas, &suppressions);
     lint_ctx c = {.a = &a, .cfg = cfg, .file = f, .model = m,
                   .suppressions = &suppressions};
     c.nproblems = df_validate(&a, f, (df_problem **)&c.problems);

@@ -1,5 +1,7 @@
 #include "lint/suppress.h"
 
+#include "rules/hadolint_map.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +78,21 @@ static void parse_ids(arena *a, cursor *c, lint_pragma *p)
     }
 }
 
+/* A cursor after the '#' of comment `cm`, to the end of its line;
+ * false when the comment is not where its line says. */
+static bool comment_cursor(const df_file *f, const df_comment *cm, cursor *c)
+{
+    size_t len;
+    const char *line = source_line_text(&f->src, cm->line, &len);
+    size_t at = cm->off - (size_t)(line - f->src.data);
+    if (at >= len)
+        return false;
+    *c = (cursor){.s = line + at, .i = 1, .n = len - at, .base = cm->off};
+    if (c->n && c->s[c->n - 1] == '\r')
+        c->n--;
+    return true;
+}
+
 /*
  * Parses the comment at `off` (its '#'). Returns false when it is no
  * pragma at all: a comment that merely starts with "bosun" followed by
@@ -84,14 +101,9 @@ static void parse_ids(arena *a, cursor *c, lint_pragma *p)
 static bool parse_pragma(arena *a, const df_file *f, const df_comment *cm,
                          lint_pragma *p)
 {
-    size_t len;
-    const char *line = source_line_text(&f->src, cm->line, &len);
-    size_t at = cm->off - (size_t)(line - f->src.data);
-    if (at >= len)
+    cursor c;
+    if (!comment_cursor(f, cm, &c))
         return false;
-    cursor c = {.s = line + at, .i = 1, .n = len - at, .base = cm->off};
-    if (c.n && c.s[c.n - 1] == '\r')
-        c.n--;
     skip_blanks(&c);
     if (!take_word(&c, "bosun"))
         return false;
@@ -112,6 +124,105 @@ static bool parse_pragma(arena *a, const df_file *f, const df_comment *cm,
         return malformed(p, &c, "expected `ignore=rule-a,rule-b`");
     c.i++;
     parse_ids(a, &c, p);
+    return true;
+}
+
+/* Consumes `word` (case-sensitive, as hadolint reads it) when at least
+ * one blank follows it, and the blanks. */
+static bool take_hadolint_word(cursor *c, const char *word)
+{
+    size_t k = strlen(word);
+    if (c->n - c->i <= k || strncmp(c->s + c->i, word, k) != 0 ||
+        (c->s[c->i + k] != ' ' && c->s[c->i + k] != '\t'))
+        return false;
+    c->i += k;
+    skip_blanks(c);
+    return true;
+}
+
+static bool is_hadolint_code_char(char ch)
+{
+    return ch == 'D' || ch == 'L' || ch == 'S' || ch == 'C' ||
+           (ch >= '0' && ch <= '9');
+}
+
+/* The rule hadolint's code s[0, len) corresponds to, or NULL. */
+static const rule_def *hadolint_rule(const char *s, size_t len)
+{
+    char code[16];
+    if (len >= sizeof(code))
+        return NULL; /* no code is that long */
+    memcpy(code, s, len);
+    code[len] = '\0';
+    const hadolint_mapping *m = hadolint_map_find(code);
+    return m && m->rule_id ? rules_find(m->rule_id) : NULL;
+}
+
+static bool has_rule(const lint_pragma_id *ids, size_t n, const rule_def *r)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i].rule == r)
+            return true;
+    return false;
+}
+
+/*
+ * Parses a hadolint pragma, `# hadolint [global] ignore=CODE[, CODE...]`
+ * with an optional `# reason`, exactly as strictly as hadolint does: the
+ * codes are made of the letters D, L, S, C and digits, and anything else
+ * makes the whole comment prose (hadolint then ignores nothing either).
+ * Keeps the codes that map to a bosun rule. Returns false when the comment
+ * is no hadolint pragma.
+ */
+static bool parse_hadolint_pragma(arena *a, const df_file *f,
+                                  const df_comment *cm, lint_pragma *p)
+{
+    cursor c;
+    if (!comment_cursor(f, cm, &c))
+        return false;
+    skip_blanks(&c);
+    if (!take_hadolint_word(&c, "hadolint"))
+        return false;
+    memset(p, 0, sizeof(*p));
+    p->hadolint = true;
+    p->global = take_hadolint_word(&c, "global");
+    if (c.n - c.i < 6 || strncmp(c.s + c.i, "ignore", 6) != 0)
+        return false;
+    c.i += 6;
+    skip_blanks(&c);
+    if (c.i >= c.n || c.s[c.i] != '=')
+        return false;
+    c.i++;
+    /* Each rule once: fewer than the table's entries. */
+    lint_pragma_id ids[32];
+    size_t nids = 0, cap = 0;
+    for (;;) {
+        skip_blanks(&c);
+        size_t start = c.i;
+        while (c.i < c.n && is_hadolint_code_char(c.s[c.i]))
+            c.i++;
+        if (c.i == start)
+            return false;
+        const rule_def *rule = hadolint_rule(c.s + start, c.i - start);
+        if (rule && !has_rule(ids, nids, rule) &&
+            nids < sizeof(ids) / sizeof(ids[0]))
+            ids[nids++] = (lint_pragma_id){
+                .rule = rule,
+                .off = c.base + (uint32_t)start,
+                .end = c.base + (uint32_t)c.i,
+            };
+        skip_blanks(&c);
+        if (c.i >= c.n || c.s[c.i] == '#')
+            break; /* the end, or a reason */
+        if (c.s[c.i] != ',')
+            return false;
+        c.i++;
+    }
+    for (size_t k = 0; k < nids; k++) {
+        lint_pragma_id *id = ARENA_PUSH(a, p->ids, p->nids, cap);
+        *id = ids[k];
+        id->id = arena_strndup(a, c.s + (id->off - c.base), id->end - id->off);
+    }
     return true;
 }
 
@@ -179,7 +290,24 @@ static void index_silenced(arena *a, lint_suppressions *s, size_t ninsts)
     s->silenced = rules;
 }
 
-void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out)
+/*
+ * Reads comment `cm` as a hadolint pragma, and places it as hadolint does:
+ * a local one applies to the instruction that starts on the very next
+ * line, and to nothing when there is none. hadolint does not see comments
+ * among a continued instruction's lines, so neither is done here.
+ */
+static bool place_hadolint_pragma(arena *a, const df_file *f,
+                                  const df_comment *cm, lint_pragma *p)
+{
+    if (cm->kind != DF_COMMENT_PLAIN || !parse_hadolint_pragma(a, f, cm, p) ||
+        p->nids == 0)
+        return false;
+    p->inst = next_instruction(f, cm->line);
+    return p->global || f->insts[p->inst].line == cm->line + 1;
+}
+
+void lint_parse_suppressions(arena *a, const df_file *f, bool hadolint,
+                             lint_suppressions *out)
 {
     memset(out, 0, sizeof(*out));
     lint_pragma *pragmas = NULL;
@@ -189,11 +317,14 @@ void lint_parse_suppressions(arena *a, const df_file *f, lint_suppressions *out)
         if (cm->kind == DF_COMMENT_DIRECTIVE || f->ninsts == 0)
             continue;
         lint_pragma p;
-        if (!parse_pragma(a, f, cm, &p))
+        if (parse_pragma(a, f, cm, &p)) {
+            p.inst = cm->kind == DF_COMMENT_CONTINUATION &&
+                             cm->instruction >= 0
+                         ? (size_t)cm->instruction
+                         : next_instruction(f, cm->line);
+        } else if (!hadolint || !place_hadolint_pragma(a, f, cm, &p)) {
             continue;
-        p.inst = cm->kind == DF_COMMENT_CONTINUATION && cm->instruction >= 0
-                     ? (size_t)cm->instruction
-                     : next_instruction(f, cm->line);
+        }
         if (p.inst >= f->ninsts)
             p.inst = f->ninsts - 1;
         if (p.global && !p.problem)

@@ -8,6 +8,18 @@
  * A reason may follow after another '#'. Rule ids that name no rule and
  * malformed pragmas are kept so the invalid-suppression rule can report
  * them: a suppression that silently does nothing is worse than none.
+ *
+ * hadolint's comments are read too, as hadolint reads them, for the codes
+ * that have a bosun equivalent (rules/hadolint_map.h):
+ *
+ *   # hadolint ignore=DL3008,DL3009   the instruction on the next line
+ *                                     only (not across blank lines or
+ *                                     other comments)
+ *   # hadolint global ignore=DL3008   the whole file
+ *
+ * Codes without an equivalent are skipped, and a comment hadolint would
+ * not take as a pragma is prose: they are hadolint's business, never
+ * invalid-suppression findings.
  */
 #ifndef BOSUN_LINT_SUPPRESS_H
 #define BOSUN_LINT_SUPPRESS_H
@@ -31,6 +43,8 @@ typedef struct lint_pragma {
     bool global;
     lint_pragma_id *ids;
     size_t nids;
+    bool hadolint;          /* a `# hadolint ...` comment: only the ids
+                               that map to a rule are kept */
     const char *problem;    /* why it is malformed; NULL when it is not */
     uint32_t off, end;      /* source span of the problem */
 } lint_pragma;
@@ -50,8 +64,9 @@ struct lint_suppressions {
     size_t nglobal;
 };
 
-/* Finds every `# bosun ...ignore=` comment of the file. */
-void lint_parse_suppressions(arena *a, const df_file *f,
+/* Finds every `# bosun ...ignore=` comment of the file, and the
+ * `# hadolint ...ignore=` ones when `hadolint` is true. */
+void lint_parse_suppressions(arena *a, const df_file *f, bool hadolint,
                              lint_suppressions *out);
 
 /* Is `rule` silenced for instruction `inst`? */

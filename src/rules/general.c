@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lint/suppress.h"
+#include "rules/hadolint_map.h"
 #include "rules/rule.h"
 #include "util/text.h"
 
@@ -71,7 +72,9 @@ static void check_invalid_suppression(lint_ctx *c)
             if (id->rule)
                 continue;
             if (!last_id || strcmp(last_id, id->id) != 0) {
-                near = closest_rule(id->id);
+                /* A hadolint code is named as what it maps to. */
+                const hadolint_mapping *m = hadolint_map_find(id->id);
+                near = m && m->rule_id ? m->rule_id : closest_rule(id->id);
                 last_id = id->id;
             }
             lint_report(c, "invalid-suppression", p->inst, id->off, id->end,

@@ -23,11 +23,13 @@ groff -man -ww -z "$man" >"$TMP/groff" 2>&1 || fail "groff failed on bosun.1"
 [ -s "$TMP/groff" ] && fail "groff warnings on bosun.1: $(head "$TMP/groff")"
 grep -q "^\.TH BOSUN 1 .*\"$version\"" "$man" || fail "bosun.1 is not for $version"
 
-# Every option of `bosun lint --help` and `bosun image --help` and every
-# format is documented and completed.
+# Every option of `bosun lint --help`, `bosun image --help` and `bosun
+# config --help` and every format is documented and completed.
 expect_status 0 "$BOSUN_BIN" lint --help
 cp "$TMP/out" "$TMP/help"
 expect_status 0 "$prefix/bin/bosun" image --help
+cat "$TMP/out" >>"$TMP/help"
+expect_status 0 "$prefix/bin/bosun" config --help
 cat "$TMP/out" >>"$TMP/help"
 options=$(grep -o -- '--[a-z][a-z-]*' "$TMP/help" | sort -u)
 "$BOSUN_BIN" lint --format nope x 2>"$TMP/err"
@@ -60,18 +62,34 @@ COMP_WORDS=(bosun explain root-u); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
 COMP_WORDS=(bosun lint --failure-threshold n); COMP_CWORD=3; _bosun; echo "${COMPREPLY[*]}"
 COMP_WORDS=(bosun l); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"
 COMP_WORDS=(bosun i); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"
-COMP_WORDS=(bosun image --no-v); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"' _ "$bash_completion" >"$TMP/bash.out"
+COMP_WORDS=(bosun image --no-v); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun c); COMP_CWORD=1; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun config i); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun config import --ha); COMP_CWORD=3; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun lint --no-h); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun explain DL300); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"
+COMP_WORDS=(bosun rules --h); COMP_CWORD=2; _bosun; echo "${COMPREPLY[*]}"' _ "$bash_completion" >"$TMP/bash.out"
 [ "$(cat "$TMP/bash.out")" = "sarif
 root-user
 none
 lint
 image
---no-verify" ] || fail "bash completion: $(cat "$TMP/bash.out")"
+--no-verify
+config
+import
+--hadolint
+--no-hadolint-pragmas
+DL3002 DL3004 DL3005 DL3006 DL3007 DL3008
+--hadolint" ] || fail "bash completion: $(cat "$TMP/bash.out")"
 fish -c "source '$fish_completion'; complete -C 'bosun lint --format '; complete -C 'bosun explain root-u'" >"$TMP/fish.out" 2>&1
 expect_contains "$TMP/fish.out" "gitlab"
 expect_contains "$TMP/fish.out" "root-user"
 fish -c "source '$fish_completion'; complete -C 'bosun image --pl'" >"$TMP/fish.out" 2>&1
 expect_contains "$TMP/fish.out" "--platform"
+fish -c "source '$fish_completion'; complete -C 'bosun config import --ha'; complete -C 'bosun explain DL300'; complete -C 'bosun lint --no-h'" >"$TMP/fish.out" 2>&1
+expect_contains "$TMP/fish.out" "--hadolint"
+expect_contains "$TMP/fish.out" "DL3008"
+expect_contains "$TMP/fish.out" "--no-hadolint-pragmas"
 
 # The pre-commit hook definition is valid for pre-commit.
 command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/deps.sh test)"

@@ -350,7 +350,14 @@ static void test_no_instructions_and_limits(void **state)
     assert_int_equal(e.line, 2);
     assert_string_equal(e.message, "dockerfile line greater than max allowed "
                                    "size of 65535");
+    /* The scanner's error comes first, also before any instruction. */
+    memset(big, '#', 70000 - 1);
+    e = parse_err(a, big);
+    assert_int_equal(e.line, 1);
+    assert_string_equal(e.message, "dockerfile line greater than max allowed "
+                                   "size of 65535");
     /* Just under the limit is fine. */
+    memcpy(big, "FROM x\nRUN ", 11);
     memset(big + 11, 'a', 65535 - 4);
     big[11 + 65535 - 4] = '\0';
     parse_ok(a, big);

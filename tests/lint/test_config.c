@@ -46,7 +46,8 @@ static void test_every_key(void **state)
         "trusted-registries:\n"
         "  - registry.example.com\n"
         "  - '*.mirror.example.net'\n"
-        "nonroot-bases: [\"registry.example.com/base/*:nonroot\"]\n",
+        "nonroot-bases: [\"registry.example.com/base/*:nonroot\"]\n"
+        "hadolint-pragmas: false\n",
         true, &err);
     assert_true(config_is_ignored(c, "from-latest"));
     assert_true(config_is_ignored(c, "package-upgrade"));
@@ -62,7 +63,31 @@ static void test_every_key(void **state)
     assert_int_equal(c->trusted_registries.n, 2);
     assert_string_equal(c->trusted_registries.items[1], "*.mirror.example.net");
     assert_int_equal(c->nonroot_bases.n, 1);
+    assert_true(c->no_hadolint_pragmas);
     bosun_config_free(c);
+}
+
+static void test_hadolint_pragmas(void **state)
+{
+    (void)state;
+    bosun_config_error err;
+    bosun_config *c = load("hadolint-pragmas: true\n", true, &err);
+    assert_false(c->no_hadolint_pragmas);
+    bosun_config_free(c);
+    c = load("hadolint-pragmas: FALSE\n", true, &err);
+    assert_true(c->no_hadolint_pragmas);
+    bosun_config_free(c);
+    c = load("# nothing\n", true, &err);
+    assert_false(c->no_hadolint_pragmas); /* honoured by default */
+    bosun_config_free(c);
+    /* A boolean, not a string that looks like one, nor YAML 1.1's yes. */
+    refused("hadolint-pragmas: 'false'\n", 1,
+            "'hadolint-pragmas' must be true or false, not 'false'");
+    refused("hadolint-pragmas: no\n", 1,
+            "'hadolint-pragmas' must be true or false, not 'no'");
+    refused("hadolint-pragmas:\n", 1, "must be true or false");
+    refused("hadolint-pragmas: [true]\n", 1,
+            "must be true or false, not 'a list'");
 }
 
 static void test_defaults(void **state)
@@ -144,9 +169,16 @@ static void test_unknown_names(void **state)
     (void)state;
     refused("# policy\nignore: [from-latest]\nignores: [root-user]\n", 3,
             "unknown key 'ignores' (known keys: ignore, severity, "
-            "failure-threshold, trusted-registries, nonroot-bases)");
+            "failure-threshold, trusted-registries, nonroot-bases, "
+            "hadolint-pragmas)");
     refused("ignore:\n  - from-latest\n  - DL3008\n", 3,
-            "unknown rule 'DL3008' in 'ignore' (see 'bosun rules')");
+            "unknown rule 'DL3008' in 'ignore': hadolint's DL3008 is "
+            "bosun's unpinned-apt");
+    refused("ignore: [DL3059]\n", 1,
+            "unknown rule 'DL3059' in 'ignore' (see 'bosun rules')");
+    refused("severity:\n  DL3002: info\n", 2,
+            "unknown rule 'DL3002' in 'severity': hadolint's DL3002 is "
+            "bosun's root-user");
     refused("severity:\n  root-usr: info\n", 2,
             "unknown rule 'root-usr' in 'severity'");
     refused("severity:\n  root-user: high\n", 2,
@@ -228,6 +260,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_hadolint_pragmas),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_empty_trusted_registries),

@@ -239,6 +239,153 @@ static void test_many_pragmas_one_instruction(void **state)
     }
 }
 
+/* `# hadolint ignore=` comments: placed as hadolint places them, for the
+ * codes with a bosun equivalent (DL3006 and DL3007 are from-latest,
+ * DL3002 root-user, DL3005 and DL3035 package-upgrade). */
+static void test_hadolint_next_line_only(void **state)
+{
+    (void)state;
+    expect(NULL,
+           "FROM python AS a\n"
+           "# hadolint ignore=DL3006\n"
+           "FROM debian AS b\n"
+           "# hadolint ignore=DL3006\n"
+           "\n"
+           "FROM node AS c\n"
+           "# hadolint ignore=DL3006\n"
+           "# another comment\n"
+           "FROM alpine AS d\n"
+           "FROM golang AS e\n"
+           "# hadolint ignore=DL3006\n"
+           "USER 10001\n",
+           "from-latest@1:6\nfrom-latest@6:6\nfrom-latest@9:6\n"
+           "from-latest@10:6\n");
+    /* Not the instruction before, and the last line of a file is no
+     * pragma for anything. */
+    expect(NULL,
+           "FROM debian:latest\n"
+           "# hadolint ignore=DL3007\n"
+           "USER 10001\n"
+           "# hadolint ignore=DL3002\n",
+           "from-latest@1:6\n");
+}
+
+static void test_hadolint_forms(void **state)
+{
+    (void)state;
+    /* Several codes, blanks around commas and '=', a reason, no blank
+     * after '#', codes with no equivalent next to one that has. */
+    static const char *const silencing[] = {
+        "# hadolint ignore=DL3007\n",
+        "# hadolint ignore=DL3059,DL3007\n",
+        "# hadolint ignore = DL3059 , DL3007  # base image build\n",
+        "#hadolint ignore=SC2086,DL3007\n",
+        "# hadolint\tignore=DL3007 \r\n",
+        "# hadolint ignore=DL3007,DL3007,DL3006\n",
+    };
+    for (size_t i = 0; i < sizeof(silencing) / sizeof(*silencing); i++) {
+        char text[256];
+        snprintf(text, sizeof(text), "%sFROM debian:latest\nUSER 10001\n",
+                 silencing[i]);
+        expect(NULL, text, "");
+    }
+    /* What hadolint does not take as a pragma silences nothing, and is
+     * not reported either: it is hadolint's business. */
+    static const char *const prose[] = {
+        "# hadolint ignore=crazy,DL3007\n",
+        "# Hadolint ignore=DL3007\n",
+        "# hadolint IGNORE=DL3007\n",
+        "# hadolint ignore=DL3007 because\n",
+        "# hadolint ignore=DL3007,\n",
+        "# hadolint ignore=\n",
+        "# hadolintignore=DL3007\n",
+        "# hadolint: ignore=DL3007\n",
+        "# hadolint stage ignore=DL3007\n",
+        "# hadolint ignore=dl3007\n",
+        "# hadolint ignore=DL3059\n",
+        "# hadolint ignore=from-latest\n",
+    };
+    for (size_t i = 0; i < sizeof(prose) / sizeof(*prose); i++) {
+        char text[256];
+        snprintf(text, sizeof(text), "%sFROM debian:latest\nUSER 10001\n",
+                 prose[i]);
+        expect(NULL, text, "from-latest@2:6\n");
+    }
+}
+
+static void test_hadolint_global(void **state)
+{
+    (void)state;
+    /* Anywhere in the file, even after the last instruction. */
+    expect(NULL,
+           "FROM python AS a\n"
+           "FROM debian AS b\n"
+           "USER root\n"
+           "# hadolint global ignore=DL3006, DL3002 # legacy image\n",
+           "");
+    expect(NULL,
+           "FROM python AS a\n"
+           "# hadolint global ignore=DL3059\n"
+           "USER root\n",
+           "from-latest@1:6\nroot-user@3:6\n");
+}
+
+static void test_hadolint_continued_instruction(void **state)
+{
+    (void)state;
+    /* Before a continued instruction: all its lines. Among its lines:
+     * hadolint never sees those comments, so neither does bosun. */
+    expect(NULL,
+           "FROM debian:12.5\n"
+           "USER 10001\n"
+           "# hadolint ignore=DL3005\n"
+           "RUN apt-get update \\\n"
+           "    && apt-get -y dist-upgrade\n"
+           "RUN apt-get update \\\n"
+           "    # hadolint ignore=DL3035\n"
+           "    && zypper dup\n",
+           "package-upgrade@8:15\n");
+}
+
+static void test_hadolint_turned_off(void **state)
+{
+    (void)state;
+    bosun_config *cfg = bosun_config_new();
+    const char *text = "# hadolint global ignore=DL3002\n"
+                       "FROM debian AS a\n"
+                       "# hadolint ignore=DL3006\n"
+                       "FROM debian AS b\n";
+    expect(cfg, text, "from-latest@2:6\n");
+    bosun_config_set_hadolint_pragmas(cfg, false);
+    expect(cfg, text, "from-latest@2:6\nfrom-latest@4:6\nroot-user@4:1\n");
+    /* bosun's own comments still count. */
+    expect(cfg, "# bosun ignore=from-latest,root-user\nFROM debian\n", "");
+    bosun_config_free(cfg);
+}
+
+/* Millions of codes (lines of up to BuildKit's 64 KiB) read in linear
+ * time, each looked up once. */
+static void test_hadolint_long_pragmas(void **state)
+{
+    (void)state;
+    size_t lines = 200, codes = 9000;
+    char *text = malloc(lines * (codes * 7 + 64) + 64);
+    size_t len = 0;
+    for (size_t l = 0; l < lines; l++) {
+        len += (size_t)sprintf(text + len, "# hadolint global ignore=DL3006");
+        for (size_t i = 0; i < codes; i++, len += 7)
+            memcpy(text + len, ",DL3008", 7);
+        text[len++] = '\n';
+    }
+    len += (size_t)sprintf(text + len, "FROM debian\nUSER 10001\n");
+    size_t reported;
+    double seconds = lint_timed(text, len, "from-latest", &reported);
+    assert_int_equal(reported, 0);
+    if (seconds > 5)
+        fail_msg("%.1f s for %zu pragmas of %zu codes", seconds, lines, codes);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +398,12 @@ int main(void)
         cmocka_unit_test(test_configuration_too),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_many_pragmas_one_instruction),
+        cmocka_unit_test(test_hadolint_next_line_only),
+        cmocka_unit_test(test_hadolint_forms),
+        cmocka_unit_test(test_hadolint_global),
+        cmocka_unit_test(test_hadolint_continued_instruction),
+        cmocka_unit_test(test_hadolint_turned_off),
+        cmocka_unit_test(test_hadolint_long_pragmas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

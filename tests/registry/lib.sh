@@ -870,12 +870,6 @@ reg_auth_reset() {
 }
 
 # ------------------------------------------------------------------ bosun
-# reg_need_registry_source
-#       Exit 77 ("not built yet") when `bosun image --help` does not offer
-#       --creds, i.e. bosun has no registry source to test; with
-#       BOSUN_REGISTRY_TESTS_FORCE=1 the test runs anyway (and fails).
-#       Call it after the servers are up and the images pushed, so that
-#       those parts are checked in every run.
 # reg_scan WANT BOUND [VAR=VALUE...] ARG...
 #       bosun image --format json --no-config ARG... with the VARs in its
 #       environment, stdin from $REG_SCAN_STDIN (default /dev/null), in an
@@ -911,18 +905,6 @@ if [ -z "$REG_SANITIZED" ] && command -v strace >/dev/null 2>&1 &&
     strace -f -qq -o /dev/null true 2>/dev/null; then
     REG_STRACE=1
 fi
-
-reg_need_registry_source() {
-    if timeout -k 5 30 "$BOSUN_BIN" image --help 2>&1 | grep -q -- '--creds'; then
-        return 0
-    fi
-    if [ -n "${BOSUN_REGISTRY_TESTS_FORCE:-}" ]; then
-        echo "bosun image has no registry source: running anyway (BOSUN_REGISTRY_TESTS_FORCE)" >&2
-        return 0
-    fi
-    echo "not built yet: bosun image has no registry source (no --creds in its help)" >&2
-    exit 77
-}
 
 # The file-system calls that write, for strace.
 REG_WRITE_CALLS=open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,link,linkat,symlink,symlinkat,truncate,mknod,mknodat,chmod,fchmodat,utimensat

@@ -73,7 +73,6 @@ PY
 # ---------------------------------------------------- plain HTTP
 reg_start_registry plain
 reg_push_fixtures
-reg_need_registry_source
 plain=--tls-verify=false
 compare "OCI, gzip" "$REG_HOST/app:latest" "$TMP/app-latest.tar" $plain
 compare "Docker schema 2" "$REG_HOST/app:v2s2" "$TMP/app-v2s2.tar" $plain

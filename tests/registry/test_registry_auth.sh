@@ -40,7 +40,6 @@ reg_findings_key "$TMP/out" "$TMP/archive.key"
 [ -s "$TMP/archive.key" ] || fail "setup: the archive has no finding"
 [ "$failures" -eq 0 ] || finish
 
-reg_need_registry_source
 
 # ------------------------------------------------------ anonymous, plain
 # Plain HTTP with --tls-verify=false: the reference for the scans below.

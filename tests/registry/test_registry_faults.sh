@@ -56,7 +56,6 @@ reg_findings_key "$TMP/out" "$TMP/archive-big.key"
 [ -s "$TMP/archive-app.key" ] && [ -s "$TMP/archive-big.key" ] || fail "setup: an archive without findings"
 [ "$failures" -eq 0 ] || finish
 
-reg_need_registry_source
 
 # fault KEY=VALUE...: a new fault, and a new log to count it in.
 fault() {
