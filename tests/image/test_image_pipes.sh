@@ -223,7 +223,11 @@ sh -c "$slow" | "$BOSUN_BIN" image --no-config - >/dev/null 2>"$TMP/err"
 expect_not_contains "$TMP/err" 'layers done'
 
 # ------------------------------------------------------ memory bounds
-# A large image read from a pipe takes less than 64 MB whatever its size.
+# A large image read from a pipe takes less than 64 MB whatever its size
+# (not measured under the sanitizers, whose shadow memory counts).
+case ${BOSUN_SANITIZE:-OFF} in
+ON | on | 1 | TRUE | true) finish ;;
+esac
 /usr/bin/time -f '%M' -o "$TMP/rss" "$BOSUN_BIN" image --no-config - \
     <"$FIX/big-docker-gz.tar" >/dev/null 2>&1
 rss=$(tail -n 1 "$TMP/rss")
