@@ -8,6 +8,11 @@
 #                        scripts/deps.sh test: cmocka and the test tools)
 #   make test-sanitize   the suite again under ASan+UBSan (build-sanitize)
 #   make test-release    the suite on a Release build (build-release)
+#   make deb             a Debian package (build-dist/bosun_VERSION_ARCH.deb)
+#   make deb-test        install that package in a Debian 12 chroot and run it
+#   make image           an OCI image of bosun, built from nothing
+#                        (build-dist/oci, tagged with the version)
+#   make image-test      run that image's binaries and check it with bosun
 #   make fuzz            every libFuzzer target for FUZZ_TIME seconds
 #
 # `make` and `make install` build no test program: the test suite is on only
@@ -15,13 +20,14 @@
 # directory serves both; `make test` configures it with -DBOSUN_TESTS=ON.
 
 BUILD ?= build
+DIST ?= build-dist
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 PREFIX ?=
 FUZZ_TIME ?= 60
 
 .PHONY: all deps deps-test configure build test test-sanitize test-release demo \
-	fuzz bench install clean
+	fuzz bench install deb deb-test image image-test dist clean
 
 all: build
 
@@ -68,5 +74,28 @@ bench: build
 install: build
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) $(if $(PREFIX),--prefix "$(PREFIX)")
 
+# The package and the image are made from a Release build without tests,
+# installed under /usr.
+dist: deps
+	cmake -S . -B $(DIST) -DCMAKE_BUILD_TYPE=Release -DBOSUN_TESTS=OFF \
+	    -DCMAKE_INSTALL_PREFIX=/usr $(CMAKE_FLAGS)
+	cmake --build $(DIST) -j $(JOBS)
+
+deb: dist
+	@scripts/deps.sh deb
+	cd $(DIST) && cpack -G DEB
+
+deb-test: deb
+	@scripts/deps.sh deb-test
+	sh tests/package/deb_test.sh $(DIST)
+
+image: dist
+	scripts/oci-image.py $(DIST) $(DIST)/oci
+
+image-test: image
+	@scripts/deps.sh image-test
+	BOSUN_OCI_LAYOUT=$(DIST)/oci BOSUN_BIN=$(DIST)/bosun BOSUN_TEST_DATA=$(CURDIR)/tests \
+	    sh tests/package/test_image.sh
+
 clean:
-	rm -rf $(BUILD) build-sanitize build-release build-fuzz
+	rm -rf $(BUILD) $(DIST) build-sanitize build-release build-fuzz
