@@ -1,7 +1,8 @@
 #!/bin/sh
 # One version, set by project() in CMakeLists.txt: bosun --version, the
 # JSON report, the man page, the Debian package, the OCI image's
-# metadata and the README's pre-commit rev and JSON example all say it.
+# metadata, the README's pre-commit rev, JSON example and image tags and
+# the pre-commit hook's image all say it.
 . "$(dirname "$0")/lib.sh"
 root=$BOSUN_TEST_DATA/..
 build=$(dirname "$BOSUN_BIN")
@@ -19,6 +20,10 @@ grep -q "^  \"tool\": {\"name\": \"bosun\", \"version\": \"$version\"}," "$root/
 # The pre-commit snippets name the tag of this version.
 revs=$(sed -n 's/^ *rev: *//p' "$root/README.md" | sort -u)
 [ "$revs" = "v$version" ] || fail "the README's pre-commit rev is '$revs', want v$version"
+# The image tags the README and the pre-commit hooks name.
+tags=$(grep -oh -e 'bosun:[0-9][0-9.]*[0-9]' -e 'oci:build-dist/oci:[0-9][0-9.]*[0-9]' \
+    "$root/README.md" "$root/.pre-commit-hooks.yaml" | sed 's/.*://' | sort -u)
+[ "$tags" = "$version" ] || fail "the README and .pre-commit-hooks.yaml name image tags '$tags', want $version"
 json_check "$build/bosun-meta.json" "d['version'] == '$version'"
 grep -q "^set(CPACK_PACKAGE_VERSION \"$version\")" "$build/CPackConfig.cmake" ||
     fail "the package version is not $version: $(grep CPACK_PACKAGE_VERSION "$build/CPackConfig.cmake")"
