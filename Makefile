@@ -10,6 +10,8 @@
 #   make test-release    the suite on a Release build (build-release)
 #   make deb             a Debian package (build-dist/bosun_VERSION_ARCH.deb)
 #   make deb-test        install that package in a Debian 12 chroot and run it
+#   make source-test     build and install from these sources in a Debian 12
+#                        chroot, as root and as a user
 #   make image           an OCI image of bosun, built from nothing
 #                        (build-dist/oci, tagged with the version)
 #   make image-test      run that image's binaries and check it with bosun
@@ -27,7 +29,7 @@ PREFIX ?=
 FUZZ_TIME ?= 60
 
 .PHONY: all deps deps-test configure build test test-sanitize test-release demo \
-	fuzz bench install deb deb-test image image-test dist clean
+	fuzz bench install deb deb-test source-test image image-test dist clean
 
 all: build
 
@@ -88,6 +90,10 @@ deb: dist
 deb-test: deb
 	@scripts/deps.sh deb-test
 	sh tests/package/deb_test.sh $(DIST)
+
+source-test:
+	@scripts/deps.sh deb-test
+	JOBS=$(JOBS) sh tests/package/source_test.sh
 
 image: dist
 	scripts/oci-image.py $(DIST) $(DIST)/oci

@@ -16,8 +16,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 dist=${1:?usage: deb_test.sh DIST_DIR}
-cache=${BOSUN_CHROOT_CACHE:-/var/cache/bosun}
-mirror=${BOSUN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 failures=0
 fail() {
     echo "FAIL: $*" >&2
@@ -57,61 +55,13 @@ if [ "$(id -u)" -ne 0 ]; then
     [ "$failures" -eq 0 ] && exit 77
     exit 1
 fi
-root=$(mktemp -d /tmp/bosun-deb-test.XXXXXX)
-mounted=""
-cleanup() {
-    for m in $mounted; do umount "$m" 2>/dev/null || umount -l "$m"; done
-    if grep -q " $root/" /proc/mounts; then
-        note "not removing $root: something is still mounted in it"
-    else
-        rm -rf "$root"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-arch=$(dpkg --print-architecture)
-tarball=$cache/debian12-minbase-$arch.tar.gz
-chroot_ok=1
-if [ -f "$tarball" ]; then
-    tar -C "$root" -xzf "$tarball" || { fail "cannot unpack $tarball"; chroot_ok=0; }
-else
-    note "making a Debian 12 minbase chroot with debootstrap (once: kept as $tarball)"
-    if ! command -v debootstrap >/dev/null; then
-        fail "CHROOT NOT MADE: debootstrap is not installed (scripts/deps.sh deb-test)"
-        chroot_ok=0
-    elif ! debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1; then
-        fail "CHROOT NOT MADE: debootstrap bookworm from $mirror failed (no network?): $(tail -3 "$root.log")"
-        chroot_ok=0
-    else
-        mkdir -p "$cache"
-        tar -C "$root" -czf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball" ||
-            note "cannot keep the chroot in $tarball"
-    fi
-    rm -f "$root.log"
-fi
-if [ "$chroot_ok" -eq 0 ]; then
-    note "the package was not installed and run in Debian 12: the chroot could not be made"
+. "$here/chroot.sh"
+if ! chroot_setup; then
+    fail "the package was not installed and run in Debian 12: the chroot could not be made (see above)"
     exit 1
 fi
-
-# mktemp made it 0700 (and the tarball keeps that): open it to nobody.
-chmod 0755 "$root"
-mount -t proc proc "$root/proc" && mounted="$root/proc"
-# Downloaded packages are kept for the next run.
-mkdir -p "$cache/apt-archives/partial"
-mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives" &&
-    mounted="$root/var/cache/apt/archives $mounted"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-chmod 0755 "$root/usr/sbin/policy-rc.d"
 mkdir -p "$root/work"
 cp "$deb" "$root/work/"
-in_chroot() { chroot "$root" env DEBIAN_FRONTEND=noninteractive PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-if ! in_chroot apt-get update -qq >"$root/work/apt.log" 2>&1; then
-    fail "apt-get update in the chroot failed (no network?): $(tail -3 "$root/work/apt.log")"
-    exit 1
-fi
 # The package's Depends bring what bosun needs: nothing else is installed.
 if ! in_chroot sh -c "cd /work && apt-get install -y -qq --no-install-recommends ./$(basename "$deb")" \
     >"$root/work/apt.log" 2>&1; then
