@@ -2,7 +2,13 @@
 # Make sure the Debian packages bosun needs are installed.
 #
 #   scripts/deps.sh [group...]     groups: build (default), test, fuzz, fixtures,
-#                                  registry, bench
+#                                  registry, bench, deb, deb-test, image,
+#                                  image-test
+#
+# build is what `make` and `make install` need: the compiler, CMake and the
+# libraries the binaries link. test adds what only `make test` needs (cmocka,
+# the tools the tests run). deb and image are `make deb` and `make image`;
+# deb-test and image-test the tools their tests use.
 #
 # As root, missing packages are installed with apt-get; otherwise the script
 # prints the command to run and fails. The test group also needs the node
@@ -18,11 +24,15 @@ set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
 libzstd-dev zlib1g-dev libisal-dev libssl-dev libvectorscan-dev libcurl4-openssl-dev"
-test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish openssl"
+test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish openssl umoci"
 fuzz="clang libclang-rt-14-dev llvm"
 fixtures="busybox-static umoci skopeo buildah zstd"
 registry="docker-registry apache2-utils openssl curl skopeo strace"
 bench="debootstrap zstd isal hyperfine"
+deb="dpkg-dev file"
+deb_test="debootstrap"
+image="python3 ca-certificates"
+image_test="umoci"
 
 groups=${*:-build}
 want=""
@@ -38,9 +48,19 @@ for g in $groups; do
     fixtures) want="$want $fixtures" ;;
     registry) want="$want $registry" ;;
     bench) want="$want $bench" ;;
+    deb) want="$want $build $deb" ;;
+    deb-test) want="$want $build $deb $deb_test $image" ;;
+    image) want="$want $build $image" ;;
+    image-test) want="$want $build $image $image_test" ;;
     *) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
     esac
 done
+
+# Elsewhere than Debian, the names mean nothing: say what to look for.
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: not a Debian system; bosun needs the equivalents of:$want" >&2
+    exit 0
+fi
 
 missing=""
 for p in $want; do

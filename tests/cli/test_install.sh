@@ -91,6 +91,30 @@ expect_contains "$TMP/fish.out" "--hadolint"
 expect_contains "$TMP/fish.out" "DL3008"
 expect_contains "$TMP/fish.out" "--no-hadolint-pragmas"
 
+# make install from this build directory: PREFIX= and DESTDIR= put
+# everything under them, and the installed bosun finds bosun-image.
+configured=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
+[ -n "$configured" ] || fail "no CMAKE_INSTALL_PREFIX in $build/CMakeCache.txt"
+# make_install DIR VAR=VALUE...: checks what lands under DIR.
+make_install() {
+    dir=$1
+    shift
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$root" install BUILD="$build" JOBS=1 "$@" \
+        >"$TMP/make.log" 2>&1 || { fail "make install $*: $(tail -5 "$TMP/make.log")"; return; }
+    for f in bin/bosun bin/bosun-image share/man/man1/bosun.1 share/bash-completion/completions/bosun \
+        share/zsh/site-functions/_bosun share/fish/vendor_completions.d/bosun.fish; do
+        [ -f "$dir/$f" ] || fail "make install $*: no $dir/$f"
+    done
+    [ -x "$dir/bin/bosun" ] || return
+    env PATH=/usr/bin:/bin "$dir/bin/bosun" image --help >"$TMP/out" 2>"$TMP/err" ||
+        fail "make install $*: the installed bosun image: $(cat "$TMP/err")"
+}
+make_install "$TMP/opt/x" PREFIX="$TMP/opt/x"
+make_install "$TMP/stage$configured" DESTDIR="$TMP/stage"
+make_install "$TMP/stage2/opt/y" DESTDIR="$TMP/stage2" PREFIX=/opt/y
+[ "$(find "$TMP/stage2" -type f | wc -l)" -eq 6 ] ||
+    fail "make install DESTDIR= PREFIX= wrote other files: $(find "$TMP/stage2" -type f)"
+
 # The pre-commit hook definition is valid for pre-commit.
 command -v pre-commit >/dev/null || fail "pre-commit is not installed (scripts/deps.sh test)"
 pre-commit validate-manifest "$root/.pre-commit-hooks.yaml" >"$TMP/out" 2>&1 ||

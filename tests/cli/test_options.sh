@@ -33,7 +33,7 @@ expect_contains "$TMP/out" "usage: bosun"
 expect_status 0 "$BOSUN_BIN" lint --help
 expect_contains "$TMP/out" "--build-arg"
 expect_status 0 "$BOSUN_BIN" --version
-expect_contains "$TMP/out" "bosun 0.1.0"
+expect_contains "$TMP/out" "bosun "  # which version: test_version.sh
 expect_status 0 "$BOSUN_BIN" rules
 for r in root-user from-latest pipe-to-shell package-upgrade invalid-instruction; do
     expect_contains "$TMP/out" "$r"

@@ -22,11 +22,20 @@ typedef struct buf {
     size_t n, cap;
 } buf;
 
+/* Appends n bytes to b, which owns its buffer. The sizes here are small:
+ * a sum that would wrap, or a failed realloc, ends the test (abort() tells
+ * the compiler so, where an unchecked sum let it see a memcpy of SIZE_MAX
+ * bytes to a null pointer). */
 static void append(buf *b, const void *p, size_t n)
 {
+    if (n > SIZE_MAX / 4 || b->n > SIZE_MAX / 4)
+        abort();
     if (b->n + n + 1 > b->cap) {
         b->cap = 2 * (b->n + n + 1);
-        b->p = realloc(b->p, b->cap);
+        uint8_t *grown = realloc(b->p, b->cap);
+        if (!grown)
+            abort();
+        b->p = grown;
     }
     memcpy(b->p + b->n, p, n);
     b->n += n;
