@@ -206,9 +206,11 @@ typedef struct bosun_image_options {
  * Check a built image, layer by layer: `input` is a docker-archive (docker
  * save), an OCI image layout (directory or tar), or one of those with
  * skopeo's transport prefix (docker-archive:PATH[:REF], oci:DIR[:REF],
- * oci-archive:PATH[:REF]). Findings name the input as given. Returns false
- * when the image (or part of it) could not be read; the errors are in the
- * report.
+ * oci-archive:PATH[:REF]). An archive on the standard input ("-",
+ * docker-archive:-, oci-archive:-), in a FIFO or compressed whole (gzip,
+ * zstd) is read as it comes. Findings name the input as given. Returns
+ * false when the image (or part of it) could not be read; the errors are
+ * in the report.
  */
 bool bosun_scan_image(const bosun_config *c, const char *input,
                       const bosun_image_options *o, bosun_report *r);

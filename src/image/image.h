@@ -26,7 +26,6 @@ typedef struct img_layer {
     img_compression compression; /* ... namely */
     int64_t size;              /* declared size, -1 when unknown */
     const char *member;        /* path of the blob in the input */
-    blob_loc loc;
 } img_layer;
 
 typedef struct img_history {
@@ -65,6 +64,18 @@ typedef struct img_select {
     bool verify;               /* check the digests of JSON blobs */
 } img_select;
 
+/* An input as given: a path, or docker-archive:/oci:/oci-archive: with
+ * an optional :REF. */
+typedef struct img_input {
+    const char *transport;     /* "docker-archive", "oci", "oci-archive",
+                                  or NULL (told from the content) */
+    const char *path;          /* "-": the standard input */
+    const char *ref;           /* the :REF, or NULL */
+} img_input;
+
+/* Split `input` (strings in `a` or in `input`). */
+void image_parse_input(arena *a, const char *input, img_input *out);
+
 /*
  * Open `input` (a path, or docker-archive:/oci:/oci-archive: with an
  * optional :REF) and read its manifests and configuration. False when the
@@ -72,6 +83,13 @@ typedef struct img_select {
  */
 bool image_open(arena *a, const char *input, const img_select *sel,
                 img_sink *sink, img_image *out);
+
+/* The same on a source already open (a stream read to its end), which
+ * `out` takes over (image_close closes it). `name` is the input as
+ * given. */
+bool image_load(arena *a, const char *name, const img_input *in,
+                img_source *src, const img_select *sel, img_sink *sink,
+                img_image *out);
 void image_close(img_image *img);
 
 /* The host's platform as OCI names it ("linux/amd64", "linux/arm/v7"). */

@@ -64,6 +64,14 @@ void layer_result_init(layer_result *r, const bosun_config *cfg)
     findings_init(&r->findings, &r->a, cfg);
 }
 
+void layer_result_place(layer_result *r, int index)
+{
+    for (size_t i = 0; i < r->findings.n; i++)
+        r->findings.items[i].layer = index;
+    for (size_t i = 0; i < r->findings.noverflow; i++)
+        r->findings.overflow[i].layer = index;
+}
+
 void layer_result_free(layer_result *r)
 {
     layer_changes_free(&r->changes);
@@ -76,19 +84,22 @@ void layer_result_free(layer_result *r)
 /* The layer's bytes: read, hashed, decompressed. */
 typedef struct blob_stream {
     layer_worker *w;
-    const img_layer *ly;
+    const layer_input *in;
     uint64_t pos;            /* blob bytes read */
-    const uint8_t *raw;      /* the last piece read (w->raw, or the
-                                helper's buffer) */
+    bool input_ended;        /* every byte of the blob has been read */
+    const uint8_t *raw;      /* the last piece read (w->raw, the helper's
+                                buffer or the producer's) */
     size_t raw_len, raw_off; /* and how much of it the decoder took */
+    const uint8_t *pending;  /* what is left of a producer's piece after
+                                the first bytes were put together */
+    size_t pending_len;
     img_compression comp;
-    hasher *blob;            /* over the blob, when verifying it */
+    hasher *blob;            /* over the blob, when verifying it here */
     hasher *plain;           /* over the tar, when the digest names it */
     uint64_t plain_bytes;
     bool ended;              /* the compressed stream is complete */
     const char *error;
     char errbuf[256];
-    layer_help *help;        /* where a helper thread may offer to read */
     pipeline *pipe;          /* reading by a helper thread, once offered */
     gotar *shadow;           /* fed every byte of the tar libarchive gets */
 } blob_stream;
@@ -110,11 +121,12 @@ static ssize_t stream_fail(blob_stream *bs, const char *fmt, ...)
 /* A helper thread offers to read: from here on it reads and hashes. */
 static void start_pipeline(blob_stream *bs)
 {
-    bs->pipe = pipeline_new(&bs->ly->loc, bs->pos, bs->blob);
-    pthread_mutex_lock(bs->help->lock);
-    bs->help->pipe = bs->pipe;
-    pthread_cond_broadcast(bs->help->cond);
-    pthread_mutex_unlock(bs->help->lock);
+    layer_help *help = bs->in->help;
+    bs->pipe = pipeline_new(bs->in->loc, bs->pos, bs->blob);
+    pthread_mutex_lock(help->lock);
+    help->pipe = bs->pipe;
+    pthread_cond_broadcast(help->cond);
+    pthread_mutex_unlock(help->lock);
 }
 
 /* Stop the helper (after the end of the blob, or on an error). */
@@ -127,14 +139,13 @@ static void stop_pipeline(blob_stream *bs)
     bs->pipe = NULL;
 }
 
-/* The next piece of the blob, hashed, in bs->raw: its length, 0 at the
- * end, -1 on an error. */
-static ssize_t read_raw(blob_stream *bs)
+/* The next piece of a blob in a file, hashed, in bs->raw. */
+static ssize_t read_file_piece(blob_stream *bs)
 {
-    const blob_loc *loc = &bs->ly->loc;
-    bs->raw_len = bs->raw_off = 0;
-    if (!bs->pipe && bs->help && bs->pos < loc->len &&
-        atomic_load(&bs->help->helper_waiting))
+    const blob_loc *loc = bs->in->loc;
+    layer_help *help = bs->in->help;
+    if (!bs->pipe && help && bs->pos < loc->len &&
+        atomic_load(&help->helper_waiting))
         start_pipeline(bs);
     ssize_t n;
     if (bs->pipe) {
@@ -145,8 +156,10 @@ static ssize_t read_raw(blob_stream *bs)
     } else {
         uint64_t left = loc->len - bs->pos;
         size_t want = left < LAYER_READ_CHUNK ? (size_t)left : LAYER_READ_CHUNK;
-        if (want == 0)
+        if (want == 0) {
+            bs->input_ended = true;
             return 0;
+        }
         n = read_at(loc->fd, bs->w->raw, want, loc->off + bs->pos);
         if (n < 0)
             return stream_fail(bs, "read error: %s", strerror(errno));
@@ -156,12 +169,82 @@ static ssize_t read_raw(blob_stream *bs)
             hasher_update(bs->blob, bs->w->raw, (size_t)n);
         bs->raw = bs->w->raw;
     }
-    bs->pos += (uint64_t)n;
-    bs->raw_len = (size_t)n;
-    if (bs->help)
-        atomic_store_explicit(&bs->help->remaining, loc->len - bs->pos,
+    bs->input_ended = bs->pos + (uint64_t)n == loc->len;
+    if (help)
+        atomic_store_explicit(&help->remaining,
+                              loc->len - bs->pos - (uint64_t)n,
                               memory_order_relaxed);
     return n;
+}
+
+/* The next piece a producer pushed (it hashed it), in bs->raw. */
+static ssize_t read_pipe_piece(blob_stream *bs)
+{
+    if (bs->pending_len) {
+        bs->raw = bs->pending;
+        ssize_t n = (ssize_t)bs->pending_len;
+        bs->pending_len = 0;
+        return n;
+    }
+    const char *why = NULL;
+    ssize_t n = bpipe_next(bs->in->pipe, &bs->raw, &why);
+    if (n < 0)
+        return stream_fail(bs, "%s", why ? why : "read error");
+    if (n == 0)
+        bs->input_ended = true;
+    return n;
+}
+
+/* The next piece of the blob, hashed, in bs->raw: its length, 0 at the
+ * end, -1 on an error. */
+static ssize_t read_raw(blob_stream *bs)
+{
+    bs->raw_len = bs->raw_off = 0;
+    if (bs->input_ended)
+        return 0;
+    ssize_t n = bs->in->pipe ? read_pipe_piece(bs) : read_file_piece(bs);
+    if (n <= 0)
+        return n;
+    bs->pos += (uint64_t)n;
+    bs->raw_len = (size_t)n;
+    if (bs->in->progress)
+        progress_advance(bs->in->progress, (uint64_t)n);
+    return n;
+}
+
+/* The first piece of a producer's blob, made at least 4 bytes long when
+ * the blob is (the compression is told from them): shorter pieces are
+ * put together in w->raw, and the rest of the last one is read next. */
+static void first_pipe_piece(blob_stream *bs)
+{
+    if (read_raw(bs) <= 0 || bs->raw_len >= 4)
+        return;
+    uint8_t *head = bs->w->raw;
+    size_t len = bs->raw_len;
+    memcpy(head, bs->raw, len);
+    while (len < 4) {
+        const uint8_t *buf;
+        const char *why = NULL;
+        ssize_t n = bpipe_next(bs->in->pipe, &buf, &why);
+        if (n < 0) {
+            stream_fail(bs, "%s", why ? why : "read error");
+            break;
+        }
+        if (n == 0) {
+            bs->input_ended = true;
+            break;
+        }
+        size_t take = 4 - len < (size_t)n ? 4 - len : (size_t)n;
+        memcpy(head + len, buf, take);
+        len += take;
+        bs->pos += take;
+        if (bs->in->progress)
+            progress_advance(bs->in->progress, take);
+        bs->pending = buf + take;
+        bs->pending_len = (size_t)n - take;
+    }
+    bs->raw = head;
+    bs->raw_len = len;
 }
 
 static bool bomb(const blob_stream *bs)
@@ -179,8 +262,12 @@ static ssize_t stream_read(blob_stream *bs, const void **buf)
     if (bs->error)
         return -1;
     if (bs->comp == IMG_COMP_NONE) {
-        ssize_t n = read_raw(bs);
+        /* The first piece of a producer's blob was read to sniff it. */
+        ssize_t n = bs->raw_off < bs->raw_len
+                        ? (ssize_t)(bs->raw_len - bs->raw_off)
+                        : read_raw(bs);
         if (n > 0) {
+            bs->raw += bs->raw_off;
             bs->raw_off = bs->raw_len;
             bs->plain_bytes += (uint64_t)n;
             *buf = bs->raw;
@@ -190,11 +277,11 @@ static ssize_t stream_read(blob_stream *bs, const void **buf)
     for (;;) {
         if (bs->ended)
             return 0;
-        bool eof = bs->pos == bs->ly->loc.len;
+        bool eof = bs->input_ended;
         if (bs->raw_off == bs->raw_len && !eof) {
             if (read_raw(bs) < 0)
                 return -1;
-            eof = bs->pos == bs->ly->loc.len;
+            eof = bs->input_ended;
         }
         size_t used, produced;
         dec_status st = decoder_run(bs->w->dec, bs->raw + bs->raw_off,
@@ -248,7 +335,7 @@ static void stream_drain(blob_stream *bs)
         while (stream_next(bs, &buf) > 0)
             ;
     }
-    while (!bs->error && bs->pos < bs->ly->loc.len)
+    while (!bs->error && !bs->input_ended)
         if (read_raw(bs) <= 0)
             break;
     stop_pipeline(bs);
@@ -270,7 +357,6 @@ static la_ssize_t read_callback(struct archive *ar, void *ctx,
 
 typedef struct layer_ctx {
     layer_worker *w;
-    const img_layer *ly;
     layer_result *res;
     struct archive *ar;
     blob_stream *bs;
@@ -905,33 +991,35 @@ static void walk_tar(layer_ctx *c, blob_stream *bs)
 
 /* ---------------------------------------------------------------- layer */
 
-void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
-                layer_result *out)
+void layer_scan(layer_worker *w, const layer_input *in, layer_result *out)
 {
-    blob_stream bs = {.w = w, .ly = ly, .help = help};
-    bool verify = w->opt.verify && ly->digest;
-    if (verify)
-        bs.blob = hasher_new(ly->digest);
+    blob_stream bs = {.w = w, .in = in};
+    bool verify = w->opt.verify && in->digest;
 
     /* Sniff the compression from the first bytes. */
-    uint8_t magic[4];
-    size_t want = ly->loc.len < 4 ? (size_t)ly->loc.len : 4;
-    ssize_t n = read_at(ly->loc.fd, magic, want, ly->loc.off);
-    bs.comp = compression_sniff(magic, n > 0 ? (size_t)n : 0);
-    out->compression = bs.comp;
-    if (verify && ly->digest_of_content && bs.comp != IMG_COMP_NONE) {
-        /* The digest names the tar: hash what comes out of the decoder. */
-        bs.plain = hasher_new(ly->digest);
-        hasher_free(bs.blob);
-        bs.blob = NULL;
+    if (in->pipe) {
+        first_pipe_piece(&bs);
+        bs.comp = compression_sniff(bs.raw, bs.raw_len);
+    } else {
+        uint8_t magic[4];
+        size_t want = in->loc->len < 4 ? (size_t)in->loc->len : 4;
+        ssize_t n = read_at(in->loc->fd, magic, want, in->loc->off);
+        bs.comp = compression_sniff(magic, n > 0 ? (size_t)n : 0);
+        bs.input_ended = in->loc->len == 0;
     }
+    out->compression = bs.comp;
+    if (verify && in->of_content && bs.comp != IMG_COMP_NONE)
+        /* The digest names the tar: hash what comes out of the decoder. */
+        bs.plain = hasher_new(in->digest);
+    else if (verify && !in->pipe)
+        bs.blob = hasher_new(in->digest);
     if (bs.comp != IMG_COMP_NONE)
         decoder_start(w->dec, bs.comp);
 
     gotar_reset(w->shadow);
     bs.shadow = w->shadow;
-    layer_ctx c = {.w = w, .ly = ly, .res = out, .bs = &bs,
-                   .shadow = w->shadow, .layer = (int)ly->index};
+    layer_ctx c = {.w = w, .res = out, .bs = &bs, .shadow = w->shadow,
+                   .layer = in->index};
     out->changes.hashing = w->opt.hashing;
     walk_tar(&c, &bs);
     records_seal(&out->records, &out->changes.files);
@@ -945,10 +1033,15 @@ void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
     stop_pipeline(&bs);
     if (bs.error && !out->error)
         out->error = arena_strdup(&out->a, bs.error);
+    /* Nothing more is read: a producer still pushing stops. */
+    if (in->pipe && !bs.input_ended)
+        bpipe_abort(in->pipe);
     out->blob_bytes = bs.pos;
     out->tar_bytes = bs.plain_bytes;
-    if (!out->error && (bs.blob || bs.plain))
-        hasher_final(bs.blob ? bs.blob : bs.plain, out->digest);
+    if (!out->error && bs.blob)
+        hasher_final(bs.blob, out->digest);
+    if (!out->error && bs.plain)
+        hasher_final(bs.plain, out->tar_digest);
     hasher_free(bs.blob);
     hasher_free(bs.plain);
     pathset_free(&c.symlinks);

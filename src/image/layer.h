@@ -19,6 +19,8 @@
 #include "image/fsmodel.h"
 #include "image/image.h"
 #include "image/pipeline.h"
+#include "image/progress.h"
+#include "image/stream.h"
 #include "image/whiteout.h"
 
 /* Most files (entries of all layers) of one image: the whiteout model
@@ -65,7 +67,10 @@ typedef struct layer_result {
     img_findings findings;
     layer_changes changes;
     layer_records records;       /* what links may need (fsmodel.h) */
-    char digest[DIGEST_MAX + 1]; /* computed digest ("" when not verified) */
+    char digest[DIGEST_MAX + 1]; /* of the blob ("" when not computed) */
+    char tar_digest[DIGEST_MAX + 1]; /* of the decoded tar, computed when
+                                    the blob is compressed and its digest
+                                    names the content ("" otherwise) */
     uint64_t blob_bytes;         /* blob size as read */
     uint64_t tar_bytes;          /* uncompressed size */
     img_compression compression; /* by magic bytes */
@@ -74,11 +79,34 @@ typedef struct layer_result {
 
 void layer_result_init(layer_result *r, const bosun_config *cfg);
 void layer_result_free(layer_result *r);
+/* The layer's findings are about layer `index` (a stream's layers are
+ * scanned before their places are known). */
+void layer_result_place(layer_result *r, int index);
 
-/* Scan layer `ly`; its blob must be located (ly->loc). When `help` is
- * given, a helper thread that offers there takes over reading and hashing
- * the blob. */
-void layer_scan(layer_worker *w, const img_layer *ly, layer_help *help,
-                layer_result *out);
+/*
+ * Where a layer's bytes come from, and what is hashed where. Either a
+ * byte range of a file, read by the layer's thread (a helper thread that
+ * offers at `help` may take over reading and hashing it), or pieces a
+ * producer thread pushes into a byte pipe (a standard input read as it
+ * comes, a registry download), which the producer hashes itself.
+ */
+typedef struct layer_input {
+    int index;                 /* the layer's place, for its findings */
+    const blob_loc *loc;       /* a byte range of a file, or NULL */
+    layer_help *help;          /* with loc: where a helper may offer */
+    byte_pipe *pipe;           /* without loc: the producer's pieces */
+    const char *digest;        /* what to verify, or NULL (no hashing;
+                                  only its algorithm is used here) */
+    bool of_content;           /* the digest names the tar: when the blob
+                                  is compressed, what comes out of the
+                                  decoder is hashed (tar_digest) */
+    progress_layer *progress;  /* bytes read are counted there, or NULL */
+} layer_input;
+
+/* Scan a layer. From a file, the blob is hashed here (out->digest), or
+ * the decoded tar when `of_content` and the blob is compressed
+ * (out->tar_digest); from a pipe, only the latter: the producer hashes
+ * the blob. A pipe is read to its end, or aborted. */
+void layer_scan(layer_worker *w, const layer_input *in, layer_result *out);
 
 #endif

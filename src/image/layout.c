@@ -126,21 +126,14 @@ static json_t *read_json_member(loader *l, const char *member, const char *what,
                                 const gj_type *type, char **raw,
                                 size_t *raw_len)
 {
-    blob_loc loc;
-    const char *err;
-    if (!source_locate(&l->img->src, member, &loc, &err)) {
-        sink_error(l->sink, "%s: %s", what, err);
-        return NULL;
-    }
     char *data = NULL;
-    bool ok = blob_loc_read(l->a, &loc, IMG_MAX_JSON, &data, &err);
-    uint64_t len = loc.len;
-    blob_loc_close(&loc);
-    if (!ok) {
+    size_t len = 0;
+    const char *err;
+    if (!source_read(&l->img->src, l->a, member, IMG_MAX_JSON, &data, &len,
+                     &err)) {
         if (len > IMG_MAX_JSON)
-            sink_error(l->sink, "%s: %llu bytes, more than the %u MiB bosun "
-                       "reads for JSON", what, (unsigned long long)len,
-                       IMG_MAX_JSON >> 20);
+            sink_error(l->sink, "%s: %zu bytes, more than the %u MiB bosun "
+                       "reads for JSON", what, len, IMG_MAX_JSON >> 20);
         else
             sink_error(l->sink, "%s: %s", what, err);
         return NULL;
@@ -382,7 +375,6 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         ly->media_type = copy(l, gj_str(d, "mediaType"));
         ly->size = descriptor_size(d);
         ly->member = blob_member(l, digest);
-        ly->loc.fd = -1;
         if (ly->media_type &&
             !layer_media_type(ly->media_type, &ly->compression)) {
             sink_error(l->sink, "layer %zu (%s): media type %s is not a "
@@ -916,7 +908,6 @@ static bool load_docker_archive(loader *l)
         ly->index = i;
         ly->member = copy(l, path);
         ly->size = -1;
-        ly->loc.fd = -1;
         ly->digest = digest_from_path(l, path, ".tar");
         if (!ly->digest && strncmp(path, "blobs/", 6) != 0 && diff_ids) {
             ly->digest = diff_ids[i];
@@ -958,34 +949,39 @@ const char *image_host_platform(arena *a)
 }
 
 /* Split "transport:PATH[:REF]". */
-static enum input_kind parse_input(arena *a, const char *input,
-                                   const char **path, const char **ref)
+void image_parse_input(arena *a, const char *input, img_input *out)
 {
-    static const struct {
-        const char *prefix;
-        enum input_kind kind;
-    } transports[] = {
-        {"docker-archive:", INPUT_DOCKER_ARCHIVE},
-        {"oci-archive:", INPUT_OCI_ARCHIVE},
-        {"oci:", INPUT_OCI},
-    };
-    *path = input;
-    *ref = NULL;
+    static const char *const transports[] = {"docker-archive", "oci-archive",
+                                             "oci"};
+    out->transport = NULL;
+    out->path = input;
+    out->ref = NULL;
     for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
-        size_t k = strlen(transports[i].prefix);
-        if (strncmp(input, transports[i].prefix, k) != 0)
+        size_t k = strlen(transports[i]);
+        if (strncmp(input, transports[i], k) != 0 || input[k] != ':')
             continue;
-        const char *rest = input + k;
+        const char *rest = input + k + 1;
         const char *colon = strchr(rest, ':');
-        if (colon && access(rest, F_OK) != 0) {
-            *path = arena_strndup(a, rest, (size_t)(colon - rest));
-            *ref = colon[1] ? colon + 1 : NULL;
+        if (colon && (access(rest, F_OK) != 0 || !strncmp(rest, "-:", 2))) {
+            out->path = arena_strndup(a, rest, (size_t)(colon - rest));
+            out->ref = colon[1] ? colon + 1 : NULL;
         } else {
-            *path = rest;
+            out->path = rest;
         }
-        return transports[i].kind;
+        out->transport = transports[i];
+        return;
     }
-    return INPUT_AUTO;
+}
+
+static enum input_kind kind_of(const char *transport)
+{
+    if (!transport)
+        return INPUT_AUTO;
+    if (!strcmp(transport, "docker-archive"))
+        return INPUT_DOCKER_ARCHIVE;
+    if (!strcmp(transport, "oci-archive"))
+        return INPUT_OCI_ARCHIVE;
+    return INPUT_OCI;
 }
 
 /* ------------------------------------------------- both formats at once */
@@ -1098,16 +1094,19 @@ static bool load_both(loader *l, const char *oci_format)
     return true;
 }
 
-bool image_open(arena *a, const char *input, const img_select *sel,
-                img_sink *sink, img_image *out)
+bool image_load(arena *a, const char *name, const img_input *in,
+                img_source *src, const img_select *sel, img_sink *sink,
+                img_image *out)
 {
     memset(out, 0, sizeof(*out));
-    out->name = input;
-    out->src.fd = -1;
+    out->name = name;
+    out->src = *src;
+    src->fd = -1;
+    src->stream = NULL;
+    src->remote = NULL;
     loader l = {.a = a, .sink = sink, .sel = sel, .img = out};
-    const char *path, *ref;
-    enum input_kind kind = parse_input(a, input, &path, &ref);
-    l.want_ref = ref ? ref : sel->ref;
+    enum input_kind kind = kind_of(in->transport);
+    l.want_ref = in->ref ? in->ref : sel->ref;
     l.want_platform = sel->platform ? sel->platform : image_host_platform(a);
     img_platform want;
     if (!platform_parse(a, l.want_platform, &want)) {
@@ -1117,11 +1116,6 @@ bool image_open(arena *a, const char *input, const img_select *sel,
     }
     platform_matcher_init(a, &l.matcher, &want);
 
-    const char *err;
-    if (!source_open(a, path, &out->src, &err)) {
-        sink_error(sink, "%s", err);
-        return false;
-    }
     bool has_manifest = source_has(&out->src, "manifest.json");
     bool has_index = source_has(&out->src, "index.json");
     const char *layout_version;
@@ -1140,7 +1134,9 @@ bool image_open(arena *a, const char *input, const img_select *sel,
     }
     if (!out->src.is_dir && kind == INPUT_OCI)
         kind = INPUT_OCI_ARCHIVE;
-    const char *oci_format = kind == INPUT_OCI ? "oci" : "oci-archive";
+    const char *oci_format = out->src.kind == SOURCE_REMOTE ? "docker"
+                             : kind == INPUT_OCI            ? "oci"
+                                                            : "oci-archive";
     if (has_manifest && *layout_version)
         return load_both(&l, oci_format);
     if (kind == INPUT_DOCKER_ARCHIVE)
@@ -1148,9 +1144,24 @@ bool image_open(arena *a, const char *input, const img_select *sel,
     return load_oci(&l, oci_format);
 }
 
+bool image_open(arena *a, const char *input, const img_select *sel,
+                img_sink *sink, img_image *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->name = input;
+    out->src.fd = -1;
+    img_input in;
+    image_parse_input(a, input, &in);
+    img_source src;
+    const char *err;
+    if (!source_open(a, in.path, &src, &err)) {
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    return image_load(a, input, &in, &src, sel, sink, out);
+}
+
 void image_close(img_image *img)
 {
-    for (size_t i = 0; i < img->nlayers; i++)
-        blob_loc_close(&img->layers[i].loc);
     source_close(&img->src);
 }

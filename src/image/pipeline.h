@@ -5,7 +5,7 @@
  * hashing are about a quarter of a compressed layer's cost and most of an
  * uncompressed one's; decompression, most of the rest, cannot be split, and
  * handing its output to another core costs more in cache misses and
- * wake-ups than it saves. A bounded ring of buffers joins the two threads,
+ * wake-ups than it saves. A byte pipe (stream.h) joins the two threads,
  * so memory stays fixed and each side waits only when the other is behind.
  *
  * The switch happens in the middle of a blob: the helper starts reading

@@ -4,6 +4,8 @@
  * then decide what each finding means given the later layers (the
  * whiteout model) and report.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,7 +18,9 @@
 #include "image/content.h"
 #include "image/history.h"
 #include "image/image.h"
+#include "image/instream.h"
 #include "image/layer.h"
+#include "image/remote.h"
 #include "image/scan.h"
 #include "lint/config.h"
 #include "report/report.h"
@@ -26,6 +30,10 @@
 
 /* Most layers scanned in one image (Docker stops at 127). */
 #define IMG_MAX_LAYERS 4096
+/* Most threads scanning a stream's layers: they come one after the
+ * other, and another one is scanned only when its bytes fit in the pipe
+ * behind the one being read. */
+#define STREAM_LAYER_THREADS 2
 
 /* ------------------------------------------------------------ parallel */
 
@@ -45,6 +53,7 @@ typedef struct scan_run {
     size_t *order;            /* layers to scan, largest first */
     size_t norder;
     scan_options opt;
+    progress *progress;       /* NULL: none drawn */
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -93,12 +102,24 @@ static void scan_one(scan_run *run, layer_worker *w, size_t i)
     img_layer *ly = &run->img->layers[i];
     layer_result *res = &run->results[i];
     const char *err;
-    if (!source_locate(&run->img->src, ly->member, &ly->loc, &err)) {
+    blob_loc loc;
+    if (!source_locate(&run->img->src, ly->member, &loc, &err)) {
         res->error = arena_strdup(&res->a, err);
         return;
     }
-    layer_scan(w, ly, &run->help[i], res);
-    blob_loc_close(&ly->loc);
+    layer_input in = {
+        .index = (int)i,
+        .loc = &loc,
+        .help = &run->help[i],
+        .digest = ly->digest,
+        .of_content = ly->digest_of_content,
+        .progress = progress_begin(run->progress, (int)i,
+                                   ly->digest ? ly->digest : ly->member,
+                                   (int64_t)loc.len),
+    };
+    layer_scan(w, &in, res);
+    progress_end(run->progress, in.progress);
+    blob_loc_close(&loc);
 }
 
 static void *scan_worker(void *arg)
@@ -203,14 +224,20 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                    ly->media_type, compression_name(ly->compression),
                    compression_name(res->compression),
                    compression_name(res->compression));
-    if (!verify || !ly->digest || res->error || !res->digest[0])
+    /* A digest that names the content of a compressed blob is the
+     * decoded tar's. */
+    const char *got = ly->digest_of_content &&
+                              res->compression != IMG_COMP_NONE
+                          ? res->tar_digest
+                          : res->digest;
+    if (!verify || !ly->digest || res->error || !got[0])
         return;
-    if (strcmp(res->digest, ly->digest) != 0)
+    if (strcmp(got, ly->digest) != 0)
         findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
                      KIND_ARCHIVE, "layer %zu is named %s but its %s hashes "
                      "to %s: it is not the layer the image refers to "
                      "(corrupted or tampered with)", i, ly->digest,
-                     ly->digest_of_content ? "content" : "blob", res->digest);
+                     ly->digest_of_content ? "content" : "blob", got);
     else if (ly->size >= 0 && (uint64_t)ly->size != res->blob_bytes)
         findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
                      KIND_ARCHIVE, "layer %zu (%s) is %llu bytes, but its "
@@ -618,21 +645,21 @@ static void check_links(arena *a, img_sink *sink, const img_image *img,
 
 /*
  * The image as the JSON report lists it: its manifest, platform and
- * layers, with what the scans found (results[first[i]] stands for layer
- * i; a layer not `located` was not scanned). What is not known is null
+ * layers, with what the scans found (res[i] stands for layer i, whether
+ * scanned at its place, as another place of its blob, or as it came in
+ * a stream; a layer not `located` was not scanned). What is not known is null
  * rather than guessed: a layer read only in part has no uncompressed
  * size and no count of files.
  */
 static void record_image(const img_sink *sink, const img_image *img,
-                         const layer_result *results, const size_t *first,
-                         const bool *located)
+                         layer_result *const *res_of, const bool *located)
 {
     arena a;
     arena_init(&a);
     report_layer *layers = ARENA_ARRAY(&a, report_layer, img->nlayers + 1);
     for (size_t i = 0; i < img->nlayers; i++) {
         const img_layer *ly = &img->layers[i];
-        const layer_result *res = located[i] ? &results[first[i]] : NULL;
+        const layer_result *res = located[i] ? res_of[i] : NULL;
         bool whole = res && !res->error;
         layers[i] = (report_layer){
             .index = (int)i,
@@ -668,35 +695,138 @@ static void record_image(const img_sink *sink, const img_image *img,
 
 /* ---------------------------------------------------------------- scan */
 
+/* What every layer scan of one image shares: the key of its path hashes,
+ * its budget of files, and the options. */
+typedef struct scan_setup {
+    path_hasher hashing;
+    atomic_uint_fast64_t entries;
+    scan_options opt;
+    const char *user_name;    /* the configuration's user, when a name
+                                 looked up in /etc/passwd */
+} scan_setup;
+
+static bool setup_init(scan_setup *s, img_sink *sink, const scan_options *o)
+{
+    if (!path_hasher_init(&s->hashing)) {
+        sink_error(sink, "no random bytes from the system for the key of "
+                   "the path hashes");
+        return false;
+    }
+    atomic_init(&s->entries, 0);
+    s->opt = *o;
+    s->opt.entries = &s->entries;
+    s->opt.hashing = &s->hashing;
+    return true;
+}
+
+/* Every file is read as an account database when a check needs it: the
+ * final /etc/shadow or /etc/passwd may be any file. `user` is the
+ * configuration's User. */
+static void setup_accounts(scan_setup *s, img_sink *sink, arena *a,
+                           const char *user)
+{
+    s->user_name = user_name_of(a, user);
+    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
+    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
+    s->opt.user_name = findings_wanted(&sink->findings, "image-root-user")
+                           ? s->user_name
+                           : NULL;
+    s->opt.accounts = empty_pw || writable || s->opt.user_name;
+    s->opt.accounts_writable = writable;
+}
+
+/* The results of a stream's layers, scanned as they came: first[i] is
+ * the layer standing for layer i; res[i] its result, or NULL (an error
+ * is reported). */
+static void stream_results(img_sink *sink, img_image *img, scan_setup *st,
+                           const bool *located, const size_t *first,
+                           layer_result **res)
+{
+    layer_worker *w = NULL;
+    for (size_t i = 0; i < img->nlayers; i++) {
+        if (!located[i] || first[i] != i)
+            continue;
+        img_layer *ly = &img->layers[i];
+        blob_loc loc;
+        const char *err;
+        if (!source_locate(&img->src, ly->member, &loc, &err))
+            continue;
+        if (!w)
+            w = layer_worker_new(&st->opt);
+        stream_blob b = instream_blob(img->src.stream, loc.off, w);
+        if (!b.result) {
+            sink_error(sink, "layer %zu (%s): %s", i,
+                       ly->digest ? ly->digest : ly->member, b.why);
+            continue;
+        }
+        res[i] = b.result;
+        layer_result_place(b.result, (int)i);
+    }
+    layer_worker_free(w);
+}
+
+/* The digest a stream's layer was hashed with as it came, for the check
+ * of layer i: the blob's, or the decoded tar's when the digest names the
+ * content of a compressed blob. One of another algorithm than the one
+ * naming the layer could not be computed: the manifest came after the
+ * bytes. */
+static bool stream_digest(img_sink *sink, const img_image *img, size_t i,
+                          const layer_result *res)
+{
+    const img_layer *ly = &img->layers[i];
+    if (!ly->digest)
+        return true;
+    bool content = ly->digest_of_content && res->compression != IMG_COMP_NONE;
+    const char *got = content ? res->tar_digest : res->digest;
+    size_t alg = strcspn(ly->digest, ":");
+    if (!got[0] || (strncmp(got, ly->digest, alg) == 0 && got[alg] == ':'))
+        return true;
+    sink_error(sink, "layer %zu (%s): not verified: the stream's bytes were "
+               "hashed with %.*s as they came, before the manifest naming "
+               "them with %.*s", i, ly->digest, (int)strcspn(got, ":"), got,
+               (int)alg, ly->digest);
+    return false;
+}
+
+/* The layers of a registry's image (run->order: each blob once),
+ * downloaded and scanned as they come, `jobs` at a time. A blob whose
+ * bytes hash to another digest than the manifest's is an error: the
+ * registry (or what stands between) sent something else. */
+static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
+                           unsigned jobs, progress *prog, scan_run *run)
+{
+    remote_layer *want = xcalloc(run->norder + 1, sizeof(remote_layer));
+    for (size_t k = 0; k < run->norder; k++) {
+        size_t i = run->order[k];
+        const img_layer *ly = &img->layers[i];
+        want[k] = (remote_layer){.index = (int)i, .digest = ly->digest,
+                                 .size = ly->size, .res = &run->results[i]};
+    }
+    remote_fetch_layers(img->src.remote, &st->opt, jobs, st->opt.verify, prog,
+                        want, run->norder);
+    for (size_t k = 0; k < run->norder; k++) {
+        layer_result *res = want[k].res;
+        const char *digest = want[k].digest;
+        if (!res->digest[0] || !strcmp(res->digest, digest))
+            continue;
+        sink_error(sink, "layer %d (%s): the registry sent a blob whose "
+                   "digest is %s", want[k].index, digest, res->digest);
+        res->digest[0] = '\0';
+    }
+    free(want);
+}
+
 static void scan_image(arena *a, img_sink *sink, img_image *img,
-                       const scan_options *opt, unsigned jobs,
-                       const bosun_config *cfg)
+                       scan_setup *st, unsigned jobs, const bosun_config *cfg,
+                       progress *prog)
 {
     if (img->nlayers > IMG_MAX_LAYERS) {
         sink_error(sink, "%zu layers: more than the %d bosun scans",
                    img->nlayers, IMG_MAX_LAYERS);
         return;
     }
-    path_hasher hashing;
-    if (!path_hasher_init(&hashing)) {
-        sink_error(sink, "no random bytes from the system for the key of "
-                   "the path hashes");
-        return;
-    }
-    atomic_uint_fast64_t entries;
-    atomic_init(&entries, 0);
-    scan_run run = {.img = img, .opt = *opt};
-    run.opt.entries = &entries;
-    run.opt.hashing = &hashing;
-    /* Every file is read as an account database when a check needs it:
-     * the final /etc/shadow or /etc/passwd may be any file. */
-    const char *user_name = user_name_of(a, img->user);
-    bool empty_pw = findings_wanted(&sink->findings, "image-empty-password");
-    bool writable = findings_wanted(&sink->findings, "image-passwd-writable");
-    run.opt.user_name =
-        findings_wanted(&sink->findings, "image-root-user") ? user_name : NULL;
-    run.opt.accounts = empty_pw || writable || run.opt.user_name;
-    run.opt.accounts_writable = writable;
+    bool stream = img->src.kind == SOURCE_STREAM;
+    scan_run run = {.img = img, .opt = st->opt, .progress = prog};
     run.results = xcalloc(img->nlayers + 1, sizeof(layer_result));
     run.size = xcalloc(img->nlayers + 1, sizeof(uint64_t));
     run.order = xcalloc(img->nlayers + 1, sizeof(size_t));
@@ -705,9 +835,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     /* Every blob is there before any is scanned (its size orders the
      * scans); each is opened again when its scan starts. A blob listed
      * several times is scanned once (first[i]: the layer whose scan
-     * stands for layer i). */
+     * stands for layer i; res[i] its result). */
     size_t *first = xcalloc(img->nlayers + 1, sizeof(size_t));
     size_t *times = xcalloc(img->nlayers + 1, sizeof(size_t));
+    layer_result **res = xcalloc(img->nlayers + 1, sizeof(layer_result *));
     blob_id *ids = xcalloc(img->nlayers + 1, sizeof(blob_id));
     size_t nids = 0;
     for (size_t i = 0; i < img->nlayers; i++) {
@@ -720,7 +851,10 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         blob_loc loc;
         if (!source_locate(&img->src, ly->member, &loc, &err)) {
             sink_error(sink, "layer %zu (%s): %s", i,
-                       ly->digest ? ly->digest : ly->member, err);
+                       ly->digest ? ly->digest : ly->member,
+                       stream && !strcmp(err, "missing from the archive")
+                           ? "missing from the stream (it never came)"
+                           : err);
             continue;
         }
         run.size[i] = loc.len;
@@ -737,7 +871,30 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
             run.order[run.norder++] = i;
     }
     free(ids);
-    scan_layers(&run, jobs);
+    progress_set_layers(prog, run.norder);
+    if (stream) {
+        stream_results(sink, img, st, located, first, res);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i && res[i] &&
+                !stream_digest(sink, img, i, res[i]))
+                res[i]->digest[0] = res[i]->tar_digest[0] = '\0';
+    } else if (img->src.kind == SOURCE_REMOTE) {
+        remote_results(sink, img, st, jobs, prog, &run);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i)
+                res[i] = &run.results[i];
+    } else {
+        scan_layers(&run, jobs);
+        for (size_t i = 0; i < img->nlayers; i++)
+            if (located[i] && first[i] == i)
+                res[i] = &run.results[i];
+    }
+    /* A layer without a result (reported) is an empty one to the rest. */
+    for (size_t i = 0; i < img->nlayers; i++) {
+        if (!res[first[i]])
+            res[first[i]] = &run.results[first[i]];
+        res[i] = res[first[i]];
+    }
 
     /* Links, now that every layer is walked. What they say is about a
      * layer's place in the image, not about its blob: the sink's
@@ -745,23 +902,34 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
      * modelled at each of its places, with its scan's changes and
      * records. */
     for (size_t i = 0; i < img->nlayers; i++)
-        changes[i] = run.results[first[i]].changes;
+        changes[i] = res[i]->changes;
     repeat_budget *budgets = xcalloc(img->nlayers + 1, sizeof(repeat_budget));
     fs_layer *files = xcalloc(img->nlayers + 1, sizeof(fs_layer));
     for (size_t i = 0; i < img->nlayers; i++)
-        files[i] = (fs_layer){&run.results[first[i]].changes,
-                              &run.results[first[i]].records,
+        files[i] = (fs_layer){&res[i]->changes, &res[i]->records,
                               &sink->findings, first[i] != i};
-    fs_model *model = fs_model_new(&hashing, files, img->nlayers);
+    fs_model *model = fs_model_new(&st->hashing, files, img->nlayers);
     check_links(a, sink, img, model, changes, first, times, budgets, cfg);
-    const accounts_summary *passwd =
-        fs_model_check_accounts(model, empty_pw, writable);
+    const accounts_summary *passwd = fs_model_check_accounts(
+        model, findings_wanted(&sink->findings, "image-empty-password"),
+        st->opt.accounts_writable);
 
     for (size_t i = 0; i < img->nlayers; i++)
         if (located[i])
-            check_layer(sink, img, i, &run.results[first[i]], opt->verify,
+            check_layer(sink, img, i, res[i], st->opt.verify,
                         first[i] == i ? times[i] : 0);
-    check_user(sink, img, run.opt.user_name, passwd);
+    check_user(sink, img, st->opt.user_name, passwd);
+    if (stream && !st->opt.user_name &&
+        findings_wanted(&sink->findings, "image-root-user") &&
+        user_name_of(a, img->user))
+        /* Its uid is in the line of /etc/passwd for the name, which the
+         * layers' scans look for; they ran before the configuration came
+         * (docker save writes it after them, or anywhere among them). */
+        sink_error(sink, "the configuration's User \"%.200s\" is a name, "
+                   "looked up in the image's /etc/passwd, which passed "
+                   "before the configuration in the stream: whether it is "
+                   "root is not checked (check the archive as a file)",
+                   img->user);
     check_tags(sink, img, a);
     history_check(img, cfg, sink->report);
 
@@ -770,7 +938,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
              sink->report);
     emit_overflow(sink, img, &sink->findings, sink->report);
     for (size_t i = 0; i < img->nlayers; i++) {
-        const img_findings *fs = &run.results[first[i]].findings;
+        const img_findings *fs = &res[i]->findings;
         for (size_t k = 0; k < fs->n; k++) {
             img_finding f = fs->items[k], x;
             f.layer = (int)i; /* the scan's findings, at this position */
@@ -784,7 +952,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (first[i] == i)
             emit_overflow(sink, img, fs, sink->report);
     }
-    record_image(sink, img, run.results, first, located);
+    record_image(sink, img, res, located);
     fs_model_free(model);
     free(files);
     for (size_t i = 0; i < img->nlayers; i++)
@@ -794,6 +962,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(budgets);
     free(first);
     free(times);
+    free(res);
     for (size_t i = 0; i < img->nlayers; i++)
         layer_result_free(&run.results[i]);
     free(changes);
@@ -801,6 +970,106 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(run.results);
     free(run.size);
     free(run.order);
+}
+
+/* ------------------------------------------------------------- streams */
+
+/*
+ * Is the input a stream, read as it comes rather than in place: "-" (the
+ * standard input), a FIFO or a socket (bosun image <(docker save app)),
+ * or a compressed archive? Then the descriptor to read (*fd; -1 when the
+ * input is read in place); false with *err when it cannot be read.
+ */
+static bool stream_input(const img_input *in, int *fd, const char **err)
+{
+    *fd = -1;
+    bool dash = !strcmp(in->path, "-");
+    if (dash || (in->transport && !strcmp(in->path, "-"))) {
+        if (in->transport && !strcmp(in->transport, "oci")) {
+            *err = "oci: is a directory layout; a stream on the standard "
+                   "input is oci-archive:-";
+            return false;
+        }
+        if (isatty(STDIN_FILENO)) {
+            *err = "the standard input is a terminal: pipe an image archive "
+                   "into it (docker save IMAGE | bosun image -)";
+            return false;
+        }
+        *fd = STDIN_FILENO;
+        return true;
+    }
+    struct stat st;
+    if (stat(in->path, &st) != 0)
+        return true; /* in place, which says why it cannot */
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        *fd = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (*fd < 0) {
+            *err = strerror(errno);
+            return false;
+        }
+        return true;
+    }
+    if (!S_ISREG(st.st_mode))
+        return true;
+    /* A compressed archive cannot be read in place: it is read through. */
+    int f = open(in->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (f < 0)
+        return true;
+    uint8_t magic[4];
+    ssize_t n = read_at(f, magic, sizeof(magic), 0);
+    if (n > 0 && compression_sniff(magic, (size_t)n) != IMG_COMP_NONE) {
+        *fd = f;
+        return true;
+    }
+    close(f);
+    return true;
+}
+
+/* Read a stream on `fd` (closed here, unless it is the standard input)
+ * into a source, scanning its layers as they come. */
+static bool open_stream(arena *a, const char *input, const img_input *in,
+                        int fd, const img_select *sel, img_sink *sink,
+                        scan_setup *st, unsigned jobs, progress *prog,
+                        const bosun_config *cfg, img_image *img)
+{
+    /* Layers come one after the other: a thread reads (and hashes), the
+     * others scan. */
+    unsigned scanners = jobs > 2 ? jobs - 1 : 1;
+    if (scanners > STREAM_LAYER_THREADS)
+        scanners = STREAM_LAYER_THREADS;
+    instream_options o = {
+        .scan = &st->opt,
+        .layer_threads = scanners,
+        .progress = prog,
+        .cfg = cfg,
+    };
+    img_source src;
+    const char *err;
+    bool ok = instream_read(a, fd, &o, &src, &err);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (!ok) {
+        memset(img, 0, sizeof(*img));
+        img->src.fd = -1;
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    return image_load(a, input, in, &src, sel, sink, img);
+}
+
+/* An image in a registry: its manifest resolved, read as a layout. */
+static bool open_remote(arena *a, const char *input, const char *reference,
+                        const bosun_registry_options *ro,
+                        const img_select *sel, img_sink *sink, img_image *img)
+{
+    img_source src;
+    const char *err;
+    if (!remote_open(a, reference, ro, &src, &err)) {
+        sink_error(sink, "%s", err);
+        return false;
+    }
+    img_input in = {.transport = "docker", .path = reference};
+    return image_load(a, input, &in, &src, sel, sink, img);
 }
 
 bool image_scan(const bosun_config *cfg, const char *input,
@@ -816,22 +1085,60 @@ bool image_scan(const bosun_config *cfg, const char *input,
         .ref = o->ref,
         .verify = !o->no_verify,
     };
+    scan_options base = {
+        .verify = !o->no_verify,
+        .max_file_size = o->max_file_size,
+        .max_ratio = o->max_ratio,
+        .db = db,
+        .cfg = cfg,
+    };
+    unsigned jobs = o->jobs ? o->jobs : cores();
     img_image img;
-    if (image_open(&a, input, &sel, &sink, &img)) {
-        scan_options opt = {
-            .verify = !o->no_verify,
-            .max_file_size = o->max_file_size,
-            .max_ratio = o->max_ratio,
-            .db = db,
-            .cfg = cfg,
-        };
-        scan_image(&a, &sink, &img, &opt, o->jobs ? o->jobs : cores(), cfg);
+    memset(&img, 0, sizeof(img));
+    img.src.fd = -1;
+    scan_setup *st = xcalloc(1, sizeof(*st));
+    img_input in;
+    image_parse_input(&a, input, &in);
+    int fd;
+    const char *err;
+    progress *prog = progress_new(o->progress, input);
+    bool opened = false;
+    const char *reference = remote_reference(input);
+    if (reference) {
+        fd = -1;
+        if (setup_init(st, &sink, &base)) {
+            opened = open_remote(&a, input, reference, &o->registry, &sel,
+                                 &sink, &img);
+            if (opened)
+                setup_accounts(st, &sink, &a, img.user);
+        }
+    } else if (!stream_input(&in, &fd, &err)) {
+        sink_error(&sink, "%s", err);
+    } else if (setup_init(st, &sink, &base)) {
+        if (fd >= 0) {
+            /* The configuration comes after the layers, if at all: the
+             * user's name is not known while they are scanned. */
+            setup_accounts(st, &sink, &a, NULL);
+            opened = open_stream(&a, input, &in, fd, &sel, &sink, st, jobs,
+                                 prog, cfg, &img);
+        } else {
+            opened = image_open(&a, input, &sel, &sink, &img);
+            if (opened)
+                setup_accounts(st, &sink, &a, img.user);
+        }
+    } else if (fd >= 0 && fd != STDIN_FILENO) {
+        close(fd);
+    }
+    if (opened) {
+        scan_image(&a, &sink, &img, st, jobs, cfg, prog);
     } else {
         /* Whatever the manifests revealed before failing. */
         for (size_t i = 0; i < sink.findings.n; i++)
             emit(&a, &sink, &img, NULL, 0, &sink.findings.items[i], r);
     }
+    progress_free(prog);
     image_close(&img);
+    free(st);
     arena_release(&a);
     return !sink.failed;
 }

@@ -15,6 +15,8 @@
 #endif
 
 #include "image/decompress.h"
+#include "image/instream.h"
+#include "image/remote.h"
 
 /* How a file of the input is opened: never waiting (a FIFO would block
  * open() until a writer came), never becoming the controlling terminal. */
@@ -59,14 +61,15 @@ bool source_open(arena *a, const char *path, img_source *src,
         goto fail;
     }
     if (S_ISDIR(st.st_mode)) {
+        src->kind = SOURCE_DIR;
         src->is_dir = true;
         return true;
     }
     if (!S_ISREG(st.st_mode)) {
-        *err = "not a directory or a regular file (a pipe cannot be read "
-               "in place; save the archive to a file)";
+        *err = "not a directory or a regular file";
         goto fail;
     }
+    src->kind = SOURCE_ARCHIVE;
     src->size = (uint64_t)st.st_size;
     uint8_t magic[4];
     ssize_t n = read_at(src->fd, magic, sizeof(magic), 0);
@@ -89,6 +92,10 @@ void source_close(img_source *src)
     if (src->fd >= 0)
         close(src->fd);
     src->fd = -1;
+    instream_free(src->stream);
+    src->stream = NULL;
+    remote_free(src->remote);
+    src->remote = NULL;
 }
 
 /* Member paths come from manifests, which are input like the rest: no
@@ -325,13 +332,23 @@ bool source_locate(const img_source *src, const char *member, blob_loc *loc,
         *err = "invalid path (absolute or with ..)";
         return false;
     }
+    if (src->kind == SOURCE_REMOTE) {
+        /* Fetched when read: a registry's blob is named by its digest,
+         * its place in the list of those located names it here. */
+        if (!remote_has(src->remote, member)) {
+            *err = "not a blob of the registry";
+            return false;
+        }
+        loc->off = remote_id(src->remote, member);
+        return true;
+    }
     if (!src->is_dir) {
         const tar_member *m = tar_index_find(&src->index, member);
         if (!m) {
             *err = "missing from the archive";
             return false;
         }
-        loc->fd = src->fd;
+        loc->fd = src->kind == SOURCE_STREAM ? -1 : src->fd;
         loc->off = m->offset;
         loc->len = m->size;
         return true;
@@ -361,6 +378,8 @@ bool source_locate(const img_source *src, const char *member, blob_loc *loc,
 
 bool source_has(const img_source *src, const char *member)
 {
+    if (src->kind == SOURCE_REMOTE)
+        return remote_has(src->remote, member);
     if (src->is_dir) {
         struct stat st;
         return member_path_ok(member) && !strchr(member, '/') &&
@@ -405,4 +424,29 @@ bool blob_loc_read(arena *a, const blob_loc *loc, size_t max, char **data,
     buf[n] = '\0';
     *data = buf;
     return true;
+}
+
+bool source_read(const img_source *src, arena *a, const char *member,
+                 size_t max, char **data, size_t *len, const char **err)
+{
+    if (src->kind == SOURCE_REMOTE) {
+        *len = 0;
+        return remote_read(src->remote, a, member, max, data, len, err);
+    }
+    blob_loc loc;
+    if (!source_locate(src, member, &loc, err))
+        return false;
+    *len = (size_t)loc.len;
+    if (loc.len > max) {
+        blob_loc_close(&loc);
+        *err = "too large";
+        return false;
+    }
+    bool ok;
+    if (src->kind == SOURCE_STREAM)
+        ok = instream_json(src->stream, loc.off, data, err);
+    else
+        ok = blob_loc_read(a, &loc, max, data, err);
+    blob_loc_close(&loc);
+    return ok;
 }

@@ -78,10 +78,8 @@ static int compare_members(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* One entry as Go's archive/tar returned it, as a member. */
-static bool add_member(arena *a, const gotar_entry *e, uint64_t size,
-                       tar_member **members, size_t *n, size_t *cap,
-                       const char **err)
+bool tar_index_add(arena *a, tar_index *ix, size_t *cap, const gotar_entry *e,
+                   uint64_t size, const char **err)
 {
     if (e->data_offset + e->data_len > size) {
         *err = "truncated archive: a member reaches past the end of the "
@@ -93,11 +91,11 @@ static bool add_member(arena *a, const gotar_entry *e, uint64_t size,
                             "archive members in place", e->name);
         return false;
     }
-    if (*n == TAR_INDEX_MAX_MEMBERS) {
+    if (ix->n == TAR_INDEX_MAX_MEMBERS) {
         *err = "too many members in the archive";
         return false;
     }
-    tar_member *m = ARENA_PUSH(a, *members, *n, *cap);
+    tar_member *m = ARENA_PUSH(a, ix->members, ix->n, *cap);
     char *name = arena_strdup(a, e->name);
     tar_path_normalise(name);
     m->name = name;
@@ -106,8 +104,14 @@ static bool add_member(arena *a, const gotar_entry *e, uint64_t size,
     m->type = e->type;
     m->offset = e->data_offset;
     m->size = e->data_len;
-    m->order = *n - 1;
+    m->order = ix->n - 1;
     return true;
+}
+
+void tar_index_sort(tar_index *ix)
+{
+    if (ix->n > 1)
+        qsort(ix->members, ix->n, sizeof(*ix->members), compare_members);
 }
 
 /*
@@ -121,15 +125,15 @@ bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
                      const char **err)
 {
     gotar *g = gotar_new();
-    tar_member *members = NULL;
-    size_t n = 0, cap = 0;
+    tar_index ix = {0};
+    size_t cap = 0;
     uint64_t off = 0;
     unsigned char buf[BLOCK];
     bool ok = false;
     for (;;) {
         const gotar_entry *e;
         while ((e = gotar_peek(g)) != NULL) {
-            if (!add_member(a, e, size, &members, &n, &cap, err))
+            if (!tar_index_add(a, &ix, &cap, e, size, err))
                 goto done;
             gotar_pop(g);
         }
@@ -167,14 +171,12 @@ bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
         gotar_feed(g, buf, want);
         off += want;
     }
-    if (n == 0) {
+    if (ix.n == 0) {
         *err = "not a tar archive";
         goto done;
     }
-    if (n > 1)
-        qsort(members, n, sizeof(*members), compare_members);
-    out->members = members;
-    out->n = n;
+    tar_index_sort(&ix);
+    *out = ix;
     ok = true;
 done:
     gotar_free(g);

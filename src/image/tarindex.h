@@ -15,6 +15,8 @@
 
 #include "util/arena.h"
 
+struct gotar_entry;
+
 typedef struct tar_member {
     const char *name;     /* normalised: no leading "./" or "/", no
                              trailing "/" */
@@ -41,6 +43,20 @@ typedef struct tar_index {
  */
 bool tar_index_build(arena *a, int fd, uint64_t size, tar_index *out,
                      const char **err);
+
+/*
+ * Add the entry Go's reader returned (`e`) to an index being built
+ * (`*cap`: its capacity, 0 at first), in the archive's order; `size` is
+ * the archive's, which no member may reach past. False with *err set for
+ * a sparse member (its bytes are not where the header says) or beyond
+ * TAR_INDEX_MAX_MEMBERS. The index must be sorted before it is searched.
+ */
+bool tar_index_add(arena *a, tar_index *ix, size_t *cap,
+                   const struct gotar_entry *e, uint64_t size,
+                   const char **err);
+/* Sort the members for tar_index_find (added ones after a sort need
+ * another). */
+void tar_index_sort(tar_index *ix);
 
 /*
  * The regular-file member called `name` (normalised like member names),

@@ -72,9 +72,11 @@ expect_status 2 "$BOSUN_BIN" image "$BOSUN_TEST_DATA/image"
 expect_contains "$TMP/err" "not an image: no manifest.json"
 expect_status 2 "$BOSUN_BIN" image "$TMP/nothing-here"
 expect_contains "$TMP/err" "No such file or directory"
-gzip -c "$FIX/app-oci.tar" >"$TMP/app.tar.gz"
+# An archive compressed whole is read through (test_image_pipes.sh
+# compares the findings); one that is cut short is not an image.
+gzip -c "$FIX/app-oci.tar" | head -c 100000 >"$TMP/app.tar.gz"
 expect_status 2 "$BOSUN_BIN" image "$TMP/app.tar.gz"
-expect_contains "$TMP/err" "compressed archive: decompress it first"
+expect_contains "$TMP/err" "truncated"
 
 # Several images in one run, one of them unreadable: the others are still
 # reported.
