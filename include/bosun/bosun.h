@@ -83,6 +83,11 @@ void bosun_config_add_nonroot_base(bosun_config *c, const char *glob);
  * bosun equivalent (the default), or not. */
 void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour);
 
+/* patterns: a file of more credential patterns for bosun image (as
+ * --patterns FILE); the path is copied. NULL when none is set. */
+void bosun_config_set_patterns(bosun_config *c, const char *path);
+const char *bosun_config_patterns(const bosun_config *c);
+
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {
     unsigned line;           /* 1-based; 0 when it concerns the whole file */
