@@ -17,12 +17,14 @@ _bosun_shared_value()
 {
     case $prev in
     -f | --format)
-        COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github' -- "$cur")) ;;
+        COMPREPLY=($(compgen -W 'tty plain json sarif checkstyle gitlab github gnu' -- "$cur")) ;;
+    --severity)
+        COMPREPLY=($(compgen -W 'error warning info error,warning warning,info' -- "$cur")) ;;
     --failure-threshold)
         COMPREPLY=($(compgen -W 'info warning error none' -- "$cur")) ;;
     --ignore)
         COMPREPLY=($(compgen -W "$(_bosun_rules)" -- "$cur")) ;;
-    -c | --config)
+    -c | --config | -o | --output)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
     *)
         return 1 ;;
@@ -34,8 +36,8 @@ _bosun_shared_value()
 _bosun_options_or_files()
 {
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$1 --format --ignore --failure-threshold
-            --config --no-config --no-color --help" -- "$cur"))
+        COMPREPLY=($(compgen -W "$1 --format --output --severity --ignore
+            --failure-threshold --config --no-config --no-color --help" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
@@ -91,8 +93,10 @@ _bosun()
     rules)
         if [[ $prev == --docs ]]; then
             COMPREPLY=($(compgen -d -- "$cur"))
+        elif [[ $prev == -f || $prev == --format ]]; then
+            COMPREPLY=($(compgen -W 'table json' -- "$cur"))
         elif ((COMP_CWORD == 2)); then
-            COMPREPLY=($(compgen -W '--docs --hadolint' -- "$cur"))
+            COMPREPLY=($(compgen -W '--docs --hadolint --format' -- "$cur"))
         fi
         ;;
     explain)

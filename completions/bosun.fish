@@ -20,10 +20,12 @@ complete -c bosun -n "not __fish_seen_subcommand_from $commands" -s h -l help -d
 complete -c bosun -n "not __fish_seen_subcommand_from $commands" -s V -l version -d 'Print the version'
 
 complete -c bosun -n '__fish_seen_subcommand_from lint' -F
-complete -c bosun -n '__fish_seen_subcommand_from lint' -s f -l format -x -a 'tty plain json sarif checkstyle gitlab github' -d 'Report format'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -s f -l format -x -a 'tty plain json sarif checkstyle gitlab github gnu' -d 'Report format'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -s o -l output -r -F -d 'Write the report to a file'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -l severity -x -a 'error warning info error,warning warning,info' -d 'Show only these severities'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l build-arg -x -d 'Value of a build argument (NAME=VALUE)'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l target -x -d 'Stage that becomes the image'
-complete -c bosun -n '__fish_seen_subcommand_from lint' -l ignore -x -a '(__bosun_rules)' -d 'Do not report a rule'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -l ignore -x -a '(__bosun_rules)' -d 'Do not report these rules (a,b)'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l failure-threshold -x -a 'info warning error none' -d 'Lowest severity that fails the run'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -s c -l config -r -F -d 'Configuration file'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-config -d 'Read no configuration file'
@@ -33,7 +35,9 @@ complete -c bosun -n '__fish_seen_subcommand_from lint' -l no-hadolint-pragmas -
 complete -c bosun -n '__fish_seen_subcommand_from lint' -s h -l help -d 'Show the help'
 
 complete -c bosun -n '__fish_seen_subcommand_from image' -F
-complete -c bosun -n '__fish_seen_subcommand_from image' -s f -l format -x -a 'tty plain json sarif checkstyle gitlab github' -d 'Report format'
+complete -c bosun -n '__fish_seen_subcommand_from image' -s f -l format -x -a 'tty plain json sarif checkstyle gitlab github gnu' -d 'Report format'
+complete -c bosun -n '__fish_seen_subcommand_from image' -s o -l output -r -F -d 'Write the report to a file'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l severity -x -a 'error warning info error,warning warning,info' -d 'Show only these severities'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l platform -x -a 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -d 'Image to check in a multi-platform index'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l ref -x -d 'Image to check by reference name or tag'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l no-verify -d 'Do not check blob digests'
@@ -47,7 +51,7 @@ complete -c bosun -n '__fish_seen_subcommand_from image' -l password-stdin -d 'R
 complete -c bosun -n '__fish_seen_subcommand_from image' -l authfile -r -F -d 'Registry auth file'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l cert-dir -x -a '(__fish_complete_directories)' -d 'Certificates for the registry'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l tls-verify -x -a 'true false' -d 'Verify the registry\'s TLS certificate'
-complete -c bosun -n '__fish_seen_subcommand_from image' -l ignore -x -a '(__bosun_rules)' -d 'Do not report a rule'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l ignore -x -a '(__bosun_rules)' -d 'Do not report these rules (a,b)'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l failure-threshold -x -a 'info warning error none' -d 'Lowest severity that fails the run'
 complete -c bosun -n '__fish_seen_subcommand_from image' -s c -l config -r -F -d 'Configuration file'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l no-config -d 'Read no configuration file'
@@ -56,6 +60,8 @@ complete -c bosun -n '__fish_seen_subcommand_from image' -s h -l help -d 'Show t
 
 complete -c bosun -n '__fish_seen_subcommand_from rules' -l docs -r -a '(__fish_complete_directories)' -d 'Write Markdown docs to a directory'
 complete -c bosun -n '__fish_seen_subcommand_from rules' -l hadolint -d 'List hadolint codes and their rules'
+complete -c bosun -n '__fish_seen_subcommand_from rules' -s f -l format -x -a 'table json' -d 'List format'
+complete -c bosun -n '__fish_seen_subcommand_from rules explain' -s h -l help -d 'Show the help'
 complete -c bosun -n '__fish_seen_subcommand_from explain' -x -a '(__bosun_rules) (__bosun_hadolint_codes)'
 
 complete -c bosun -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from import' -x -a import -d 'Convert a hadolint configuration to .bosun.yaml'

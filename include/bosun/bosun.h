@@ -83,6 +83,11 @@ void bosun_config_add_nonroot_base(bosun_config *c, const char *glob);
  * bosun equivalent (the default), or not. */
 void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour);
 
+/* patterns: a file of more credential patterns for bosun image (as
+ * --patterns FILE); the path is copied. NULL when none is set. */
+void bosun_config_set_patterns(bosun_config *c, const char *path);
+const char *bosun_config_patterns(const bosun_config *c);
+
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {
     unsigned line;           /* 1-based; 0 when it concerns the whole file */
@@ -140,6 +145,9 @@ const bosun_error *bosun_report_error(const bosun_report *r, size_t i);
 void bosun_report_sort(bosun_report *r);
 /* The highest severity reported, or -1 when there is no finding. */
 int bosun_report_max_severity(const bosun_report *r);
+/* Drops the findings whose severity is not in `shown` (a mask of
+ * 1u << severity); returns how many were dropped. */
+size_t bosun_report_keep_severities(bosun_report *r, unsigned shown);
 /* Record an error about an input (e.g. a file that cannot be read). */
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
                             const char *message);
@@ -152,6 +160,7 @@ typedef enum bosun_format {
     BOSUN_FORMAT_CHECKSTYLE, /* Checkstyle XML */
     BOSUN_FORMAT_GITLAB,     /* GitLab Code Quality */
     BOSUN_FORMAT_GITHUB,     /* GitHub Actions workflow commands */
+    BOSUN_FORMAT_GNU,        /* file:line:col: severity: message [rule] */
 } bosun_format;
 
 bool bosun_format_parse(const char *s, bosun_format *out);
@@ -159,6 +168,15 @@ bool bosun_format_parse(const char *s, bosun_format *out);
 const char *bosun_format_names(void);
 /* Render the report. Returns false on a write error. */
 bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out);
+/*
+ * The summary line that ends the formats for people (tty, plain):
+ * "3 files, 5 findings: 1 error, 3 warnings, 1 info". `inputs` were
+ * checked, each called `noun` ("file", "image"); `hidden` findings were
+ * dropped from the report by bosun_report_keep_severities. Returns false
+ * on a write error.
+ */
+bool bosun_report_write_summary(const bosun_report *r, const char *noun,
+                                size_t inputs, size_t hidden, FILE *out);
 
 /* ------------------------------------------------------------- lint */
 

@@ -61,11 +61,24 @@ size_t cli_find_dockerfiles(const char *dir, cli_paths *out);
 bool cli_path_within(const char *path, const char *root);
 
 /*
- * Loads the configuration file into `cfg` (config_file.c): `path`, or
- * when NULL .bosun.yaml in the current directory, else in the root of the
- * git work tree holding it (none is fine). Returns false after printing
- * `file:line: message` when the file cannot be read or is invalid.
+ * The .bosun.yaml that applies to `path` (a file; NULL: the current
+ * directory), found by looking (config_file.c): the nearest one in the
+ * file's directory or above it, up to the root of the git work tree that
+ * holds the directory; outside a work tree, only the directory itself.
+ * When there is none there (and `path` is not NULL), the current
+ * directory's the same way. Returns a malloc'd path, or NULL; *root is
+ * the directory the file must stay in (the work tree, else the directory
+ * it is in), malloc'd.
  */
-bool cli_load_config(bosun_config *cfg, const char *path);
+char *cli_find_config(const char *path, char **root);
+
+/*
+ * Loads the configuration file `file` into `cfg`; `root`: NULL for a file
+ * the user named, else (a found one) the directory it must resolve into,
+ * and a relative `patterns:` too. A relative `patterns:` path is taken
+ * from the file's directory. Returns false after printing `file:line:
+ * message` when the file cannot be read or is invalid.
+ */
+bool cli_load_config(bosun_config *cfg, const char *file, const char *root);
 
 #endif

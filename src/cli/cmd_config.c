@@ -7,6 +7,7 @@
 
 #include "bosun/bosun.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "lint/hadolint_import.h"
 
 /* A hadolint configuration is no larger than a bosun one. */
@@ -95,7 +96,12 @@ int cmd_config(int argc, char **argv)
             config_usage(stdout);
             return EXIT_CLEAN;
         }
-        config_usage(stderr);
+        if (argc >= 2 && argv[1][0] == '-' && argv[1][1])
+            fprintf(stderr, "bosun config: unknown option %.*s (see 'bosun "
+                            "config --help')\n",
+                    (int)strcspn(argv[1], "="), argv[1]);
+        else
+            config_usage(stderr);
         return EXIT_BAD_INPUT;
     }
     const char *hadolint = NULL, *output = NULL;
@@ -103,7 +109,8 @@ int cmd_config(int argc, char **argv)
     optind = 1;
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, "o:h", long_options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", long_options, NULL)) != -1) {
         switch (c) {
         case 'H':
             hadolint = optarg;
@@ -115,7 +122,7 @@ int cmd_config(int argc, char **argv)
             config_usage(stdout);
             return EXIT_CLEAN;
         default:
-            config_usage(stderr);
+            cli_bad_option("config import", c, argv, long_options);
             return EXIT_BAD_INPUT;
         }
     }

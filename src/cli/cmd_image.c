@@ -40,7 +40,8 @@ static void image_usage(FILE *out)
           "      --no-verify            do not check blob digests\n"
           "  -j, --jobs N               threads (default: one per core)\n"
           "      --patterns FILE        more credential patterns, one `ID REGEX`\n"
-          "                             a line\n"
+          "                             a line (also `patterns:` in the\n"
+          "                             configuration file)\n"
           "      --max-file-size SIZE   scan at most SIZE bytes of each file\n"
           "                             (K, M, G suffixes; default: all)\n"
           "      --max-ratio N          refuse a layer that expands more than N\n"
@@ -195,44 +196,12 @@ static bool parse_tls_verify(const char *arg, const char *next, bool *no_verify)
     return false;
 }
 
-/*
- * getopt's complaint, said here rather than by getopt: its own message
- * repeats the whole argument, and a mistyped option (--cred=USER:PASS)
- * would show a password. `c` is what getopt returned (':' or '?').
- */
-static void bad_option(int c, char **argv)
-{
-    const char *arg = optind > 0 ? argv[optind - 1] : "";
-    int name = (int)strcspn(arg, "=");
-    /* optopt is the short option, or the long option's value (0 when
-     * unknown); in "-xq", argv[optind - 1] is still the argument before. */
-    bool is_long = !strncmp(arg, "--", 2);
-    if (is_long && optopt > 0 && optopt < 256) {
-        is_long = false;
-        for (const struct option *lo = long_options; lo->name; lo++)
-            if (lo->val == optopt && name > 2 &&
-                !strncmp(lo->name, arg + 2, (size_t)name - 2))
-                is_long = true;
-    }
-    if (!is_long) {
-        cli_error(c == ':' ? "option -%c needs a value"
-                           : "unknown option -%c", optopt);
-        return;
-    }
-    if (c == ':')
-        cli_error("option %.*s needs a value", name, arg);
-    else if (optopt)
-        cli_error("option %.*s takes no value", name, arg);
-    else
-        cli_error("unknown or ambiguous option %.*s", name, arg);
-}
-
 int cmd_image(int argc, char **argv)
 {
     bosun_config *cfg = bosun_config_new();
     bosun_image_options opt = {.max_ratio = 1000};
     cli_options o;
-    cli_options_init(&o);
+    cli_options_init(&o, "image");
     cli_creds creds = {0};
     bool quiet = false;
     int status = EXIT_CLEAN;
@@ -324,14 +293,8 @@ int cmd_image(int argc, char **argv)
         case 'h':
             image_usage(stdout);
             goto out;
-        case ':':
-        case '?':
-            bad_option(c, argv);
-            image_usage(stderr);
-            status = EXIT_BAD_INPUT;
-            goto out;
         default:
-            image_usage(stderr);
+            cli_bad_option("image", c, argv, long_options);
             status = EXIT_BAD_INPUT;
             goto out;
         }
@@ -345,16 +308,20 @@ int cmd_image(int argc, char **argv)
     bool stdin_is_input = false;
     for (int i = optind; i < argc; i++)
         stdin_is_input |= reads_stdin(argv[i]);
-    if (!cli_options_configure(&o, cfg) ||
+    if (!cli_options_configure(&o, cfg, NULL) ||
         !cli_creds_finish(&creds, stdin_is_input))
         goto out;
+    if (!opt.patterns_file)
+        opt.patterns_file = bosun_config_patterns(cfg);
     opt.registry.username = creds.username;
     opt.registry.password = creds.password;
     opt.progress = !quiet && isatty(STDERR_FILENO) ? stderr : NULL;
     bosun_report *report = bosun_report_new();
     for (int i = optind; i < argc; i++)
         bosun_scan_image(cfg, argv[i], &opt, report);
-    status = cli_options_finish(&o, cfg, report);
+    status = cli_options_finish(&o, report,
+                                cli_options_fails(&o, cfg, report, 0),
+                                "image", (size_t)(argc - optind));
     bosun_report_free(report);
 out:
     cli_creds_free(&creds);

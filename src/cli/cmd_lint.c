@@ -8,6 +8,7 @@
 #include "bosun/bosun.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "util/xalloc.h"
 
 static void lint_usage(FILE *out)
 {
@@ -57,11 +58,20 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* What the lint command line says beyond the shared options; applied
+ * over each configuration file read. */
+typedef struct lint_args {
+    const char *stdin_name;
+    bool no_hadolint_pragmas;
+    const char *target;
+    cli_paths build_args;   /* NAME=VALUE or NAME, as given */
+} lint_args;
+
 static void add_build_arg(bosun_config *cfg, const char *arg)
 {
     const char *eq = strchr(arg, '=');
     if (eq) {
-        char *name = strndup(arg, (size_t)(eq - arg));
+        char *name = xstrndup(arg, (size_t)(eq - arg));
         bosun_config_add_build_arg(cfg, name, eq + 1);
         free(name);
     } else if (getenv(arg)) {
@@ -69,19 +79,14 @@ static void add_build_arg(bosun_config *cfg, const char *arg)
     }
 }
 
-/* What the lint command line says beyond the shared options. */
-typedef struct lint_args {
-    const char *stdin_name;
-    bool no_hadolint_pragmas; /* applied over the configuration file */
-} lint_args;
-
 /* Parses the options; returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, cli_options *o,
-                         lint_args *args, bosun_config *cfg)
+                         lint_args *args)
 {
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT_OPTIONS "h",
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":" CLI_COMMON_SHORT_OPTIONS "h",
                             long_options, NULL)) != -1) {
         int shared = cli_options_handle(o, c, optarg);
         if (shared < 0)
@@ -90,10 +95,10 @@ static int parse_options(int argc, char **argv, cli_options *o,
             continue;
         switch (c) {
         case OPT_BUILD_ARG:
-            add_build_arg(cfg, optarg);
+            cli_paths_add(&args->build_args, optarg);
             break;
         case OPT_TARGET:
-            bosun_config_set_target(cfg, optarg);
+            args->target = optarg;
             break;
         case OPT_STDIN_NAME:
             args->stdin_name = optarg;
@@ -105,7 +110,7 @@ static int parse_options(int argc, char **argv, cli_options *o,
             lint_usage(stdout);
             return EXIT_CLEAN;
         default:
-            lint_usage(stderr);
+            cli_bad_option("lint", c, argv, long_options);
             return EXIT_BAD_INPUT;
         }
     }
@@ -117,36 +122,102 @@ static int parse_options(int argc, char **argv, cli_options *o,
     return -1;
 }
 
-/* Lints one file (or standard input for "-"). */
-static void lint_file(const bosun_config *cfg, const char *path,
-                      const char *name, bosun_report *report)
+/*
+ * The configurations read in a run: linted files in different projects
+ * (or directories) may each have their own .bosun.yaml. Keyed by the
+ * file's path ("" for none); each is read once.
+ */
+typedef struct config_entry {
+    char *file;
+    bosun_config *cfg;
+} config_entry;
+
+typedef struct lint_run {
+    cli_options *o;
+    const lint_args *args;
+    config_entry *configs;
+    size_t nconfigs;
+    /* The last directory looked up from and its configuration: files come
+     * directory by directory. */
+    char *last_dir;
+    bosun_config *last_cfg;
+    bosun_report *report;
+    size_t inputs;       /* files checked */
+    bool failed;         /* a finding shown fails the run */
+} lint_run;
+
+static void lint_run_free(lint_run *run)
 {
-    size_t len;
-    const char *err;
-    char *data = cli_read_file(path, BOSUN_MAX_DOCKERFILE_SIZE, &len, &err);
-    if (!data) {
-        bosun_report_add_error(report, name, 0, err);
-        return;
+    for (size_t i = 0; i < run->nconfigs; i++) {
+        free(run->configs[i].file);
+        bosun_config_free(run->configs[i].cfg);
     }
-    bosun_lint_dockerfile(cfg, name, data, len, report);
-    free(data);
+    free(run->configs);
+    free(run->last_dir);
 }
 
-/* Lints what the command line names: files, directories, "-". */
-static void lint_paths(const bosun_config *cfg, const char *stdin_name,
-                       char **paths, int npaths, bosun_report *report)
+/* A new configuration read from `file` (NULL: none), with the command
+ * line over it; NULL after saying why it cannot be read. */
+static bosun_config *read_config(lint_run *run, const char *file,
+                                 const char *root)
 {
-    bool stdin_read = false;
+    bosun_config *cfg = bosun_config_new();
+    if (file && !cli_load_config(cfg, file, root)) {
+        bosun_config_free(cfg);
+        return NULL;
+    }
+    cli_options_apply(run->o, cfg);
+    for (size_t i = 0; i < run->args->build_args.n; i++)
+        add_build_arg(cfg, run->args->build_args.items[i]);
+    if (run->args->target)
+        bosun_config_set_target(cfg, run->args->target);
+    if (run->args->no_hadolint_pragmas)
+        bosun_config_set_hadolint_pragmas(cfg, false);
+    return cfg;
+}
+
+/* The configuration for `path` (NULL: standard input), read once per
+ * configuration file; NULL after saying why it cannot be read. */
+static bosun_config *config_for(lint_run *run, const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1))
+                      : xstrdup(path ? "." : "-");
+    if (run->last_cfg && !strcmp(dir, run->last_dir)) {
+        free(dir);
+        return run->last_cfg;
+    }
+    char *file, *root;
+    if (!cli_options_config_file(run->o, path, &file, &root)) {
+        free(dir);
+        return NULL;
+    }
+    const char *key = file ? file : "";
+    bosun_config *cfg = NULL;
+    for (size_t i = 0; i < run->nconfigs && !cfg; i++)
+        if (!strcmp(run->configs[i].file, key))
+            cfg = run->configs[i].cfg;
+    if (!cfg && (cfg = read_config(run, file, root)) != NULL) {
+        run->configs = xreallocarray(run->configs, run->nconfigs + 1,
+                                     sizeof(*run->configs));
+        run->configs[run->nconfigs++] = (config_entry){xstrdup(key), cfg};
+    }
+    free(file);
+    free(root);
+    free(run->last_dir);
+    run->last_dir = dir;
+    run->last_cfg = cfg;
+    return cfg;
+}
+
+/* The files to lint, as named: "-", a file, or the Dockerfiles found in
+ * a directory (an empty directory is an error). */
+static void collect_paths(char **paths, int npaths, cli_paths *files,
+                          bosun_report *report)
+{
     for (int i = 0; i < npaths; i++) {
         const char *path = paths[i];
-        if (strcmp(path, "-") == 0) {
-            if (stdin_read)
-                bosun_report_add_error(report, stdin_name, 0,
-                                       "standard input is given twice");
-            else
-                lint_file(cfg, path, stdin_name, report);
-            stdin_read = true;
-        } else if (cli_is_directory(path)) {
+        if (strcmp(path, "-") != 0 && cli_is_directory(path)) {
             cli_paths found = {0};
             if (cli_find_dockerfiles(path, &found) == 0)
                 bosun_report_add_error(report, path, 0,
@@ -154,34 +225,82 @@ static void lint_paths(const bosun_config *cfg, const char *stdin_name,
                                        "(Dockerfile*, Containerfile*, "
                                        "*.Dockerfile, *.dockerfile)");
             for (size_t k = 0; k < found.n; k++)
-                lint_file(cfg, found.items[k], found.items[k], report);
+                cli_paths_add(files, found.items[k]);
             cli_paths_free(&found);
         } else {
-            lint_file(cfg, path, path, report);
+            cli_paths_add(files, path);
         }
     }
+}
+
+/* Lints one file (or standard input for "-") with `cfg`. */
+static void lint_file(lint_run *run, const bosun_config *cfg,
+                      const char *path, const char *name)
+{
+    size_t len;
+    const char *err;
+    size_t before = bosun_report_count(run->report);
+    run->inputs++;
+    char *data = cli_read_file(path, BOSUN_MAX_DOCKERFILE_SIZE, &len, &err);
+    if (!data) {
+        bosun_report_add_error(run->report, name, 0, err);
+        return;
+    }
+    bosun_lint_dockerfile(cfg, name, data, len, run->report);
+    free(data);
+    run->failed |= cli_options_fails(run->o, cfg, run->report, before);
+}
+
+/*
+ * Reads every file's configuration first, so that a bad one stops the
+ * run before anything is linted (as a bad --config does), then lints.
+ * Returns false when a configuration cannot be read.
+ */
+static bool lint_files(lint_run *run, const cli_paths *files)
+{
+    for (size_t i = 0; i < files->n; i++) {
+        const char *path = files->items[i];
+        if (!config_for(run, strcmp(path, "-") ? path : NULL))
+            return false;
+    }
+    bool stdin_read = false;
+    for (size_t i = 0; i < files->n; i++) {
+        const char *path = files->items[i];
+        bool is_stdin = strcmp(path, "-") == 0;
+        const bosun_config *cfg = config_for(run, is_stdin ? NULL : path);
+        if (is_stdin && stdin_read)
+            bosun_report_add_error(run->report, run->args->stdin_name, 0,
+                                   "standard input is given twice");
+        else
+            lint_file(run, cfg, path,
+                      is_stdin ? run->args->stdin_name : path);
+        stdin_read |= is_stdin;
+    }
+    return true;
 }
 
 int cmd_lint(int argc, char **argv)
 {
     cli_options o;
-    cli_options_init(&o);
+    cli_options_init(&o, "lint");
     lint_args args = {.stdin_name = "<stdin>"};
-    bosun_config *cfg = bosun_config_new();
-    int status = parse_options(argc, argv, &o, &args, cfg);
+    int status = parse_options(argc, argv, &o, &args);
     if (status >= 0)
         goto out;
-    status = EXIT_BAD_INPUT;
-    if (!cli_options_configure(&o, cfg))
-        goto out;
-    if (args.no_hadolint_pragmas)
-        bosun_config_set_hadolint_pragmas(cfg, false);
     bosun_report *report = bosun_report_new();
-    lint_paths(cfg, args.stdin_name, argv + optind, argc - optind, report);
-    status = cli_options_finish(&o, cfg, report);
+    lint_run run = {.o = &o, .args = &args, .report = report};
+    cli_paths files = {0};
+    collect_paths(argv + optind, argc - optind, &files, report);
+    if (lint_files(&run, &files))
+        status = cli_options_finish(&o, report, run.failed, "file",
+                                    run.inputs);
+    else
+        status = EXIT_BAD_INPUT;
+    cli_paths_free(&files);
+    lint_run_free(&run);
     bosun_report_free(report);
 out:
+    cli_paths_free(&args.build_args);
     cli_options_free(&o);
-    bosun_config_free(cfg);
     return status;
 }

@@ -1,11 +1,14 @@
 /* bosun rules [--docs DIR], bosun explain RULE */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "bosun/bosun.h"
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "report/jsonw.h"
 #include "rules/hadolint_map.h"
 
 static const char *const principle_names[] = {
@@ -187,17 +190,120 @@ static int write_docs(const char *dir)
     return write_hadolint_docs(dir);
 }
 
+/* `bosun rules --format json`: the catalog, for tools. */
+static bool write_rules_json(FILE *out)
+{
+    jsonw w;
+    jw_init(&w, out);
+    jw_object_begin(&w);
+    jw_key(&w, "tool");
+    jw_object_begin(&w);
+    jw_kv_string(&w, "name", "bosun");
+    jw_kv_string(&w, "version", bosun_version());
+    jw_object_end(&w);
+    jw_key(&w, "rules");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < bosun_rule_count(); i++) {
+        const bosun_rule_info *r = bosun_rule_at(i);
+        jw_object_begin(&w);
+        jw_kv_string(&w, "id", r->id);
+        jw_kv_string(&w, "severity", bosun_severity_name(r->severity));
+        jw_kv_int(&w, "principle", r->principle);
+        jw_kv_string(&w, "principle_name", principle_name(r->principle));
+        jw_kv_string(&w, "scope", r->scope);
+        jw_kv_string(&w, "summary", r->summary);
+        jw_kv_string(&w, "rationale", r->rationale);
+        jw_kv_string(&w, "bad", r->bad);
+        jw_kv_string(&w, "good", r->good);
+        jw_kv_string(&w, "fix", r->fix);
+        jw_key(&w, "hadolint");
+        jw_array_begin(&w);
+        for (size_t k = 0; k < hadolint_map_count(); k++) {
+            const hadolint_mapping *m = hadolint_map_at(k);
+            if (m->rule_id && !strcmp(m->rule_id, r->id))
+                jw_string(&w, m->code);
+        }
+        jw_array_end(&w);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    return jw_finish(&w);
+}
+
+static void rules_usage(FILE *out)
+{
+    fputs("usage: bosun rules [--format table|json | --hadolint | --docs DIR]\n"
+          "\n"
+          "Lists the rules: id, severity, principle and summary.\n"
+          "\n"
+          "options:\n"
+          "  -f, --format FMT   table (default) or json (every field of the\n"
+          "                     catalog, and the hadolint codes of each rule)\n"
+          "      --hadolint     the hadolint codes and the rules they\n"
+          "                     correspond to\n"
+          "      --docs DIR     write the rule pages (Markdown) into DIR\n"
+          "  -h, --help         show this help\n",
+          out);
+}
+
+enum { RULES_OPT_HADOLINT = 256, RULES_OPT_DOCS };
+
+static const struct option rules_options[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"hadolint", no_argument, NULL, RULES_OPT_HADOLINT},
+    {"docs", required_argument, NULL, RULES_OPT_DOCS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_rules(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "--docs") == 0)
-        return write_docs(argv[2]);
-    if (argc == 2 && strcmp(argv[1], "--hadolint") == 0) {
+    const char *docs = NULL;
+    bool hadolint = false, json = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:h", rules_options, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "json") && strcmp(optarg, "table")) {
+                cli_error("rules: unknown format '%s' (table, json)", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            json = !strcmp(optarg, "json");
+            break;
+        case RULES_OPT_HADOLINT:
+            hadolint = true;
+            break;
+        case RULES_OPT_DOCS:
+            docs = optarg;
+            break;
+        case 'h':
+            rules_usage(stdout);
+            return EXIT_CLEAN;
+        default:
+            cli_bad_option("rules", c, argv, rules_options);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind < argc || (docs != NULL) + hadolint + json > 1) {
+        cli_error("usage: bosun rules [--format table|json | --hadolint | "
+                  "--docs DIR]");
+        return EXIT_BAD_INPUT;
+    }
+    if (docs)
+        return write_docs(docs);
+    if (hadolint) {
         print_hadolint_table();
         return EXIT_CLEAN;
     }
-    if (argc != 1) {
-        cli_error("usage: bosun rules [--hadolint | --docs DIR]");
-        return EXIT_BAD_INPUT;
+    if (json) {
+        if (!write_rules_json(stdout)) {
+            cli_error("error writing the rules");
+            return EXIT_BAD_INPUT;
+        }
+        return EXIT_CLEAN;
     }
     print_table();
     return EXIT_CLEAN;
@@ -279,6 +385,18 @@ static int explain_hadolint(const char *code)
 
 int cmd_explain(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        puts("usage: bosun explain RULE\n\nDescribes a rule: why it matters, "
+             "an example, how to fix it.\nRULE is a rule id (see 'bosun "
+             "rules') or a hadolint code (DL3008).");
+        return EXIT_CLEAN;
+    }
+    if (argc >= 2 && argv[1][0] == '-' && argv[1][1]) {
+        fprintf(stderr, "bosun explain: unknown option %.*s (see 'bosun "
+                        "explain --help')\n",
+                (int)strcspn(argv[1], "="), argv[1]);
+        return EXIT_BAD_INPUT;
+    }
     if (argc != 2) {
         cli_error("usage: bosun explain RULE");
         return EXIT_BAD_INPUT;

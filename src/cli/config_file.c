@@ -28,46 +28,107 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-/* The root of the git work tree holding the current directory (the
- * directory holding .git), malloc'd, or NULL when there is none. */
-static char *work_tree_root(void)
+/* The directory holding `path` (a file; NULL: the current directory),
+ * absolute and without symbolic links, so that walking up is taking off
+ * the last component; malloc'd, or NULL when it does not resolve. */
+static char *start_dir(const char *path)
 {
-    char *dir = getcwd(NULL, 0);
-    if (!dir)
-        return NULL;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return realpath(".", NULL);
+    if (slash == path)
+        return xstrdup("/");
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    char *real = realpath(dir, NULL);
+    free(dir);
+    return real;
+}
+
+/* Takes the last component off the absolute `dir`; false at "/". */
+static bool to_parent(char *dir)
+{
+    char *slash = strrchr(dir, '/');
+    if (!slash || (slash == dir && !dir[1]))
+        return false;
+    slash[slash == dir ? 1 : 0] = '\0';
+    return true;
+}
+
+/*
+ * The nearest .bosun.yaml in `start` or above, up to the root of the git
+ * work tree (the directory holding .git) that holds `start`. Outside a
+ * work tree only `start`'s own: a directory further up (/tmp, /home) is
+ * anybody's, and its file no project's policy. *root: the work tree, or
+ * `start`; both malloc'd, or NULL.
+ */
+static char *look_up(const char *start, char **root)
+{
+    char *dir = xstrdup(start);
+    char *found = NULL;
+    *root = NULL;
     for (;;) {
+        if (!found) {
+            char *candidate = path_in(dir, CONFIG_NAME);
+            if (exists(candidate))
+                found = candidate;
+            else
+                free(candidate);
+        }
         char *git = path_in(dir, ".git");
-        bool root = exists(git);
+        bool top = exists(git);
         free(git);
-        if (root)
-            return dir;
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
+        if (top) {
+            *root = dir;
+            return found;
+        }
+        if (!to_parent(dir))
             break;
-        *slash = '\0';
     }
     free(dir);
+    char *own = path_in(start, CONFIG_NAME);
+    if (found && !strcmp(found, own)) {
+        free(own);
+        *root = xstrdup(start);
+        return found;
+    }
+    free(own);
+    free(found);
     return NULL;
 }
 
-/* The configuration file that applies here, malloc'd, or NULL; *root:
- * the directory it must stay in (the work tree, else the current
- * directory), malloc'd. */
-static char *find_config(char **root)
+/* `file` (absolute) relative to the current directory when it is below
+ * it, for messages. Takes `file`; returns a malloc'd string. */
+static char *shorten(char *file)
 {
-    *root = work_tree_root();
-    if (exists(CONFIG_NAME)) {
-        if (!*root)
-            *root = getcwd(NULL, 0);
-        return xstrdup(CONFIG_NAME);
+    char *cwd = getcwd(NULL, 0);
+    size_t n = cwd ? strlen(cwd) : 0;
+    char *shown = file;
+    if (cwd && n > 1 && !strncmp(file, cwd, n) && file[n] == '/') {
+        shown = xstrdup(file + n + 1);
+        free(file);
     }
-    if (!*root)
-        return NULL; /* no work tree: none */
-    char *candidate = path_in(*root, CONFIG_NAME);
-    if (exists(candidate))
-        return candidate;
-    free(candidate);
-    return NULL;
+    free(cwd);
+    return shown;
+}
+
+char *cli_find_config(const char *path, char **root)
+{
+    *root = NULL;
+    char *start = start_dir(path);
+    char *found = start ? look_up(start, root) : NULL;
+    free(start);
+    if (!found && path) {
+        free(*root);
+        start = start_dir(NULL);
+        found = start ? look_up(start, root) : NULL;
+        free(start);
+    }
+    if (!found) {
+        free(*root);
+        *root = NULL;
+        return NULL;
+    }
+    return shorten(found);
 }
 
 /*
@@ -86,24 +147,54 @@ static bool stays_inside(const char *file, const char *root)
     return ok;
 }
 
-bool cli_load_config(bosun_config *cfg, const char *path)
+/* The directory part of `file`, malloc'd ("." when it has none). */
+static char *dir_of(const char *file)
 {
-    char *root = NULL;
-    char *found = path ? NULL : find_config(&root);
-    if (!path && !found) {
-        free(root);
-        return true; /* no configuration: the defaults */
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        return xstrdup(".");
+    return slash == file ? xstrdup("/") : xstrndup(file, (size_t)(slash - file));
+}
+
+/*
+ * patterns: a relative path is taken from the configuration file's
+ * directory, wherever bosun runs. A found file's patterns must stay in
+ * its work tree, as the file itself does: an error about a patterns file
+ * may quote it.
+ */
+static bool resolve_patterns(bosun_config *cfg, const char *file,
+                             const char *root)
+{
+    const char *patterns = bosun_config_patterns(cfg);
+    if (!patterns)
+        return true;
+    char *resolved = NULL;
+    if (patterns[0] != '/') {
+        char *dir = dir_of(file);
+        resolved = path_in(dir, patterns);
+        free(dir);
+    } else {
+        resolved = xstrdup(patterns);
     }
-    const char *file = path ? path : found;
-    if (found && !stays_inside(found, root)) {
-        fprintf(stderr, "%s: a symbolic link out of %s: not read (name a "
-                        "configuration file with --config)\n",
-                found, root ? root : "the current directory");
-        free(found);
-        free(root);
+    if (root && exists(resolved) && !stays_inside(resolved, root)) {
+        fprintf(stderr, "%s: 'patterns' names a file out of %s: not read "
+                        "(name it with --patterns)\n", file, root);
+        free(resolved);
         return false;
     }
-    free(root);
+    bosun_config_set_patterns(cfg, resolved);
+    free(resolved);
+    return true;
+}
+
+bool cli_load_config(bosun_config *cfg, const char *file, const char *root)
+{
+    if (root && !stays_inside(file, root)) {
+        fprintf(stderr, "%s: a symbolic link out of %s: not read (name a "
+                        "configuration file with --config)\n",
+                file, root);
+        return false;
+    }
     size_t len;
     const char *error;
     char *data = cli_read_file(file, CONFIG_MAX_SIZE, &len, &error);
@@ -119,6 +210,5 @@ bool cli_load_config(bosun_config *cfg, const char *path)
             fprintf(stderr, "%s: %s\n", file, err.message);
         free(data);
     }
-    free(found);
-    return ok;
+    return ok && resolve_patterns(cfg, file, root);
 }

@@ -14,7 +14,7 @@ static void usage(FILE *out)
           "commands:\n"
           "  lint PATH...      check Dockerfiles: files, directories, `-` for stdin\n"
           "  image IMAGE...    check built images layer by layer\n"
-          "  rules             list the rules\n"
+          "  rules             list the rules (--format json: the catalog)\n"
           "  explain RULE      describe a rule: why, and how to fix it (also a\n"
           "                    hadolint code: DL3008)\n"
           "  config import --hadolint FILE\n"
@@ -24,9 +24,9 @@ static void usage(FILE *out)
           "  -h, --help        show this help (`bosun lint --help` for lint)\n"
           "  -V, --version     print the version\n"
           "\n"
-          "Configuration: .bosun.yaml (ignore, severity, failure-threshold,\n"
-          "trusted-registries, nonroot-bases, hadolint-pragmas); see\n"
-          "`man bosun`.\n"
+          "Configuration: the nearest .bosun.yaml, or BOSUN_CONFIG (ignore,\n"
+          "severity, failure-threshold, trusted-registries, nonroot-bases,\n"
+          "hadolint-pragmas, patterns); see `man bosun`.\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the failure "
           "threshold,\n2 bad usage, a bad configuration or unreadable "
@@ -60,7 +60,11 @@ static int run(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "config"))
         return cmd_config(argc - 1, argv + 1);
-    cli_error("unknown command '%s' (try 'bosun --help')", cmd);
+    if (cmd[0] == '-' && cmd[1])
+        cli_error("unknown option %.*s (see 'bosun --help')",
+                  (int)strcspn(cmd, "="), cmd);
+    else
+        cli_error("unknown command '%s' (try 'bosun --help')", cmd);
     return EXIT_BAD_INPUT;
 }
 

@@ -50,6 +50,7 @@ void bosun_config_free(bosun_config *c)
     config_list_free(&c->trusted_registries);
     config_list_free(&c->nonroot_bases);
     free(c->target);
+    free(c->patterns);
     free(c);
 }
 
@@ -147,4 +148,15 @@ void bosun_config_add_nonroot_base(bosun_config *c, const char *glob)
 void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour)
 {
     c->no_hadolint_pragmas = !honour;
+}
+
+void bosun_config_set_patterns(bosun_config *c, const char *path)
+{
+    free(c->patterns);
+    c->patterns = path ? xstrdup(path) : NULL;
+}
+
+const char *bosun_config_patterns(const bosun_config *c)
+{
+    return c->patterns;
 }

@@ -38,6 +38,7 @@ struct bosun_config {
     /* `# hadolint ignore=` comments are not read (they are by default:
      * the zero value, also of a NULL configuration). */
     bool no_hadolint_pragmas;
+    char *patterns;             /* patterns: a file (bosun image), or NULL */
     /* Linting the instructions rebuilt from an image's history: rules
      * marked dockerfile_only do not run. */
     bool image_history;

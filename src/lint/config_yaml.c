@@ -10,6 +10,8 @@
  *   trusted-registries: [glob, ...]
  *   nonroot-bases: [glob, ...]
  *   hadolint-pragmas: true|false
+ *   patterns: FILE  (bosun image's --patterns; the command line resolves a
+ *                    relative path against the file's directory)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -211,6 +213,15 @@ static bool load_hadolint_pragmas(loader *l, const char *key,
     return true;
 }
 
+static bool load_patterns(loader *l, const char *key, const yaml_node_t *n)
+{
+    const char *s = string_value(n);
+    if (!s || !*s)
+        return fail(l, n, "'%s' must be the path of a patterns file", key);
+    bosun_config_set_patterns(l->cfg, s);
+    return true;
+}
+
 static const struct {
     const char *key;
     bool (*load)(loader *l, const char *key, const yaml_node_t *value);
@@ -221,11 +232,12 @@ static const struct {
     {"trusted-registries", load_trusted_registries},
     {"nonroot-bases", load_nonroot_bases},
     {"hadolint-pragmas", load_hadolint_pragmas},
+    {"patterns", load_patterns},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define KNOWN_KEYS "ignore, severity, failure-threshold, trusted-registries, " \
-                   "nonroot-bases, hadolint-pragmas"
+                   "nonroot-bases, hadolint-pragmas, patterns"
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {

@@ -68,7 +68,7 @@ static size_t column_len(const char *s, size_t avail)
 }
 
 /* A message or name on one line: tabs and line breaks become spaces. */
-static void put_text(FILE *out, const char *s)
+void report_put_text(FILE *out, const char *s)
 {
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
@@ -83,7 +83,7 @@ static void put_text(FILE *out, const char *s)
 
 static void put_location(FILE *out, const bosun_finding *f)
 {
-    put_text(out, f->file);
+    report_put_text(out, f->file);
     if (f->token_line)
         fprintf(out, ":%u:%u", f->token_line, f->column);
     if (f->layer_index >= 0)
@@ -92,7 +92,7 @@ static void put_location(FILE *out, const bosun_finding *f)
         fprintf(out, ":history %d", f->history_index);
     if (f->path) {
         fputc(':', out);
-        put_text(out, f->path);
+        report_put_text(out, f->path);
     }
     fputc(':', out);
 }
@@ -169,7 +169,7 @@ bool report_write_plain(const bosun_report *r, FILE *out, bool color)
         put_location(out, f);
         fprintf(out, "%s %s%s%s: ", st.reset, st.severity,
                 bosun_severity_name(f->severity), st.reset);
-        put_text(out, f->message);
+        report_put_text(out, f->message);
         fprintf(out, " [%s]\n", f->rule);
         if (f->source_line && f->token_line)
             put_excerpt(out, f, &st);

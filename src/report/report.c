@@ -189,6 +189,17 @@ int bosun_report_max_severity(const bosun_report *r)
     return max;
 }
 
+size_t bosun_report_keep_severities(bosun_report *r, unsigned shown)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (shown & (1u << r->findings[i].severity))
+            r->findings[kept++] = r->findings[i];
+    size_t dropped = r->nfindings - kept;
+    r->nfindings = kept;
+    return dropped;
+}
+
 static bool write_tty(const bosun_report *r, FILE *out)
 {
     return report_write_plain(r, out, true);
@@ -211,6 +222,7 @@ static const struct {
     {"checkstyle", BOSUN_FORMAT_CHECKSTYLE, report_write_checkstyle},
     {"gitlab", BOSUN_FORMAT_GITLAB, report_write_gitlab},
     {"github", BOSUN_FORMAT_GITHUB, report_write_github},
+    {"gnu", BOSUN_FORMAT_GNU, report_write_gnu},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -227,7 +239,7 @@ bool bosun_format_parse(const char *s, bosun_format *out)
 
 const char *bosun_format_names(void)
 {
-    return "tty, plain, json, sarif, checkstyle, gitlab, github";
+    return "tty, plain, json, sarif, checkstyle, gitlab, github, gnu";
 }
 
 bool bosun_report_write(const bosun_report *r, bosun_format format, FILE *out)

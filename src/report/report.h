@@ -63,11 +63,17 @@ const char *report_path(const char *file);
 typedef char report_fingerprint[17];
 report_fingerprint *report_fingerprints(const bosun_report *r);
 
+/* Writes `s` on one line and safe to show on a terminal: tabs and line
+ * breaks become spaces, control characters '?', bytes that are not UTF-8
+ * U+FFFD (plain.c). */
+void report_put_text(FILE *out, const char *s);
+
 bool report_write_plain(const bosun_report *r, FILE *out, bool color);
 bool report_write_json(const bosun_report *r, FILE *out);
 bool report_write_sarif(const bosun_report *r, FILE *out);
 bool report_write_checkstyle(const bosun_report *r, FILE *out);
 bool report_write_gitlab(const bosun_report *r, FILE *out);
 bool report_write_github(const bosun_report *r, FILE *out);
+bool report_write_gnu(const bosun_report *r, FILE *out);
 
 #endif

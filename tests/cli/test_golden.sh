@@ -6,7 +6,7 @@
 golden=$BOSUN_TEST_DATA/report/golden
 # Paths in reports are as given: lint from the fixture's directory.
 cd "$golden" || exit 1
-for format in tty plain json sarif checkstyle gitlab github; do
+for format in tty plain json sarif checkstyle gitlab github gnu; do
     expect_status 1 "$BOSUN_BIN" lint --no-config --format "$format" Dockerfile
     [ -s "$TMP/err" ] && fail "$format: unexpected stderr: $(cat "$TMP/err")"
     if [ -n "${BOSUN_UPDATE_GOLDEN:-}" ]; then

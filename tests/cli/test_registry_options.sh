@@ -78,7 +78,7 @@ expect_refused "expected true or false, not 'yes'" --tls-verify=yes </dev/null
 # "--tls-verify false" would check an image named false.
 expect_refused "--tls-verify=false" --tls-verify false </dev/null
 # Mistyped options: getopt would repeat the whole argument.
-expect_refused "unknown or ambiguous option --credz" "--credz=user:$secret" </dev/null
+expect_refused "bosun image: unknown option --credz" "--credz=user:$secret" </dev/null
 expect_refused "option --password-stdin takes no value" "--password-stdin=$secret" </dev/null
 expect_refused "option --quiet takes no value" --quiet=yes </dev/null
 expect_refused "unknown option -z" -qz </dev/null

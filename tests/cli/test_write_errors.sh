@@ -20,10 +20,11 @@ full "$BOSUN_BIN" -V
 full "$BOSUN_BIN" --help
 full "$BOSUN_BIN" help
 full "$BOSUN_BIN" rules
+full "$BOSUN_BIN" rules --format json
 full "$BOSUN_BIN" explain root-user
 full "$BOSUN_BIN" lint --help
 full "$BOSUN_BIN" image --help
-for format in plain json sarif checkstyle gitlab github; do
+for format in plain json sarif checkstyle gitlab github gnu; do
     full "$BOSUN_BIN" lint --no-config --format "$format" "$TMP/Dockerfile"
 done
 

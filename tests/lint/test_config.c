@@ -90,6 +90,24 @@ static void test_hadolint_pragmas(void **state)
             "must be true or false, not 'a list'");
 }
 
+/* patterns: a path, kept as written (the command line resolves it). */
+static void test_patterns(void **state)
+{
+    (void)state;
+    bosun_config_error err;
+    bosun_config *c = load("patterns: ci/secrets.patterns\n", true, &err);
+    assert_string_equal(bosun_config_patterns(c), "ci/secrets.patterns");
+    bosun_config_set_patterns(c, "/abs/p");
+    assert_string_equal(bosun_config_patterns(c), "/abs/p");
+    bosun_config_free(c);
+    c = load("ignore: []\n", true, &err);
+    assert_null(bosun_config_patterns(c));
+    bosun_config_free(c);
+    refused("patterns:\n", 1, "'patterns' must be the path of a patterns file");
+    refused("patterns: [a, b]\n", 1, "'patterns' must be the path");
+    refused("patterns: ''\n", 1, "'patterns' must be the path");
+}
+
 static void test_defaults(void **state)
 {
     (void)state;
@@ -170,7 +188,7 @@ static void test_unknown_names(void **state)
     refused("# policy\nignore: [from-latest]\nignores: [root-user]\n", 3,
             "unknown key 'ignores' (known keys: ignore, severity, "
             "failure-threshold, trusted-registries, nonroot-bases, "
-            "hadolint-pragmas)");
+            "hadolint-pragmas, patterns)");
     refused("ignore:\n  - from-latest\n  - DL3008\n", 3,
             "unknown rule 'DL3008' in 'ignore': hadolint's DL3008 is "
             "bosun's unpinned-apt");
@@ -261,6 +279,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_hadolint_pragmas),
+        cmocka_unit_test(test_patterns),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_empty_trusted_registries),

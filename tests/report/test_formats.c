@@ -216,6 +216,66 @@ static void test_github(void **state)
     free(s);
 }
 
+static void test_gnu(void **state)
+{
+    (void)state;
+    char *s = render(BOSUN_FORMAT_GNU);
+    check_golden("gnu", s);
+    /* One line per finding, nothing else, nothing from the input that a
+     * terminal obeys. */
+    size_t lines = 0;
+    for (const char *p = s; *p; p++)
+        lines += *p == '\n';
+    bosun_report *r = synthetic_report();
+    assert_int_equal(lines, bosun_report_count(r));
+    bosun_report_free(r);
+    assert_null(strchr(s, '\x1b'));
+    assert_non_null(strstr(s, "app/Dockerfile:4:12: error: piping ?[31mred"));
+    /* An image has no line an editor could open: GNU's "file: message". */
+    assert_non_null(strstr(s, "image.tar: error: layer 2: /root/.ssh/id_rsa: "));
+    assert_non_null(strstr(s, "image.tar: info: history 3: "));
+    free(s);
+}
+
+/* The summary line: counts by severity, inputs, inputs with errors and
+ * what --severity hid. */
+static char *summary(const bosun_report *r, const char *noun, size_t inputs,
+                     size_t hidden)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_true(bosun_report_write_summary(r, noun, inputs, hidden, out));
+    fclose(out);
+    return buf;
+}
+
+static void test_summary(void **state)
+{
+    (void)state;
+    bosun_report *r = bosun_report_new();
+    char *s = summary(r, "file", 1, 0);
+    assert_string_equal(s, "1 file, no findings\n");
+    free(s);
+    bosun_report_free(r);
+
+    r = synthetic_report(); /* 4 findings, errors about 2 files */
+    s = summary(r, "file", 3, 0);
+    assert_string_equal(s, "3 files (2 with errors), 4 findings: 2 errors, "
+                           "1 warning, 1 info\n");
+    free(s);
+    assert_int_equal(bosun_report_keep_severities(r, 1u << BOSUN_ERROR), 2);
+    assert_int_equal(bosun_report_count(r), 2);
+    for (size_t i = 0; i < bosun_report_count(r); i++)
+        assert_int_equal(bosun_report_finding(r, i)->severity, BOSUN_ERROR);
+    s = summary(r, "image", 1, 2);
+    assert_string_equal(s, "1 image (2 with errors), 2 findings: 2 errors "
+                           "(2 hidden by --severity)\n");
+    free(s);
+    bosun_report_free(r);
+}
+
 /* Identity ignores line numbers, but tells identical lines apart. */
 static void test_fingerprints(void **state)
 {
@@ -263,7 +323,7 @@ static void test_format_names(void **state)
         assert_true(bosun_format_parse(tok, &f));
         n++;
     }
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 8);
     bosun_format f;
     assert_false(bosun_format_parse("yaml", &f));
 }
@@ -278,6 +338,8 @@ int main(void)
         cmocka_unit_test(test_checkstyle),
         cmocka_unit_test(test_gitlab),
         cmocka_unit_test(test_github),
+        cmocka_unit_test(test_gnu),
+        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_fingerprints),
         cmocka_unit_test(test_format_names),
     };

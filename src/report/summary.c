@@ -1,0 +1,59 @@
+/*
+ * The line that ends a report for people, as linters print one:
+ *
+ *   3 files, 5 findings: 1 error, 3 warnings, 1 info
+ *   1 image (1 with errors), no findings
+ *   2 files, 1 finding: 1 error (4 hidden by --severity)
+ */
+#include <string.h>
+
+#include "report/report.h"
+
+/* "1 error", "3 warnings", "1 info": info is not counted in the plural. */
+static void put_count(FILE *out, size_t n, const char *noun)
+{
+    fprintf(out, "%zu %s%s", n, noun,
+            n == 1 || !strcmp(noun, "info") ? "" : "s");
+}
+
+/* Inputs that had an error: errors come input by input, so an input's
+ * errors are next to each other. */
+static size_t inputs_with_errors(const bosun_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nerrors; i++)
+        if (i == 0 || strcmp(r->errors[i].file, r->errors[i - 1].file) != 0)
+            n++;
+    return n;
+}
+
+bool bosun_report_write_summary(const bosun_report *r, const char *noun,
+                                size_t inputs, size_t hidden, FILE *out)
+{
+    size_t by_severity[3] = {0, 0, 0};
+    for (size_t i = 0; i < r->nfindings; i++)
+        by_severity[r->findings[i].severity]++;
+
+    put_count(out, inputs, noun);
+    size_t failed = inputs_with_errors(r);
+    if (failed)
+        fprintf(out, " (%zu with errors)", failed);
+    if (r->nfindings == 0) {
+        fputs(", no findings", out);
+    } else {
+        fputs(", ", out);
+        put_count(out, r->nfindings, "finding");
+        const char *sep = ": ";
+        for (int s = BOSUN_ERROR; s >= BOSUN_INFO; s--) {
+            if (!by_severity[s])
+                continue;
+            fputs(sep, out);
+            put_count(out, by_severity[s], bosun_severity_name(s));
+            sep = ", ";
+        }
+    }
+    if (hidden)
+        fprintf(out, " (%zu hidden by --severity)", hidden);
+    fputc('\n', out);
+    return !ferror(out);
+}
