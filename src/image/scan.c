@@ -468,6 +468,12 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
                                 : -1,
         .history_index = x.history,
     };
+    const config_accept *acc =
+        config_accepted(sink->findings.cfg, rule->info.id, x.path);
+    if (acc) {
+        out.suppressed = true;
+        out.suppress_reason = acc->reason;
+    }
     report_add_finding(r, &out);
 }
 

@@ -28,6 +28,18 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     jw_kv_string(w, "message", f->message);
     if (f->stage)
         jw_kv_string(w, "stage", f->stage);
+    if (f->base) {
+        jw_key(w, "base");
+        jw_bool(w, true);
+    }
+    if (f->suppressed) {
+        jw_key(w, "suppressed");
+        jw_object_begin(w);
+        jw_kv_string(w, "kind", "accept");
+        if (f->suppress_reason)
+            jw_kv_string(w, "reason", f->suppress_reason);
+        jw_object_end(w);
+    }
     jw_object_end(w);
 }
 
