@@ -127,6 +127,11 @@ void report_add_image(bosun_report *r, const report_image *img)
         .platform = keep(r, img->platform),
         .layers = layers,
         .nlayers = img->nlayers,
+        .base_layers = img->base_layers,
+        .base_history = img->base_history,
+        .base_how = keep(r, img->base_how),
+        .base_name = keep(r, img->base_name),
+        .base_digest = keep(r, img->base_digest),
     };
 }
 
