@@ -75,6 +75,25 @@ json_check "$TMP/out" \
     "len($grouped) == 1"
 scan_json 1 --skip-base --base "oci:$FIX/distro:12" "$FIX/distro-app"
 json_check "$TMP/out" "$setuid_paths == ['/usr/bin/app-helper', '/usr/bin/wall']"
+# An image given as its own base: every layer and history entry is the
+# base's, history findings too; what is about the image as a whole (its
+# User, its tag) is not.
+scan_json 1 --base "$FIX/app" "$FIX/app"
+json_check "$TMP/out" \
+    'd["images"][0]["base"]["layers"] == 8 and d["images"][0]["base"]["history_entries"] == 12' \
+    'sorted(f["history_index"] for f in d["findings"] if f.get("base") and "history_index" in f) == [8, 9, 11]' \
+    'all(f.get("base") for f in d["findings"] if "layer_index" in f or "history_index" in f)' \
+    'sorted(f["rule"] for f in d["findings"] if not f.get("base")) == ["image-latest-tag", "image-root-user"]'
+scan_json 1 --skip-base --base "$FIX/app" "$FIX/app"
+json_check "$TMP/out" \
+    'sorted(f["rule"] for f in d["findings"]) == ["image-latest-tag", "image-root-user"]'
+# By its history, app's base is its first layer (buildah's comments):
+# its history findings are the image's own.
+scan_json 1 --skip-base "$FIX/app"
+json_check "$TMP/out" \
+    'sorted(f["history_index"] for f in d["findings"] if "history_index" in f) == [8, 9, 11]' \
+    'd["images"][0]["base"]["layers"] == 1'
+
 # Not the image's base: an error naming it (exit 2).
 scan_json 2 --base "$FIX/base" "$FIX/distro-app"
 expect_contains "$TMP/err" "--base $FIX/base: its layers are not the first layers of the image"
