@@ -74,7 +74,7 @@ _bosun()
             return
         fi
         case $prev in
-        --patterns | --authfile)
+        --patterns | --authfile | --base)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --cert-dir)
@@ -87,7 +87,7 @@ _bosun()
             return ;;
         esac
         _bosun_options_or_files '--platform --ref --no-verify --jobs
-            --patterns --max-file-size --max-ratio --quiet --creds
+            --patterns --max-file-size --max-ratio --base --skip-base --quiet --creds
             --password-stdin --authfile --cert-dir --tls-verify'
         ;;
     rules)

@@ -45,6 +45,8 @@ complete -c bosun -n '__fish_seen_subcommand_from image' -s j -l jobs -x -d 'Thr
 complete -c bosun -n '__fish_seen_subcommand_from image' -l patterns -r -F -d 'More credential patterns'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l max-file-size -x -d 'Scan at most this much of each file'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l max-ratio -x -d 'Refuse a layer that expands more than this'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l base -r -F -d 'The base image the image was built on'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l skip-base -d 'Report only what the image adds over its base'
 complete -c bosun -n '__fish_seen_subcommand_from image' -s q -l quiet -d 'No progress line'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l creds -x -d 'Log in to the registry as USER[:PASS]'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l password-stdin -d 'Read the registry password from standard input'

@@ -88,6 +88,17 @@ void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour);
 void bosun_config_set_patterns(bosun_config *c, const char *path);
 const char *bosun_config_patterns(const bosun_config *c);
 
+/* accept: findings of the image rule `rule_id` about a path matching one
+ * of `globs` (`*` and `?` within a path component, `**` across
+ * components, [...] classes) are accepted, with `reason` (or NULL). The
+ * strings are copied; false when the rule id is unknown. */
+bool bosun_config_add_accept(bosun_config *c, const char *rule_id,
+                             const char *const *globs, size_t nglobs,
+                             const char *reason);
+/* skip-base: report only what the image added over its base. */
+void bosun_config_set_skip_base(bosun_config *c, bool skip);
+bool bosun_config_skip_base(const bosun_config *c);
+
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {
     unsigned line;           /* 1-based; 0 when it concerns the whole file */
@@ -124,6 +135,14 @@ typedef struct bosun_finding {
     /* The text of token_line (Dockerfile findings; NULL otherwise), so a
      * report can show the token in context without keeping the file. */
     const char *source_line;
+    /* Accepted by the configuration (`accept:` in .bosun.yaml): still
+     * reported in JSON and SARIF, with the reason given (NULL when none),
+     * but it neither fails the run nor shows in the formats for people. */
+    bool suppressed;
+    const char *suppress_reason;
+    /* Image findings: about the base image's layers or history entries
+     * (see bosun_image_options.base). */
+    bool base;
 } bosun_finding;
 
 /* An input that could not be checked (exit status 2). */
@@ -218,6 +237,12 @@ typedef struct bosun_image_options {
     FILE *progress;            /* a terminal to draw progress lines on
                                   (cleared at the end), or NULL */
     bosun_registry_options registry;
+    /* The base image (--base REF): an image bosun can read (archive,
+     * layout, registry reference) whose layers are the first layers of
+     * the image. NULL: the base is told from the image's history. */
+    const char *base;
+    /* Report only what the image added over its base (--skip-base). */
+    bool skip_base;
 } bosun_image_options;
 
 /*

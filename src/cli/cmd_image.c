@@ -47,6 +47,13 @@ static void image_usage(FILE *out)
           "      --max-ratio N          refuse a layer that expands more than N\n"
           "                             times, a decompression bomb (default\n"
           "                             1000; 0: no limit)\n"
+          "      --base REF             the base image (an archive, layout or\n"
+          "                             registry reference): its layers must be\n"
+          "                             the image's first ones (default: told\n"
+          "                             from the history, when it can be)\n"
+          "      --skip-base            report only what the image adds over its\n"
+          "                             base (also `skip-base: true` in the\n"
+          "                             configuration file)\n"
           "  -q, --quiet                no progress line on the terminal\n"
           CLI_HELP_COMMON
           "  -h, --help                 show this help\n"
@@ -89,6 +96,8 @@ enum {
     OPT_AUTHFILE,
     OPT_CERT_DIR,
     OPT_TLS_VERIFY,
+    OPT_BASE,
+    OPT_SKIP_BASE,
 };
 
 static const struct option long_options[] = {
@@ -101,6 +110,8 @@ static const struct option long_options[] = {
     {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
     {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
     {"quiet", no_argument, NULL, 'q'},
+    {"base", required_argument, NULL, OPT_BASE},
+    {"skip-base", no_argument, NULL, OPT_SKIP_BASE},
     {"creds", required_argument, NULL, OPT_CREDS},
     {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
     {"authfile", required_argument, NULL, OPT_AUTHFILE},
@@ -267,6 +278,19 @@ int cmd_image(int argc, char **argv)
             break;
         case 'q':
             quiet = true;
+            break;
+        case OPT_BASE:
+            if (!*optarg || reads_stdin(optarg)) {
+                cli_error("--base: expected an image archive, layout or "
+                          "registry reference (read in place, not from the "
+                          "standard input), not '%s'", optarg);
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            opt.base = optarg;
+            break;
+        case OPT_SKIP_BASE:
+            opt.skip_base = true;
             break;
         case OPT_CREDS:
             if (!cli_creds_parse(&creds, optarg)) {

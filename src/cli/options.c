@@ -212,8 +212,9 @@ bool cli_options_fails(const cli_options *o, const bosun_config *cfg,
 {
     int threshold = bosun_config_failure_threshold(cfg);
     for (size_t i = from; i < bosun_report_count(report); i++) {
-        bosun_severity s = bosun_report_finding(report, i)->severity;
-        if ((o->shown & (1u << s)) && (int)s >= threshold)
+        const bosun_finding *f = bosun_report_finding(report, i);
+        bosun_severity s = f->severity;
+        if (!f->suppressed && (o->shown & (1u << s)) && (int)s >= threshold)
             return true;
     }
     return false;

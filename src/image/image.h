@@ -30,6 +30,7 @@ typedef struct img_layer {
 
 typedef struct img_history {
     const char *created_by;    /* NULL when absent */
+    const char *comment;       /* NULL when absent */
     bool empty_layer;
     int layer;                 /* the layer it made, or -1 */
 } img_history;
@@ -55,6 +56,14 @@ typedef struct img_image {
 
     const char **tags;         /* repository tags or reference names */
     size_t ntags;
+
+    /* The configuration's rootfs.diff_ids (an entry NULL when not a
+     * valid digest), and what the manifest's annotations say of the base
+     * image (org.opencontainers.image.base.name/.digest; NULL when
+     * absent). */
+    const char **diff_ids;
+    size_t ndiff_ids;
+    const char *base_name, *base_digest;
 } img_image;
 
 /* What to pick when an input holds several images. */

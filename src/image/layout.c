@@ -270,6 +270,8 @@ static bool load_config(loader *l, json_t *cfg)
             img_history *out = &img->history[img->nhistory++];
             out->created_by =
                 copy(l, json_is_object(h) ? gj_str(h, "created_by") : NULL);
+            out->comment =
+                copy(l, json_is_object(h) ? gj_str(h, "comment") : NULL);
             out->empty_layer = json_is_object(h) &&
                                json_is_true(gj_get(h, "empty_layer"));
             out->layer = out->empty_layer ? -1 : layer++;
@@ -353,9 +355,15 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         return false;
     }
     bool ok = load_config(l, cfg);
+    img->diff_ids = config_diff_ids(l, cfg, &img->ndiff_ids);
     json_decref(cfg);
     if (!ok)
         return false;
+    json_t *ann = gj_get(m, "annotations");
+    img->base_name = copy(l, json_string_value(gj_map_get(
+                                 ann, "org.opencontainers.image.base.name")));
+    img->base_digest = copy(l, json_string_value(gj_map_get(
+                                   ann, "org.opencontainers.image.base.digest")));
 
     size_t n = json_array_size(layers);
     img->layers = ARENA_ARRAY(l->a, img_layer, n + 1);
@@ -888,6 +896,8 @@ static bool load_docker_archive(loader *l)
                      raw_len, -1);
     size_t ndiff;
     const char **diff_ids = config_diff_ids(l, cfg, &ndiff);
+    img->diff_ids = diff_ids;
+    img->ndiff_ids = ndiff;
     ok = load_config(l, cfg);
     json_decref(cfg);
     if (!ok)

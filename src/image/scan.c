@@ -16,6 +16,7 @@
 
 #include "dockerfile/reference.h"
 #include "image/accounts.h"
+#include "image/base.h"
 #include "image/content.h"
 #include "image/history.h"
 #include "image/image.h"
@@ -26,6 +27,7 @@
 #include "lint/config.h"
 #include "report/report.h"
 #include "rules/rule.h"
+#include "util/strbuf.h"
 #include "util/userspec.h"
 #include "util/xalloc.h"
 
@@ -468,6 +470,12 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
                                 : -1,
         .history_index = x.history,
     };
+    const config_accept *acc =
+        config_accepted(sink->findings.cfg, rule->info.id, x.path);
+    if (acc) {
+        out.suppressed = true;
+        out.suppress_reason = acc->reason;
+    }
     report_add_finding(r, &out);
 }
 
@@ -694,7 +702,8 @@ static void check_links(arena *a, img_sink *sink, const img_image *img,
  * size and no count of files.
  */
 static void record_image(const img_sink *sink, const img_image *img,
-                         layer_result *const *res_of, const bool *located)
+                         layer_result *const *res_of, const bool *located,
+                         const img_base *base)
 {
     arena a;
     arena_init(&a);
@@ -730,6 +739,11 @@ static void record_image(const img_sink *sink, const img_image *img,
         .platform = platform,
         .layers = layers,
         .nlayers = img->nlayers,
+        .base_layers = (long long)base->layers,
+        .base_history = (long long)base->history,
+        .base_how = base->how,
+        .base_name = img->base_name,
+        .base_digest = img->base_digest,
     };
     report_add_image(sink->report, &out);
     arena_release(&a);
@@ -867,7 +881,7 @@ static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
 
 static void scan_image(arena *a, img_sink *sink, img_image *img,
                        scan_setup *st, unsigned jobs, const bosun_config *cfg,
-                       progress *prog)
+                       progress *prog, const img_base *base)
 {
     if (img->nlayers > IMG_MAX_LAYERS) {
         sink_error(sink, "%zu layers: more than the %d bosun scans",
@@ -993,7 +1007,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (first[i] == i)
             emit_overflow(sink, img, fs, sink->report);
     }
-    record_image(sink, img, res, located);
+    record_image(sink, img, res, located, base);
     fs_model_free(model);
     free(files);
     for (size_t i = 0; i < img->nlayers; i++)
@@ -1011,6 +1025,141 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
     free(run.results);
     free(run.size);
     free(run.order);
+}
+
+/* ----------------------------------------------------------------- base */
+
+/* Most paths a grouped finding lists (the rest are counted). */
+#define BASE_GROUP_LISTED 40
+
+/* Is finding f about the base image's layers or history? */
+static bool in_base(const bosun_finding *f, const img_base *base)
+{
+    if (!base->how)
+        return false;
+    if (f->layer_index >= 0)
+        return (size_t)f->layer_index < base->layers;
+    return f->history_index >= 0 && (size_t)f->history_index < base->history;
+}
+
+/* The distribution whose set holds the most of the base's setuid files
+ * (the first in base_distro's order on a tie); DISTRO_COUNT when none. */
+static base_distro likeliest_distro(const bosun_finding *fs, size_t n)
+{
+    size_t count[DISTRO_COUNT] = {0};
+    for (size_t i = 0; i < n; i++)
+        if (fs[i].base && !fs[i].suppressed && fs[i].path &&
+            !strcmp(fs[i].rule, "image-setuid"))
+            for (int d = 0; d < DISTRO_COUNT; d++)
+                count[d] += base_distro_ships((base_distro)d, fs[i].path);
+    base_distro best = DISTRO_COUNT;
+    for (int d = 0; d < DISTRO_COUNT; d++)
+        if (count[d] && (best == DISTRO_COUNT || count[d] > count[best]))
+            best = (base_distro)d;
+    return best;
+}
+
+/*
+ * The findings of one image (r's findings from `start` on): mark those
+ * about the base; group the base's setuid/setgid files that its
+ * distribution ships into one finding (accepted ones stay apart, and so
+ * does any file outside the distribution's set or in the image's own
+ * layers); with skip_base, drop what is about the base.
+ */
+static void apply_base(arena *a, const img_base *base, bool skip_base,
+                       bosun_report *r, size_t start)
+{
+    if (!base->how)
+        return;
+    bosun_finding *fs = r->findings + start;
+    size_t n = r->nfindings - start;
+    for (size_t i = 0; i < n; i++)
+        fs[i].base = in_base(&fs[i], base);
+    base_distro d = likeliest_distro(fs, n);
+    bosun_finding group = {0};
+    size_t grouped = 0;
+    strbuf list;
+    sb_init(&list);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bosun_finding *f = &fs[i];
+        if (d != DISTRO_COUNT && f->base && !f->suppressed && f->path &&
+            !strcmp(f->rule, "image-setuid") &&
+            base_distro_ships(d, f->path)) {
+            if (!grouped || f->layer_index < group.layer_index)
+                group = *f;
+            if (grouped < BASE_GROUP_LISTED)
+                sb_printf(&list, "%s%s", grouped ? ", " : "", f->path);
+            grouped++;
+            continue;
+        }
+        if (skip_base && f->base)
+            continue;
+        fs[kept++] = *f;
+    }
+    r->nfindings = start + kept;
+    if (grouped && !skip_base) {
+        if (grouped > BASE_GROUP_LISTED)
+            sb_printf(&list, " and %zu more", grouped - BASE_GROUP_LISTED);
+        group.path = NULL;
+        group.deleted_in_layer = -1;
+        group.message = arena_printf(
+            a, "the base image's layers hold %zu setuid/setgid file%s that "
+            "%s ship%s: %s; they run with their owner's privileges whoever "
+            "starts them: remove the bits of those the container does not "
+            "need (chmod u-s,g-s), or accept them in .bosun.yaml",
+            grouped, grouped == 1 ? "" : "s", base_distro_name(d),
+            d == DISTRO_DEBIAN ? "" : "s", list.data);
+        report_add_finding(r, &group);
+    }
+    sb_free(&list);
+}
+
+/* --base REF: the base's diff_ids and history, matched against the
+ * image's. False (an error reported) when it cannot be read or is not
+ * the image's base. */
+static bool open_remote(arena *a, const char *input, const char *reference,
+                        const bosun_registry_options *ro,
+                        const img_select *sel, img_sink *sink, img_image *img);
+
+static bool base_from_option(arena *a, img_sink *sink, const img_image *img,
+                             const bosun_image_options *o, img_base *out)
+{
+    img_sink bs = {.report = sink->report, .name = o->base};
+    findings_init(&bs.findings, a, NULL);
+    img_select sel = {.platform = o->platform, .verify = !o->no_verify};
+    img_image b;
+    memset(&b, 0, sizeof(b));
+    b.src.fd = -1;
+    const char *reference = remote_reference(o->base);
+    bool opened;
+    img_input in;
+    image_parse_input(a, o->base, &in);
+    if (!strcmp(in.path, "-")) {
+        sink_error(sink, "--base %s: the base is read in place, not from "
+                   "the standard input", o->base);
+        return false;
+    }
+    if (reference)
+        opened = open_remote(a, o->base, reference, &o->registry, &sel, &bs,
+                             &b);
+    else
+        opened = image_open(a, o->base, &sel, &bs, &b);
+    bool ok = false;
+    if (!opened) {
+        sink->failed = true;
+    } else if (b.ndiff_ids != b.nlayers) {
+        sink_error(sink, "--base %s: its configuration does not list one "
+                   "diff_id per layer", o->base);
+    } else {
+        const char *why;
+        ok = base_from_diff_ids(img, b.diff_ids, b.ndiff_ids, b.nhistory, out,
+                                &why);
+        if (!ok)
+            sink_error(sink, "--base %s: %s", o->base, why);
+    }
+    image_close(&b);
+    return ok;
 }
 
 /* ------------------------------------------------------------- streams */
@@ -1172,8 +1321,17 @@ bool image_scan(const bosun_config *cfg, const char *input,
     } else if (fd >= 0 && fd != STDIN_FILENO) {
         close(fd);
     }
+    img_base under = {0}; /* the base image */
+    if (opened && o->base)
+        opened = base_from_option(&a, &sink, &img, o, &under);
+    else if (opened)
+        base_from_history(&img, &under);
     if (opened) {
-        scan_image(&a, &sink, &img, st, jobs, cfg, prog);
+        size_t start = r->nfindings;
+        scan_image(&a, &sink, &img, st, jobs, cfg, prog, &under);
+        apply_base(&a, &under,
+                   o->skip_base || (cfg && bosun_config_skip_base(cfg)), r,
+                   start);
     } else {
         /* Whatever the manifests revealed before failing. */
         for (size_t i = 0; i < sink.findings.n; i++)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dockerfile/lex.h"
 #include "rules/rule.h"
 #include "util/xalloc.h"
 
@@ -51,6 +52,12 @@ void bosun_config_free(bosun_config *c)
     config_list_free(&c->nonroot_bases);
     free(c->target);
     free(c->patterns);
+    for (size_t i = 0; i < c->naccepts; i++) {
+        free(c->accepts[i].rule_id);
+        config_list_free(&c->accepts[i].paths);
+        free(c->accepts[i].reason);
+    }
+    free(c->accepts);
     free(c);
 }
 
@@ -159,4 +166,99 @@ void bosun_config_set_patterns(bosun_config *c, const char *path)
 const char *bosun_config_patterns(const bosun_config *c)
 {
     return c->patterns;
+}
+
+bool bosun_config_add_accept(bosun_config *c, const char *rule_id,
+                             const char *const *globs, size_t nglobs,
+                             const char *reason)
+{
+    if (!rules_find(rule_id))
+        return false;
+    c->accepts = xreallocarray(c->accepts, c->naccepts + 1,
+                               sizeof(*c->accepts));
+    config_accept *a = &c->accepts[c->naccepts++];
+    memset(a, 0, sizeof(*a));
+    a->rule_id = xstrdup(rule_id);
+    for (size_t i = 0; i < nglobs; i++)
+        config_list_add(&a->paths, globs[i]);
+    a->reason = reason ? xstrdup(reason) : NULL;
+    return true;
+}
+
+void bosun_config_set_skip_base(bosun_config *c, bool skip)
+{
+    c->skip_base = skip;
+}
+
+bool bosun_config_skip_base(const bosun_config *c)
+{
+    return c->skip_base;
+}
+
+/* A path component: where it starts and its length; *s moves past it.
+ * False at the end of the path. */
+static bool next_component(const char **s, const char **start, size_t *len)
+{
+    while (**s == '/')
+        (*s)++;
+    if (!**s)
+        return false;
+    *start = *s;
+    *len = strcspn(*s, "/");
+    *s += *len;
+    return true;
+}
+
+bool config_path_match(const char *glob, const char *path)
+{
+    /* Components as symbols, `**` as a star over them: the wildcard
+     * matcher with one backtracking point, linear in practice and never
+     * exponential whatever the glob. */
+    const char *g = glob, *p = path;
+    const char *star_g = NULL, *star_p = NULL;
+    const char *gc, *pc;
+    size_t gn, pn;
+    for (;;) {
+        const char *p_before = p;
+        if (!next_component(&p, &pc, &pn)) {
+            /* The path is done: only `**` may be left. */
+            while (next_component(&g, &gc, &gn))
+                if (gn != 2 || memcmp(gc, "**", 2) != 0)
+                    return false;
+            return true;
+        }
+        bool have_g = next_component(&g, &gc, &gn);
+        if (have_g && gn == 2 && memcmp(gc, "**", 2) == 0) {
+            star_g = g;        /* just after the `**` */
+            star_p = p_before; /* which matches nothing, for now */
+            p = p_before;
+            continue;
+        }
+        if (have_g && df_glob_match(gc, gn, pc, pn))
+            continue;
+        if (!star_g)
+            return false;
+        /* The last `**` takes one more component, and the rest of the
+         * glob starts again after it. */
+        g = star_g;
+        p = star_p;
+        next_component(&p, &pc, &pn);
+        star_p = p;
+    }
+}
+
+const config_accept *config_accepted(const bosun_config *c,
+                                     const char *rule_id, const char *path)
+{
+    if (!c || !path)
+        return NULL;
+    for (size_t i = 0; i < c->naccepts; i++) {
+        const config_accept *a = &c->accepts[i];
+        if (strcmp(a->rule_id, rule_id) != 0)
+            continue;
+        for (size_t k = 0; k < a->paths.n; k++)
+            if (config_path_match(a->paths.items[k], path))
+                return a;
+    }
+    return NULL;
 }

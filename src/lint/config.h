@@ -17,6 +17,14 @@ typedef struct config_list {
     size_t n;
 } config_list;
 
+/* accept: an image rule's findings about paths matching one of `paths`
+ * (globs, see config_path_match), accepted for `reason` (NULL: none). */
+typedef struct config_accept {
+    char *rule_id;
+    config_list paths;
+    char *reason;
+} config_accept;
+
 typedef struct config_severity {
     char *rule_id;
     bosun_severity severity;
@@ -42,6 +50,9 @@ struct bosun_config {
     /* Linting the instructions rebuilt from an image's history: rules
      * marked dockerfile_only do not run. */
     bool image_history;
+    config_accept *accepts;     /* malloc'd, in the file's order */
+    size_t naccepts;
+    bool skip_base;             /* skip-base: true */
 };
 
 bool config_is_ignored(const bosun_config *c, const char *rule_id);
@@ -49,6 +60,18 @@ bool config_is_ignored(const bosun_config *c, const char *rule_id);
 bosun_severity config_severity_of(const bosun_config *c, const char *rule_id,
                                   bosun_severity fallback);
 void config_list_add(config_list *l, const char *s);
+/* The first accept entry for `rule_id` with a glob matching `path`, or
+ * NULL. */
+const config_accept *config_accepted(const bosun_config *c,
+                                     const char *rule_id, const char *path);
+/*
+ * Does the absolute `path` match `glob`? Both are split at '/'; a glob
+ * component `**` stands for any number of components (none too), any
+ * other is matched against one component with the Dockerfile's glob
+ * matcher (df_glob_match: `*`, `?`, [...] classes, `\` escapes), so `*`
+ * never crosses a '/'. Repeated and trailing slashes are ignored.
+ */
+bool config_path_match(const char *glob, const char *path);
 bool config_list_has(const config_list *l, const char *s);
 
 /*

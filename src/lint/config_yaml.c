@@ -12,6 +12,12 @@
  *   hadolint-pragmas: true|false
  *   patterns: FILE  (bosun image's --patterns; the command line resolves a
  *                    relative path against the file's directory)
+ *   accept:          (bosun image: findings accepted, still listed in JSON
+ *                     and SARIF)
+ *     - rule: image-rule-id
+ *       paths: [/absolute/glob, ...]
+ *       reason: text (optional)
+ *   skip-base: true|false  (bosun image's --skip-base)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +27,7 @@
 #include "lint/config.h"
 #include "rules/hadolint_map.h"
 #include "rules/rule.h"
+#include "util/xalloc.h"
 
 /* Larger files are refused rather than parsed. */
 #define CONFIG_MAX_SIZE (1u << 20)
@@ -222,6 +229,118 @@ static bool load_patterns(loader *l, const char *key, const yaml_node_t *n)
     return true;
 }
 
+static bool load_skip_base(loader *l, const char *key, const yaml_node_t *n)
+{
+    const char *s = string_value(n);
+    bool skip;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+        !parse_bool(s, &skip))
+        return fail(l, n, "'%s' must be true or false, not '%s'", key,
+                    s ? s : scalar(n) ? scalar(n) : "a list");
+    bosun_config_set_skip_base(l->cfg, skip);
+    return true;
+}
+
+/* Most globs in one accept entry, and most entries: a policy, not data. */
+#define ACCEPT_MAX_PATHS 4096
+#define ACCEPT_MAX_ENTRIES 4096
+
+/* One entry of accept: {rule: ID, paths: [GLOB, ...], reason: TEXT}. */
+static bool load_accept_entry(loader *l, const char *key,
+                              const yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return fail(l, n, "each entry of '%s' must be a mapping with rule, "
+                          "paths and an optional reason", key);
+    const yaml_node_t *rule = NULL, *paths = NULL, *reason = NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        const yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+        const yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+        const char *name = string_value(k);
+        const yaml_node_t **slot = NULL;
+        if (name && !strcmp(name, "rule"))
+            slot = &rule;
+        else if (name && !strcmp(name, "paths"))
+            slot = &paths;
+        else if (name && !strcmp(name, "reason"))
+            slot = &reason;
+        if (!slot || !v)
+            return fail(l, k ? k : n, "unknown key '%s' in an entry of '%s' "
+                                      "(known keys: rule, paths, reason)",
+                        name ? name : "?", key);
+        if (*slot)
+            return fail(l, k, "'%s' is set twice in an entry of '%s'", name,
+                        key);
+        *slot = v;
+    }
+    if (!rule)
+        return fail(l, n, "an entry of '%s' has no 'rule'", key);
+    const char *id = string_value(rule);
+    if (!id)
+        return fail(l, rule, "'rule' in '%s' must be a rule id", key);
+    const rule_def *def = rules_find(id);
+    if (!def)
+        return unknown_rule(l, rule, id, key);
+    if (!strcmp(def->info.scope, "dockerfile"))
+        return fail(l, rule, "'%s': %s is a Dockerfile rule; accept applies "
+                             "to image rules (use an inline '# bosun "
+                             "ignore=%s' for a Dockerfile)", key, id, id);
+    if (!paths)
+        return fail(l, n, "the entry of '%s' for %s has no 'paths' (a list "
+                          "of absolute path globs)", key, id);
+    const char *why = NULL;
+    if (reason && !(why = string_value(reason)))
+        return fail(l, reason, "'reason' in '%s' must be a text", key);
+    if (paths->type != YAML_SEQUENCE_NODE ||
+        paths->data.sequence.items.top == paths->data.sequence.items.start)
+        return fail(l, paths, "'paths' in '%s' must be a non-empty list of "
+                              "absolute path globs", key);
+    size_t count = (size_t)(paths->data.sequence.items.top -
+                            paths->data.sequence.items.start);
+    if (count > ACCEPT_MAX_PATHS)
+        return fail(l, paths, "'paths' in '%s' lists more than %d globs", key,
+                    ACCEPT_MAX_PATHS);
+    const char **globs = xcalloc(count, sizeof(*globs));
+    size_t k = 0;
+    for (yaml_node_item_t *it = paths->data.sequence.items.start;
+         it < paths->data.sequence.items.top; it++) {
+        const yaml_node_t *item = yaml_document_get_node(l->doc, *it);
+        const char *g = string_value(item);
+        if (!g || g[0] != '/') {
+            free(globs);
+            return fail(l, item ? item : paths,
+                        "'paths' in '%s' must hold absolute path globs "
+                        "(/usr/bin/su, /app/tests/**), not '%s'", key,
+                        g ? g : scalar(item) ? scalar(item) : "a list");
+        }
+        globs[k++] = g;
+    }
+    bosun_config_add_accept(l->cfg, id, globs, k, why);
+    free(globs);
+    return true;
+}
+
+static bool load_accept(loader *l, const char *key, const yaml_node_t *n)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(l, n, "'%s' must be a list of {rule, paths, reason} "
+                          "entries", key);
+    if (n->data.sequence.items.top - n->data.sequence.items.start >
+        ACCEPT_MAX_ENTRIES)
+        return fail(l, n, "'%s' has more than %d entries", key,
+                    ACCEPT_MAX_ENTRIES);
+    for (yaml_node_item_t *it = n->data.sequence.items.start;
+         it < n->data.sequence.items.top; it++) {
+        const yaml_node_t *item = yaml_document_get_node(l->doc, *it);
+        if (!item)
+            return fail(l, n, "'%s' must be a list of entries", key);
+        if (!load_accept_entry(l, key, item))
+            return false;
+    }
+    return true;
+}
+
 static const struct {
     const char *key;
     bool (*load)(loader *l, const char *key, const yaml_node_t *value);
@@ -233,11 +352,14 @@ static const struct {
     {"nonroot-bases", load_nonroot_bases},
     {"hadolint-pragmas", load_hadolint_pragmas},
     {"patterns", load_patterns},
+    {"accept", load_accept},
+    {"skip-base", load_skip_base},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define KNOWN_KEYS "ignore, severity, failure-threshold, trusted-registries, " \
-                   "nonroot-bases, hadolint-pragmas, patterns"
+                   "nonroot-bases, hadolint-pragmas, patterns, accept, " \
+                   "skip-base"
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {

@@ -79,14 +79,23 @@ bool report_write_checkstyle(const bosun_report *r, FILE *out)
 {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
           "<checkstyle version=\"4.3\">\n", out);
+    /* Accepted findings are left out: Checkstyle has no way to say so. */
+    const bosun_finding *open_file = NULL;
     for (size_t i = 0; i < r->nfindings; i++) {
         const bosun_finding *f = &r->findings[i];
-        if (i == 0 || strcmp(f->file, r->findings[i - 1].file) != 0)
-            begin_file(out, f->file);
-        put_finding(out, f);
-        if (i + 1 == r->nfindings || strcmp(f->file, r->findings[i + 1].file))
+        if (f->suppressed)
+            continue;
+        if (open_file && strcmp(f->file, open_file->file) != 0) {
             fputs("  </file>\n", out);
+            open_file = NULL;
+        }
+        if (!open_file)
+            begin_file(out, f->file);
+        open_file = f;
+        put_finding(out, f);
     }
+    if (open_file)
+        fputs("  </file>\n", out);
     for (size_t i = 0; i < r->nerrors; i++) {
         const bosun_error *e = &r->errors[i];
         begin_file(out, e->file);

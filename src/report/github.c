@@ -79,7 +79,8 @@ static void put_finding(FILE *out, const bosun_finding *f)
 bool report_write_github(const bosun_report *r, FILE *out)
 {
     for (size_t i = 0; i < r->nfindings; i++)
-        put_finding(out, &r->findings[i]);
+        if (!r->findings[i].suppressed) /* accepted: no annotation */
+            put_finding(out, &r->findings[i]);
     for (size_t i = 0; i < r->nerrors; i++) {
         const bosun_error *e = &r->errors[i];
         fputs("::error file=", out);

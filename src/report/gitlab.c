@@ -68,7 +68,8 @@ bool report_write_gitlab(const bosun_report *r, FILE *out)
     jw_init(&w, out);
     jw_array_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++)
-        put_issue(&w, &r->findings[i], fps[i]);
+        if (!r->findings[i].suppressed) /* accepted: no issue */
+            put_issue(&w, &r->findings[i], fps[i]);
     jw_array_end(&w);
     free(fps);
     return jw_finish(&w);

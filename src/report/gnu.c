@@ -43,6 +43,7 @@ static void put_finding(FILE *out, const bosun_finding *f)
 bool report_write_gnu(const bosun_report *r, FILE *out)
 {
     for (size_t i = 0; i < r->nfindings; i++)
-        put_finding(out, &r->findings[i]);
+        if (!r->findings[i].suppressed) /* accepted: not shown */
+            put_finding(out, &r->findings[i]);
     return !ferror(out);
 }

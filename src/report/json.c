@@ -28,6 +28,18 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     jw_kv_string(w, "message", f->message);
     if (f->stage)
         jw_kv_string(w, "stage", f->stage);
+    if (f->base) {
+        jw_key(w, "base");
+        jw_bool(w, true);
+    }
+    if (f->suppressed) {
+        jw_key(w, "suppressed");
+        jw_object_begin(w);
+        jw_kv_string(w, "kind", "accept");
+        if (f->suppress_reason)
+            jw_kv_string(w, "reason", f->suppress_reason);
+        jw_object_end(w);
+    }
     jw_object_end(w);
 }
 
@@ -71,6 +83,21 @@ static void write_image(jsonw *w, const report_image *img)
         jw_object_end(w);
     }
     jw_array_end(w);
+    /* Where the base image ends (null: not known), and what the
+     * manifest's annotations name as the base. */
+    jw_key(w, "base");
+    if (!img->base_how && !img->base_name && !img->base_digest) {
+        jw_null(w);
+    } else {
+        jw_object_begin(w);
+        kv_count_or_null(w, "layers", img->base_how ? img->base_layers : -1);
+        kv_count_or_null(w, "history_entries",
+                         img->base_how ? img->base_history : -1);
+        kv_string_or_null(w, "from", img->base_how);
+        kv_string_or_null(w, "name", img->base_name);
+        kv_string_or_null(w, "digest", img->base_digest);
+        jw_object_end(w);
+    }
     jw_object_end(w);
 }
 

@@ -161,6 +161,8 @@ bool report_write_plain(const bosun_report *r, FILE *out, bool color)
 {
     for (size_t i = 0; i < r->nfindings; i++) {
         const bosun_finding *f = &r->findings[i];
+        if (f->suppressed)
+            continue; /* accepted: counted in the summary line only */
         style st = {"", "", "", ""};
         if (color)
             st = (style){"\033[1m", "\033[0m", severity_color(f->severity),

@@ -96,6 +96,7 @@ void report_add_finding(bosun_report *r, const bosun_finding *f)
     d->layer_digest = keep(r, f->layer_digest);
     d->path = keep(r, f->path);
     d->source_line = keep(r, f->source_line);
+    d->suppress_reason = keep(r, f->suppress_reason);
 }
 
 void report_expect_images(bosun_report *r)
@@ -126,6 +127,11 @@ void report_add_image(bosun_report *r, const report_image *img)
         .platform = keep(r, img->platform),
         .layers = layers,
         .nlayers = img->nlayers,
+        .base_layers = img->base_layers,
+        .base_history = img->base_history,
+        .base_how = keep(r, img->base_how),
+        .base_name = keep(r, img->base_name),
+        .base_digest = keep(r, img->base_digest),
     };
 }
 
@@ -184,7 +190,7 @@ int bosun_report_max_severity(const bosun_report *r)
 {
     int max = -1;
     for (size_t i = 0; i < r->nfindings; i++)
-        if ((int)r->findings[i].severity > max)
+        if (!r->findings[i].suppressed && (int)r->findings[i].severity > max)
             max = (int)r->findings[i].severity;
     return max;
 }

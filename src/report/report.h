@@ -25,6 +25,11 @@ typedef struct report_image {
     const char *platform;        /* "os/arch[/variant]", or NULL */
     const report_layer *layers;
     size_t nlayers;
+    /* The base image: its layers [0, base_layers) and history entries
+     * [0, base_history), told as base_how says (NULL: the base is not
+     * known); what the annotations name as the base (or NULL). */
+    long long base_layers, base_history;
+    const char *base_how, *base_name, *base_digest;
 } report_image;
 
 struct bosun_report {

@@ -258,7 +258,27 @@ static void put_properties(jsonw *w, const bosun_finding *f)
         jw_kv_int(w, "deletedInLayer", f->deleted_in_layer);
     if (f->history_index >= 0)
         jw_kv_int(w, "historyIndex", f->history_index);
+    if (f->base) {
+        jw_key(w, "base");
+        jw_bool(w, true);
+    }
     jw_object_end(w);
+}
+
+/* An accepted finding: suppressed in the configuration, outside the
+ * scanned artifact (SARIF's "external" kind). */
+static void put_suppressions(jsonw *w, const bosun_finding *f)
+{
+    if (!f->suppressed)
+        return;
+    jw_key(w, "suppressions");
+    jw_array_begin(w);
+    jw_object_begin(w);
+    jw_kv_string(w, "kind", "external");
+    if (f->suppress_reason)
+        jw_kv_string(w, "justification", f->suppress_reason);
+    jw_object_end(w);
+    jw_array_end(w);
 }
 
 static void put_result(jsonw *w, const bosun_finding *f, const char *fp,
@@ -277,6 +297,7 @@ static void put_result(jsonw *w, const bosun_finding *f, const char *fp,
     jw_kv_string(w, "bosunFingerprint/v1", fp);
     jw_object_end(w);
     put_properties(w, f);
+    put_suppressions(w, f);
     jw_object_end(w);
 }
 

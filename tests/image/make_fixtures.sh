@@ -167,6 +167,61 @@ else
     run umoci raw add-layer --image "$out/opaque:1.0" "$work/opq.tar"
 fi
 
+# ------------------------------------------------------------ distro base
+# A base image as a distribution ships one: the setuid/setgid files of
+# Debian's base image (and openssh-client's ssh-agent), plus one that no
+# distribution ships (/usr/local/bin/vendor-helper), and the CMD a base
+# image ends with (as the classic builder writes it in the history).
+make_distro() { # DIR
+    r=$1
+    make_rootfs "$r"
+    mkdir -p "$r/usr/bin" "$r/usr/sbin" "$r/usr/local/bin"
+    for f in usr/bin/su usr/bin/passwd usr/bin/chsh usr/bin/chfn \
+        usr/bin/gpasswd usr/bin/newgrp usr/bin/mount usr/bin/umount \
+        usr/local/bin/vendor-helper; do
+        printf '#!/bin/sh\n' >"$r/$f"
+        chmod 4755 "$r/$f"
+    done
+    for f in usr/bin/chage usr/bin/expiry usr/sbin/unix_chkpwd \
+        usr/bin/ssh-agent; do
+        printf '#!/bin/sh\n' >"$r/$f"
+        chmod 2755 "$r/$f"
+    done
+}
+run umoci init --layout "$out/distro"
+run umoci new --image "$out/distro:12"
+rm -rf "$work/bundle"
+run umoci unpack --image "$out/distro:12" "$work/bundle"
+make_distro "$work/bundle/rootfs"
+run umoci repack --image "$out/distro:12" "$work/bundle"
+run umoci config --image "$out/distro:12" --config.cmd sh \
+    --history.created_by '/bin/sh -c #(nop)  CMD ["sh"]'
+run umoci gc --layout "$out/distro"
+
+# Built on it by buildah: its own layer adds a setuid file that Debian
+# ships too (/usr/bin/wall) and one of its own, and a test key under
+# /app/tests/fixtures. Its history says where the base ends with
+# buildah's "FROM" comments, and its manifest names the base.
+cat >"$ctx/Distro" <<END_OF_CONTAINERFILE
+FROM oci:$out/distro:12
+COPY id_rsa /app/tests/fixtures/id_rsa
+RUN cp /usr/bin/su /usr/bin/wall && chmod 4755 /usr/bin/wall && printf '#!/bin/sh\\n' >/usr/bin/app-helper && chmod 4755 /usr/bin/app-helper
+USER 10001
+END_OF_CONTAINERFILE
+run buildah_vfs bud --layers --isolation chroot -t distro-app:1.0 \
+    -f "$ctx/Distro" "$ctx"
+run buildah_vfs push distro-app:1.0 "oci:$out/distro-app:1.0"
+
+# The same base with a layer added by umoci (no buildah comments): the
+# base's CMD ends it in the history.
+mkdir -p "$work/distro-add/usr/bin"
+printf '#!/bin/sh\n' >"$work/distro-add/usr/bin/wall"
+chmod 4755 "$work/distro-add/usr/bin/wall"
+run tar -C "$work/distro-add" --owner=0 --group=0 -cf "$work/distro-add.tar" usr
+cp -r "$out/distro" "$out/distro-raw"
+run umoci raw add-layer --image "$out/distro-raw:12" \
+    --history.created_by 'COPY wall /usr/bin/wall' "$work/distro-add.tar"
+
 # ----------------------------------------------------------- tar formats
 # GNU tar's two ways of writing long names and sparse files: layer 1 in
 # GNU format (././@LongLink, old GNU sparse), layer 2 in pax format (path

@@ -45,8 +45,28 @@ for i, d in enumerate(m["layers"]):
                    "size": os.path.getsize(path),
                    "uncompressed_size": len(plain), "files": len(files),
                    "created_by": made[i] if i < len(made) else None})
+# The base: buildah comments the first entry of its build with the image
+# it starts FROM (later ones with a 12-digit layer id); the manifest's
+# annotations name it.
+hist = config.get("history", [])
+start = 0
+for k, h in enumerate(hist):
+    c = h.get("comment", "")
+    if c.startswith("FROM ") and not (len(c) == 17 and all(
+            ch in "0123456789abcdef" for ch in c[5:])):
+        start = k
+ann = m.get("annotations", {})
+base = None
+if start or "org.opencontainers.image.base.name" in ann:
+    base = {"layers": sum(1 for h in hist[:start] if not h.get("empty_layer"))
+            if start else None,
+            "history_entries": start if start else None,
+            "from": "history: the entry buildah comments with the image it "
+                    "builds FROM" if start else None,
+            "name": ann.get("org.opencontainers.image.base.name"),
+            "digest": ann.get("org.opencontainers.image.base.digest")}
 print(json.dumps({"file": file, "digest": None if digest == "null" else digest,
-                  "platform": platform, "layers": layers}))
+                  "platform": platform, "layers": layers, "base": base}))
 PY
 }
 

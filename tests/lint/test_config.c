@@ -188,7 +188,7 @@ static void test_unknown_names(void **state)
     refused("# policy\nignore: [from-latest]\nignores: [root-user]\n", 3,
             "unknown key 'ignores' (known keys: ignore, severity, "
             "failure-threshold, trusted-registries, nonroot-bases, "
-            "hadolint-pragmas, patterns)");
+            "hadolint-pragmas, patterns, accept, skip-base)");
     refused("ignore:\n  - from-latest\n  - DL3008\n", 3,
             "unknown rule 'DL3008' in 'ignore': hadolint's DL3008 is "
             "bosun's unpinned-apt");
@@ -274,6 +274,105 @@ static void test_api(void **state)
     bosun_config_free(c);
 }
 
+static void test_accept(void **state)
+{
+    (void)state;
+    bosun_config_error err;
+    bosun_config *c = load(
+        "accept:\n"
+        "  - rule: image-setuid\n"
+        "    paths: [/usr/bin/su, /usr/bin/passwd]\n"
+        "    reason: the base's, reviewed\n"
+        "  - rule: image-secret-content\n"
+        "    paths: ['/app/tests/fixtures/**']\n"
+        "skip-base: true\n",
+        true, &err);
+    assert_int_equal(c->naccepts, 2);
+    assert_true(bosun_config_skip_base(c));
+    const config_accept *a = config_accepted(c, "image-setuid", "/usr/bin/su");
+    assert_non_null(a);
+    assert_string_equal(a->reason, "the base's, reviewed");
+    assert_null(config_accepted(c, "image-setuid", "/usr/bin/sudo"));
+    assert_null(config_accepted(c, "image-secret-file", "/usr/bin/su"));
+    a = config_accepted(c, "image-secret-content", "/app/tests/fixtures/a/k");
+    assert_non_null(a);
+    assert_null(a->reason);
+    assert_null(config_accepted(c, "image-secret-content", "/app/tests/k"));
+    assert_null(config_accepted(c, "image-setuid", NULL));
+    bosun_config_free(c);
+
+    refused("accept:\n  - rule: image-setuid\n", 2, "has no 'paths'");
+    refused("accept:\n  - paths: [/x]\n", 2, "has no 'rule'");
+    refused("accept:\n  - rule: image-setuidd\n    paths: [/x]\n", 2,
+            "unknown rule 'image-setuidd' in 'accept'");
+    refused("accept:\n  - rule: latest-tag\n    paths: [/x]\n", 2,
+            "unknown rule 'latest-tag'");
+    refused("accept:\n  - rule: from-latest\n    paths: [/x]\n", 2,
+            "from-latest is a Dockerfile rule");
+    refused("accept:\n  - rule: image-setuid\n    paths: []\n", 3,
+            "non-empty list");
+    refused("accept:\n  - rule: image-setuid\n    paths: /x\n", 3,
+            "non-empty list");
+    refused("accept:\n  - rule: image-setuid\n    paths:\n"
+            "      - /ok\n      - usr/bin/su\n", 5,
+            "not 'usr/bin/su'");
+    refused("accept:\n  - rule: image-setuid\n    paths: [/x]\n"
+            "    reason: [a]\n", 4, "'reason' in 'accept' must be a text");
+    refused("accept:\n  - rule: image-setuid\n    path: [/x]\n", 3,
+            "unknown key 'path' in an entry of 'accept'");
+    refused("accept:\n  - rule: image-setuid\n    paths: [/x]\n"
+            "    rule: image-setuid\n", 4, "'rule' is set twice");
+    refused("accept: [image-setuid]\n", 1, "must be a mapping");
+    refused("accept: {rule: image-setuid}\n", 1, "must be a list");
+    refused("skip-base: yes\n", 1, "'skip-base' must be true or false");
+}
+
+static void test_path_match(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *glob, *path;
+        bool match;
+    } cases[] = {
+        {"/usr/bin/su", "/usr/bin/su", true},
+        {"/usr/bin/su", "/usr/bin/sudo", false},
+        {"/usr/bin/*", "/usr/bin/su", true},
+        {"/usr/*", "/usr/bin/su", false},       /* * stays in a component */
+        {"/usr/**", "/usr/bin/su", true},
+        {"/usr/**", "/usr", true},              /* ** may be nothing */
+        {"/**/su", "/usr/bin/su", true},
+        {"/**/su", "/su", true},
+        {"/**/bin/**/x", "/a/bin/b/bin/c/x", true},
+        {"/**/bin/**/x", "/a/bin/b/c/y", false},
+        {"/usr/bin/?u", "/usr/bin/su", true},
+        {"/usr/bin/?u", "/usr/bin/sua", false},
+        {"/usr/bin/[st]u", "/usr/bin/tu", true},
+        {"/usr/bin/[!st]u", "/usr/bin/tu", false},
+        {"/usr/bin/[a-z]*", "/usr/bin/passwd", true},
+        {"/app/tests/fixtures/**", "/app/tests/fixtures/a/b/k.pem", true},
+        {"/app/tests/fixtures/**", "/app/tests/other/k.pem", false},
+        {"/app/**/*.pem", "/app/a/b/k.pem", true},
+        {"/app/**/*.pem", "/app/a/b/k.pem.bak", false},
+        {"/a//b/", "/a/b", true},
+        {"/a/b", "/a/b/c", false},
+        {"/a/b/c", "/a/b", false},
+        {"/a/\\*", "/a/*", true},
+        {"/a/\\*", "/a/b", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (config_path_match(cases[i].glob, cases[i].path) != cases[i].match)
+            fail_msg("%s against %s: want %s", cases[i].glob, cases[i].path,
+                     cases[i].match ? "a match" : "none");
+    /* Many `**` against a long path: no exponential backtracking. */
+    char glob[4096] = "", path[8192] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(glob, "/**/a");
+    strcat(glob, "/b");
+    for (int i = 0; i < 1000; i++)
+        strcat(path, "/a");
+    assert_false(config_path_match(glob, path));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +387,8 @@ int main(void)
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_api),
+        cmocka_unit_test(test_accept),
+        cmocka_unit_test(test_path_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
