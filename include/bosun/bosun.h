@@ -88,6 +88,15 @@ void bosun_config_set_hadolint_pragmas(bosun_config *c, bool honour);
 void bosun_config_set_patterns(bosun_config *c, const char *path);
 const char *bosun_config_patterns(const bosun_config *c);
 
+/* exclude: paths a directory walk (`bosun lint DIR`) skips, as globs
+ * relative to the walked directory: `*`, `?` and `[...]` within one path
+ * component, `**` for any number of them (`vendor/` then `**`, or `**`
+ * then `/testdata` for testdata directories at any depth). A glob that
+ * matches a directory excludes everything below it. */
+void bosun_config_add_exclude(bosun_config *c, const char *glob);
+/* Is `path` (relative to the walked directory, `/`-separated) excluded? */
+bool bosun_config_excluded(const bosun_config *c, const char *path);
+
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {
     unsigned line;           /* 1-based; 0 when it concerns the whole file */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dockerfile/lex.h"
 #include "rules/rule.h"
 #include "util/xalloc.h"
 
@@ -51,6 +52,7 @@ void bosun_config_free(bosun_config *c)
     config_list_free(&c->nonroot_bases);
     free(c->target);
     free(c->patterns);
+    config_list_free(&c->exclude);
     free(c);
 }
 
@@ -159,4 +161,77 @@ void bosun_config_set_patterns(bosun_config *c, const char *path)
 const char *bosun_config_patterns(const bosun_config *c)
 {
     return c->patterns;
+}
+
+void bosun_config_add_exclude(bosun_config *c, const char *glob)
+{
+    config_list_add(&c->exclude, glob);
+}
+
+/* Paths and globs deeper than this many components are not matched (the
+ * walk goes 64 directories deep). */
+#define EXCLUDE_MAX_PARTS 128
+
+/* Splits `s` at '/' into at most `max` (start, length) components,
+ * dropping empty ones and "." (so "./a//b/" is "a", "b"). Returns how
+ * many, or max + 1 when there are more. */
+static size_t split_path(const char *s, const char **part, size_t *len,
+                         size_t max)
+{
+    size_t n = 0;
+    while (*s) {
+        size_t k = strcspn(s, "/");
+        if (k && !(k == 1 && s[0] == '.')) {
+            if (n == max)
+                return max + 1;
+            part[n] = s;
+            len[n++] = k;
+        }
+        s += k + (s[k] == '/');
+    }
+    return n;
+}
+
+/*
+ * Does the glob `g` match `path` or one of its parent directories? One
+ * component of the glob matches one of the path with the Dockerfile glob
+ * matcher (df_glob_match: `*`, `?`, `[...]`, backslash escapes), which
+ * never crosses a '/' here since each side is one component; `**` matches
+ * any number of components. Dynamic programming over the two lists of
+ * components: time np * ns, whatever the number of `**`.
+ */
+static bool exclude_match(const char *g, const char *path)
+{
+    const char *gp[EXCLUDE_MAX_PARTS], *sp[EXCLUDE_MAX_PARTS];
+    size_t gl[EXCLUDE_MAX_PARTS], sl[EXCLUDE_MAX_PARTS];
+    size_t np = split_path(g, gp, gl, EXCLUDE_MAX_PARTS);
+    size_t ns = split_path(path, sp, sl, EXCLUDE_MAX_PARTS);
+    if (np == 0 || np > EXCLUDE_MAX_PARTS || ns > EXCLUDE_MAX_PARTS)
+        return false;
+    /* m[j]: glob components i.. match path components j.. (row i), with
+     * a glob used up matching whatever is left (the parents rule). */
+    bool next[EXCLUDE_MAX_PARTS + 1], cur[EXCLUDE_MAX_PARTS + 1];
+    for (size_t j = 0; j <= ns; j++)
+        next[j] = true;
+    for (size_t i = np; i-- > 0;) {
+        bool globstar = gl[i] == 2 && gp[i][0] == '*' && gp[i][1] == '*';
+        cur[ns] = globstar && next[ns];
+        for (size_t j = ns; j-- > 0;) {
+            if (globstar)
+                cur[j] = next[j] || cur[j + 1];
+            else
+                cur[j] = next[j + 1] &&
+                         df_glob_match(gp[i], gl[i], sp[j], sl[j]);
+        }
+        memcpy(next, cur, sizeof(next));
+    }
+    return ns > 0 && next[0];
+}
+
+bool bosun_config_excluded(const bosun_config *c, const char *path)
+{
+    for (size_t i = 0; c && i < c->exclude.n; i++)
+        if (exclude_match(c->exclude.items[i], path))
+            return true;
+    return false;
 }

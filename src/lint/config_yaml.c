@@ -12,6 +12,7 @@
  *   hadolint-pragmas: true|false
  *   patterns: FILE  (bosun image's --patterns; the command line resolves a
  *                    relative path against the file's directory)
+ *   exclude: [glob, ...]  (paths `bosun lint DIR` does not walk into)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,6 +130,20 @@ static bool add_nonroot_base(loader *l, const char *key,
     return true;
 }
 
+static bool add_exclude(loader *l, const char *key, const yaml_node_t *item,
+                        const char *glob)
+{
+    (void)key;
+    (void)item;
+    bosun_config_add_exclude(l->cfg, glob);
+    return true;
+}
+
+static bool load_exclude(loader *l, const char *key, const yaml_node_t *n)
+{
+    return each_string(l, key, n, "path globs", add_exclude);
+}
+
 static bool load_ignore(loader *l, const char *key, const yaml_node_t *n)
 {
     return each_string(l, key, n, "rule ids", add_ignore);
@@ -233,11 +248,12 @@ static const struct {
     {"nonroot-bases", load_nonroot_bases},
     {"hadolint-pragmas", load_hadolint_pragmas},
     {"patterns", load_patterns},
+    {"exclude", load_exclude},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define KNOWN_KEYS "ignore, severity, failure-threshold, trusted-registries, " \
-                   "nonroot-bases, hadolint-pragmas, patterns"
+                   "nonroot-bases, hadolint-pragmas, patterns, exclude"
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {
