@@ -26,7 +26,7 @@ static void usage(FILE *out)
           "\n"
           "Configuration: the nearest .bosun.yaml, or BOSUN_CONFIG (ignore,\n"
           "severity, failure-threshold, trusted-registries, nonroot-bases,\n"
-          "hadolint-pragmas, patterns); see `man bosun`.\n"
+          "hadolint-pragmas, patterns, exclude); see `man bosun`.\n"
           "\n"
           "exit status: 0 clean, 1 findings at or above the failure "
           "threshold,\n2 bad usage, a bad configuration or unreadable "
