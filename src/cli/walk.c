@@ -166,6 +166,17 @@ static void git_files_free(git_files *g)
 
 extern char **environ;
 
+/* Did git's stderr (`err`) say the repository is not safe to use? */
+static bool git_refused(FILE *err)
+{
+    char line[512];
+    rewind(err);
+    while (fgets(line, sizeof(line), err))
+        if (strstr(line, "dubious ownership") || strstr(line, "safe.directory"))
+            return true;
+    return false;
+}
+
 /* Runs `git -C dir ls-files ...`; NULL when git cannot say. */
 static git_files *git_list(const char *dir)
 {
@@ -177,8 +188,15 @@ static git_files *git_list(const char *dir)
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
                                      O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
-                                     O_WRONLY, 0);
+    /* git's complaint, read when it fails: a repository owned by another
+     * user (CI containers) is refused unless safe.directory allows it,
+     * and then the walk takes every file, which deserves a note. */
+    FILE *err = tmpfile();
+    if (err)
+        posix_spawn_file_actions_adddup2(&fa, fileno(err), STDERR_FILENO);
+    else
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+                                         O_WRONLY, 0);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     posix_spawn_file_actions_addclose(&fa, fds[1]);
     char *argv[] = {"git", "-C", (char *)dir, "-c", "core.fsmonitor=false",
@@ -190,6 +208,8 @@ static git_files *git_list(const char *dir)
     close(fds[1]);
     if (rc != 0) {
         close(fds[0]);
+        if (err)
+            fclose(err);
         return NULL;
     }
     char *buf = NULL;
@@ -215,10 +235,17 @@ static git_files *git_list(const char *dir)
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (too_big || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (too_big)
-            cli_note("%s: git lists more than %u MiB of files: "
-                     ".gitignore is not applied", dir, GIT_LIST_MAX >> 20);
+    bool failed = too_big || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    if (too_big)
+        cli_note("%s: git lists more than %u MiB of files: .gitignore is "
+                 "not applied", dir, GIT_LIST_MAX >> 20);
+    else if (failed && err && git_refused(err))
+        cli_note("%s: git refuses the repository (owned by another user; "
+                 "see git's safe.directory): .gitignore is not applied",
+                 dir);
+    if (err)
+        fclose(err);
+    if (failed) {
         free(buf);
         return NULL;
     }

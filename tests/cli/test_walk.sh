@@ -121,6 +121,19 @@ expect_files "$G" "app/Dockerfile.dev app/Dockerfile.prod app/gen/Dockerfile app
 rm -rf "$G/.git"
 expect_status 1 "$BOSUN_BIN" lint --no-config -f json "$G/app"
 expect_files "$G" "app/Dockerfile.dev app/Dockerfile.prod app/gen/Dockerfile app/sub/Dockerfile"
+# A repository git refuses (owned by another user, as in CI containers):
+# every file is walked, and a note says why .gitignore is not applied.
+if [ "$(id -u)" = 0 ]; then
+    S=$TMP/theirs
+    tree "$S" Dockerfile out/Dockerfile
+    git -C "$S" init -q
+    printf 'out/\n' >"$S/.gitignore"
+    chown -R 12345 "$S"
+    expect_status 1 "$BOSUN_BIN" lint --no-config -f json "$S"
+    expect_files "$S" "Dockerfile out/Dockerfile"
+    expect_contains "$TMP/err" "git refuses the repository (owned by another user; see git's safe.directory)"
+    chown -R 0 "$S"
+fi
 # A repository whose every Dockerfile is ignored: a note, exit 0.
 R=$TMP/ignored
 tree "$R" out/Dockerfile
