@@ -256,12 +256,10 @@ static bool collect_paths(lint_run *run, char **paths, int npaths,
     for (int i = 0; i < npaths; i++) {
         const char *path = paths[i];
         if (strcmp(path, "-") != 0 && cli_is_directory(path)) {
-            size_t n = strlen(path);
-            char *probe = xmalloc(n + sizeof("/Dockerfile"));
-            memcpy(probe, path, n);
-            memcpy(probe + n, n && path[n - 1] == '/' ? "Dockerfile"
-                                                      : "/Dockerfile",
-                   sizeof("/Dockerfile"));
+            size_t n = strlen(path), len = n + sizeof("/Dockerfile");
+            char *probe = xmalloc(len);
+            snprintf(probe, len, "%s%sDockerfile", path,
+                     n && path[n - 1] == '/' ? "" : "/");
             const bosun_config *cfg = config_for(run, probe);
             free(probe);
             if (!cfg)
