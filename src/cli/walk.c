@@ -232,10 +232,12 @@ static git_files *git_list(const char *dir)
         }
     }
     close(fds[0]); /* git gets SIGPIPE if it was still writing */
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    int status = 0;
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    bool failed = too_big || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    bool failed = too_big || waited != pid || !WIFEXITED(status) ||
+                  WEXITSTATUS(status) != 0;
     if (too_big)
         cli_note("%s: git lists more than %u MiB of files: .gitignore is "
                  "not applied", dir, GIT_LIST_MAX >> 20);
