@@ -57,11 +57,11 @@ _bosun()
     lint)
         _bosun_shared_value && return
         case $prev in
-        --build-arg | --target | --stdin-filename)
+        --build-arg | --target | --stdin-filename | --exclude)
             return ;;
         esac
         _bosun_options_or_files '--build-arg --target --stdin-filename
-            --no-hadolint-pragmas'
+            --no-hadolint-pragmas --exclude'
         ;;
     image)
         _bosun_shared_value && return

@@ -25,6 +25,7 @@ complete -c bosun -n '__fish_seen_subcommand_from lint' -s o -l output -r -F -d 
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l severity -x -a 'error warning info error,warning warning,info' -d 'Show only these severities'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l build-arg -x -d 'Value of a build argument (NAME=VALUE)'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l target -x -d 'Stage that becomes the image'
+complete -c bosun -n '__fish_seen_subcommand_from lint' -l exclude -x -d 'In a directory, skip paths matching these globs (a,b)'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l ignore -x -a '(__bosun_rules)' -d 'Do not report these rules (a,b)'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -l failure-threshold -x -a 'info warning error none' -d 'Lowest severity that fails the run'
 complete -c bosun -n '__fish_seen_subcommand_from lint' -s c -l config -r -F -d 'Configuration file'

@@ -24,7 +24,7 @@ set -eu
 
 build="cmake make gcc pkg-config libjansson-dev libyaml-dev libarchive-dev \
 libzstd-dev zlib1g-dev libisal-dev libssl-dev libvectorscan-dev libcurl4-openssl-dev"
-test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish openssl umoci"
+test="libcmocka-dev python3 python3-yaml git groff-base pre-commit zsh fish openssl umoci libcap2-bin"
 fuzz="clang libclang-rt-14-dev llvm"
 fixtures="busybox-static umoci skopeo buildah zstd"
 registry="docker-registry apache2-utils openssl curl skopeo strace"

@@ -98,6 +98,14 @@ bool bosun_config_add_accept(bosun_config *c, const char *rule_id,
 /* skip-base: report only what the image added over its base. */
 void bosun_config_set_skip_base(bosun_config *c, bool skip);
 bool bosun_config_skip_base(const bosun_config *c);
+/* exclude: paths a directory walk (`bosun lint DIR`) skips, as globs
+ * relative to the walked directory: `*`, `?` and `[...]` within one path
+ * component, `**` for any number of them (`vendor/` then `**`, or `**`
+ * then `/testdata` for testdata directories at any depth). A glob that
+ * matches a directory excludes everything below it. */
+void bosun_config_add_exclude(bosun_config *c, const char *glob);
+/* Is `path` (relative to the walked directory, `/`-separated) excluded? */
+bool bosun_config_excluded(const bosun_config *c, const char *path);
 
 /* Why a configuration file was refused. */
 typedef struct bosun_config_error {

@@ -54,8 +54,10 @@ bool cli_is_directory(const char *path);
 bool cli_is_dockerfile_name(const char *name);
 /* Appends the Dockerfiles below `dir`, sorted; returns how many. Symbolic
  * links are followed only to regular files inside `dir`; what is skipped
- * gets a note on stderr. */
-size_t cli_find_dockerfiles(const char *dir, cli_paths *out);
+ * gets a note on stderr. What git ignores is not walked (in a work tree),
+ * nor what `cfg`'s exclude globs match (cfg may be NULL). */
+size_t cli_find_dockerfiles(const char *dir, const bosun_config *cfg,
+                            cli_paths *out);
 /* Is the resolved path `path` `root` or below it (both absolute, without
  * symbolic links)? */
 bool cli_path_within(const char *path, const char *root);

@@ -15,14 +15,17 @@ static void lint_usage(FILE *out)
     fputs("usage: bosun lint [options] PATH...\n"
           "\n"
           "Checks Dockerfiles. PATH is a file, a directory (every Dockerfile*,\n"
-          "Containerfile*, *.Dockerfile and *.dockerfile below it) or `-` for\n"
-          "standard input.\n"
+          "Containerfile*, *.Dockerfile and *.dockerfile below it, except what\n"
+          "git ignores and what exclude globs match) or `-` for standard input.\n"
           "\n"
           "options:\n"
           CLI_HELP_FORMAT
           "      --build-arg NAME[=V]   value of a build argument (NAME alone: from\n"
           "                             the environment), repeatable\n"
           "      --target STAGE         the stage that becomes the image\n"
+          "      --exclude GLOB[,GLOB]  in a directory, do not check the paths\n"
+          "                             these globs match (relative to it, `**`\n"
+          "                             for any depth), repeatable\n"
           CLI_HELP_COMMON
           "      --stdin-filename NAME  name used for `-` in the report\n"
           "      --no-hadolint-pragmas  do not honour `# hadolint ignore=` comments\n"
@@ -46,6 +49,7 @@ enum {
     OPT_TARGET,
     OPT_STDIN_NAME,
     OPT_NO_HADOLINT_PRAGMAS,
+    OPT_EXCLUDE,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +58,7 @@ static const struct option long_options[] = {
     {"target", required_argument, NULL, OPT_TARGET},
     {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
     {"no-hadolint-pragmas", no_argument, NULL, OPT_NO_HADOLINT_PRAGMAS},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -65,7 +70,28 @@ typedef struct lint_args {
     bool no_hadolint_pragmas;
     const char *target;
     cli_paths build_args;   /* NAME=VALUE or NAME, as given */
+    cli_paths excludes;     /* --exclude globs, split at commas */
 } lint_args;
+
+/* --exclude a,b: each glob of a comma-separated list (a glob with a comma
+ * in it goes in the configuration file). */
+static bool add_excludes(lint_args *args, const char *arg)
+{
+    for (const char *p = arg;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0) {
+            cli_error("--exclude: expected a comma-separated list of globs, "
+                      "not '%s'", arg);
+            return false;
+        }
+        char *glob = xstrndup(p, len);
+        cli_paths_add(&args->excludes, glob);
+        free(glob);
+        if (!p[len])
+            return true;
+        p += len + 1;
+    }
+}
 
 static void add_build_arg(bosun_config *cfg, const char *arg)
 {
@@ -105,6 +131,10 @@ static int parse_options(int argc, char **argv, cli_options *o,
             break;
         case OPT_NO_HADOLINT_PRAGMAS:
             args->no_hadolint_pragmas = true;
+            break;
+        case OPT_EXCLUDE:
+            if (!add_excludes(args, optarg))
+                return EXIT_BAD_INPUT;
             break;
         case 'h':
             lint_usage(stdout);
@@ -173,6 +203,8 @@ static bosun_config *read_config(lint_run *run, const char *file,
         bosun_config_set_target(cfg, run->args->target);
     if (run->args->no_hadolint_pragmas)
         bosun_config_set_hadolint_pragmas(cfg, false);
+    for (size_t i = 0; i < run->args->excludes.n; i++)
+        bosun_config_add_exclude(cfg, run->args->excludes.items[i]);
     return cfg;
 }
 
@@ -210,20 +242,32 @@ static bosun_config *config_for(lint_run *run, const char *path)
     return cfg;
 }
 
-/* The files to lint, as named: "-", a file, or the Dockerfiles found in
- * a directory (an empty directory is an error). */
-static void collect_paths(char **paths, int npaths, cli_paths *files,
-                          bosun_report *report)
+/*
+ * The files to lint, as named: "-", a file, or the Dockerfiles found in
+ * a directory, walked with the exclude globs of the configuration that
+ * applies to the directory itself (as to a Dockerfile in it) and of the
+ * command line. A directory without any is not an error: CI templates run
+ * `bosun lint .` in every repository. False when that configuration
+ * cannot be read (said already).
+ */
+static bool collect_paths(lint_run *run, char **paths, int npaths,
+                          cli_paths *files)
 {
     for (int i = 0; i < npaths; i++) {
         const char *path = paths[i];
         if (strcmp(path, "-") != 0 && cli_is_directory(path)) {
+            size_t n = strlen(path), len = n + sizeof("/Dockerfile");
+            char *probe = xmalloc(len);
+            snprintf(probe, len, "%s%sDockerfile", path,
+                     n && path[n - 1] == '/' ? "" : "/");
+            const bosun_config *cfg = config_for(run, probe);
+            free(probe);
+            if (!cfg)
+                return false;
             cli_paths found = {0};
-            if (cli_find_dockerfiles(path, &found) == 0)
-                bosun_report_add_error(report, path, 0,
-                                       "no Dockerfile in this directory "
-                                       "(Dockerfile*, Containerfile*, "
-                                       "*.Dockerfile, *.dockerfile)");
+            if (cli_find_dockerfiles(path, cfg, &found) == 0)
+                fprintf(stderr, "bosun: no Dockerfile found under %s\n",
+                        path);
             for (size_t k = 0; k < found.n; k++)
                 cli_paths_add(files, found.items[k]);
             cli_paths_free(&found);
@@ -231,6 +275,7 @@ static void collect_paths(char **paths, int npaths, cli_paths *files,
             cli_paths_add(files, path);
         }
     }
+    return true;
 }
 
 /* Lints one file (or standard input for "-") with `cfg`. */
@@ -290,8 +335,8 @@ int cmd_lint(int argc, char **argv)
     bosun_report *report = bosun_report_new();
     lint_run run = {.o = &o, .args = &args, .report = report};
     cli_paths files = {0};
-    collect_paths(argv + optind, argc - optind, &files, report);
-    if (lint_files(&run, &files))
+    if (collect_paths(&run, argv + optind, argc - optind, &files) &&
+        lint_files(&run, &files))
         status = cli_options_finish(&o, report, run.failed, "file",
                                     run.inputs);
     else
@@ -301,6 +346,7 @@ int cmd_lint(int argc, char **argv)
     bosun_report_free(report);
 out:
     cli_paths_free(&args.build_args);
+    cli_paths_free(&args.excludes);
     cli_options_free(&o);
     return status;
 }

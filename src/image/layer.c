@@ -11,6 +11,7 @@
 
 #include "image/accounts.h"
 #include "image/checks.h"
+#include "image/fcaps.h"
 #include "image/gotar.h"
 #include "image/pipeline.h"
 #include "secrets/secrets.h"
@@ -470,6 +471,49 @@ static void check_modes(layer_ctx *c, const entry *e)
         .gid = e->gid,
     };
     check_file_modes(&c->res->findings, c->layer, &facts);
+}
+
+/* A regular file with a security.capability attribute: what it grants
+ * whoever runs it, like setuid. Hard links carry no attribute of their
+ * own in a layer; a link is reported through its file. */
+static void check_capabilities(layer_ctx *c, struct archive_entry *ae,
+                               const entry *e)
+{
+    if (e->type != AE_IFREG || e->hardlink)
+        return;
+    if (archive_entry_xattr_reset(ae) == 0)
+        return;
+    const char *name;
+    const void *value;
+    size_t size;
+    while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
+        if (!name || strcmp(name, FCAPS_XATTR) != 0)
+            continue;
+        fcaps caps;
+        if (!fcaps_decode(value, size, &caps))
+            continue;
+        img_findings *f = &c->res->findings;
+        const char *rule = "image-file-capabilities";
+        if (caps.malformed)
+            /* Reported with what it would grant: another kernel or tool
+             * may read it differently than Linux 6.x refuses it. */
+            findings_add(f, rule, c->layer, e->path, KIND_FINAL_FS,
+                         "%s has malformed file capabilities (%s)%s%s: a "
+                         "hand-made attribute; remove it (setcap -r)",
+                         e->path, caps.why, caps.text[0] ? ", read as " : "",
+                         caps.text);
+        else
+            findings_add(f, rule, c->layer, e->path, KIND_FINAL_FS,
+                         "%s has file capabilities %s (%s): like setuid, it "
+                         "hands these privileges to whoever runs it; remove "
+                         "them (setcap -r) unless the image really needs "
+                         "them", e->path, caps.text,
+                         caps.effective ? "effective: raised as soon as it "
+                                          "runs"
+                                        : "not effective: permitted, for the "
+                                          "program to raise");
+        return;
+    }
 }
 
 static void check_secret_name(layer_ctx *c, const entry *e)
@@ -965,6 +1009,8 @@ static bool scan_entry(layer_ctx *c, struct archive_entry *ae)
     if (e.type != AE_IFDIR && !index_entry(c))
         return false;
     check_modes(c, &e);
+    if (wanted(c, "image-file-capabilities"))
+        check_capabilities(c, ae, &e);
     if (wanted(c, "image-secret-file"))
         check_secret_name(c, &e);
     if (e.type == AE_IFREG && !e.hardlink)

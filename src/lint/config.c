@@ -58,6 +58,7 @@ void bosun_config_free(bosun_config *c)
         free(c->accepts[i].reason);
     }
     free(c->accepts);
+    config_list_free(&c->exclude);
     free(c);
 }
 
@@ -196,28 +197,42 @@ bool bosun_config_skip_base(const bosun_config *c)
 }
 
 /* A path component: where it starts and its length; *s moves past it.
- * False at the end of the path. */
+ * Empty components and "." are skipped ("./a//b/" is "a", "b"). False at
+ * the end of the path. */
 static bool next_component(const char **s, const char **start, size_t *len)
 {
-    while (**s == '/')
-        (*s)++;
-    if (!**s)
-        return false;
-    *start = *s;
-    *len = strcspn(*s, "/");
-    *s += *len;
-    return true;
+    for (;;) {
+        while (**s == '/')
+            (*s)++;
+        if (!**s)
+            return false;
+        *start = *s;
+        *len = strcspn(*s, "/");
+        *s += *len;
+        if (!(*len == 1 && **start == '.'))
+            return true;
+    }
 }
 
-bool config_path_match(const char *glob, const char *path)
+/*
+ * Does `glob` match `path` (or, with or_parent, one of its parent
+ * directories)? One component of the glob matches one of the path with the
+ * Dockerfile glob matcher (df_glob_match: `*`, `?`, `[...]`, backslash
+ * escapes), which never crosses a '/' since each side is one component;
+ * `**` matches any number of components. Components are the symbols of the
+ * classic wildcard matcher with one backtracking point: linear in practice
+ * and never exponential whatever the glob, at any depth. A glob or a path
+ * without components matches nothing.
+ */
+static bool path_glob_match(const char *glob, const char *path, bool or_parent)
 {
-    /* Components as symbols, `**` as a star over them: the wildcard
-     * matcher with one backtracking point, linear in practice and never
-     * exponential whatever the glob. */
     const char *g = glob, *p = path;
     const char *star_g = NULL, *star_p = NULL;
     const char *gc, *pc;
     size_t gn, pn;
+    const char *g0 = glob, *p0 = path;
+    if (!next_component(&g0, &gc, &gn) || !next_component(&p0, &pc, &pn))
+        return false;
     for (;;) {
         const char *p_before = p;
         if (!next_component(&p, &pc, &pn)) {
@@ -228,6 +243,9 @@ bool config_path_match(const char *glob, const char *path)
             return true;
         }
         bool have_g = next_component(&g, &gc, &gn);
+        /* The whole glob matched a parent directory of the path. */
+        if (!have_g && or_parent)
+            return true;
         if (have_g && gn == 2 && memcmp(gc, "**", 2) == 0) {
             star_g = g;        /* just after the `**` */
             star_p = p_before; /* which matches nothing, for now */
@@ -247,6 +265,11 @@ bool config_path_match(const char *glob, const char *path)
     }
 }
 
+bool config_path_match(const char *glob, const char *path)
+{
+    return path_glob_match(glob, path, false);
+}
+
 const config_accept *config_accepted(const bosun_config *c,
                                      const char *rule_id, const char *path)
 {
@@ -261,4 +284,17 @@ const config_accept *config_accepted(const bosun_config *c,
                 return a;
     }
     return NULL;
+}
+
+void bosun_config_add_exclude(bosun_config *c, const char *glob)
+{
+    config_list_add(&c->exclude, glob);
+}
+
+bool bosun_config_excluded(const bosun_config *c, const char *path)
+{
+    for (size_t i = 0; c && i < c->exclude.n; i++)
+        if (path_glob_match(c->exclude.items[i], path, true))
+            return true;
+    return false;
 }

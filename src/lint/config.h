@@ -47,6 +47,7 @@ struct bosun_config {
      * the zero value, also of a NULL configuration). */
     bool no_hadolint_pragmas;
     char *patterns;             /* patterns: a file (bosun image), or NULL */
+    config_list exclude;        /* globs a directory walk skips */
     /* Linting the instructions rebuilt from an image's history: rules
      * marked dockerfile_only do not run. */
     bool image_history;

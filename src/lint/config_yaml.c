@@ -18,6 +18,7 @@
  *       paths: [/absolute/glob, ...]
  *       reason: text (optional)
  *   skip-base: true|false  (bosun image's --skip-base)
+ *   exclude: [glob, ...]  (paths `bosun lint DIR` does not walk into)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,6 +135,20 @@ static bool add_nonroot_base(loader *l, const char *key,
 {
     bosun_config_add_nonroot_base(l->cfg, glob);
     return true;
+}
+
+static bool add_exclude(loader *l, const char *key, const yaml_node_t *item,
+                        const char *glob)
+{
+    (void)key;
+    (void)item;
+    bosun_config_add_exclude(l->cfg, glob);
+    return true;
+}
+
+static bool load_exclude(loader *l, const char *key, const yaml_node_t *n)
+{
+    return each_string(l, key, n, "path globs", add_exclude);
 }
 
 static bool load_ignore(loader *l, const char *key, const yaml_node_t *n)
@@ -354,12 +369,13 @@ static const struct {
     {"patterns", load_patterns},
     {"accept", load_accept},
     {"skip-base", load_skip_base},
+    {"exclude", load_exclude},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 #define KNOWN_KEYS "ignore, severity, failure-threshold, trusted-registries, " \
                    "nonroot-bases, hadolint-pragmas, patterns, accept, " \
-                   "skip-base"
+                   "skip-base, exclude"
 
 static bool load_root(loader *l, const yaml_node_t *root)
 {

@@ -133,6 +133,40 @@ const rule_def rule_image_setuid = {
     },
 };
 
+const rule_def rule_image_file_capabilities = {
+    .info = {
+        .id = "image-file-capabilities",
+        .severity = BOSUN_WARNING,
+        .principle = 1,
+        .scope = "image",
+        .summary = "a file with file capabilities (security.capability)",
+        .rationale =
+            "File capabilities (`setcap cap_net_raw+ep FILE`) are the "
+            "finer-grained setuid: whoever runs the file gets the "
+            "capabilities its security.capability attribute lists, up to "
+            "the container's bounding set (Docker's default keeps "
+            "cap_net_raw, cap_net_bind_service, cap_chown, cap_setuid and "
+            "more; a privileged container keeps them all), unless "
+            "no_new_privs is set. A flaw in the file, or in how it is "
+            "called, hands them to any process of the container. Layers carry the attribute as the "
+            "pax header SCHILY.xattr.security.capability; bosun decodes it "
+            "(revisions 1 to 3, all capabilities of Linux 6.x) and says "
+            "whether the capabilities are effective at once (+e) or only "
+            "permitted, for the program to raise itself. A value the "
+            "kernel would refuse (wrong length, unknown revision) is "
+            "reported as malformed with what it would grant. Only files "
+            "that ship in the final filesystem are reported.",
+        .bad = "RUN setcap cap_net_raw+ep /usr/local/bin/probe",
+        .good = "RUN setcap -r /usr/local/bin/probe",
+        .fix = "Remove the capabilities (`setcap -r FILE`) from files the "
+               "container does not need them on, or grant the capability "
+               "to the container that needs it (`--cap-add`) and keep the "
+               "file plain; `--security-opt no-new-privileges` (Kubernetes: "
+               "allowPrivilegeEscalation: false) stops file capabilities "
+               "from being granted at all.",
+    },
+};
+
 const rule_def rule_image_world_writable = {
     .info = {
         .id = "image-world-writable",

@@ -38,6 +38,7 @@ extern const rule_def rule_secret_in_run;
 extern const rule_def rule_removed_later;
 extern const rule_def rule_image_root_user;
 extern const rule_def rule_image_setuid;
+extern const rule_def rule_image_file_capabilities;
 extern const rule_def rule_image_world_writable;
 extern const rule_def rule_image_empty_password;
 extern const rule_def rule_image_passwd_writable;
@@ -80,6 +81,7 @@ static const rule_def *const all_rules[] = {
     &rule_invalid_suppression,
     &rule_image_root_user,
     &rule_image_setuid,
+    &rule_image_file_capabilities,
     &rule_image_world_writable,
     &rule_image_empty_password,
     &rule_image_passwd_writable,

@@ -31,10 +31,15 @@ expect_contains "$TMP/err" "does-not-exist: No such file or directory"
 : >"$TMP/empty"
 expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/empty"
 expect_contains "$TMP/err" "empty:1: file with no instructions"
-# A directory is searched for Dockerfiles; one that holds none is an error.
+# A directory is searched for Dockerfiles; one that holds none is not an
+# error (CI templates run `bosun lint .` in every repository): exit 0 with
+# a note. A named file that does not exist stays exit 2 (above).
 mkdir "$TMP/nothing"
-expect_status 2 "$BOSUN_BIN" lint --no-config "$TMP/nothing"
-expect_contains "$TMP/err" "nothing: no Dockerfile in this directory"
+expect_status 0 "$BOSUN_BIN" lint --no-config "$TMP/nothing"
+expect_contains "$TMP/err" "bosun: no Dockerfile found under $TMP/nothing"
+[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "more than one line: $(cat "$TMP/err")"
+expect_status 1 "$BOSUN_BIN" lint --no-config "$TMP/nothing" "$DATA/warning.Dockerfile"
+expect_contains "$TMP/err" "no Dockerfile found under $TMP/nothing"
 
 # Mixed inputs: the worst outcome decides, and every file is reported.
 expect_status 1 "$BOSUN_BIN" lint --no-config --format json "$DATA/clean.Dockerfile" "$DATA/warning.Dockerfile"

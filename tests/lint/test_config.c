@@ -108,6 +108,55 @@ static void test_patterns(void **state)
     refused("patterns: ''\n", 1, "'patterns' must be the path");
 }
 
+/* exclude: globs relative to a walked directory, component by component,
+ * `**` for any number of components; a directory excludes what is below
+ * it. */
+static void test_exclude(void **state)
+{
+    (void)state;
+    bosun_config_error err;
+    bosun_config *c = load("exclude: [vendor, '**/testdata', 'a/*/c',\n"
+                           "  './docs/*.example', 'x/**/y/**', 'e\\*']\n",
+                           true, &err);
+    static const char *const yes[] = {
+        "vendor", "vendor/Dockerfile", "vendor/a/b/Dockerfile", "testdata",
+        "testdata/Dockerfile", "a/b/testdata/c/Dockerfile", "a/b/c",
+        "a/b/c/Dockerfile", "docs/Dockerfile.example", "x/y", "x/1/2/y/z",
+        "e*", "./vendor", "vendor/", NULL,
+    };
+    static const char *const no[] = {
+        "Dockerfile", "app/vendor/Dockerfile", "vendored/Dockerfile",
+        "a/c", "a/b/b/c", "testdatas/Dockerfile", "docs/x/Dockerfile.example",
+        "x", "x/z/Dockerfile", "e1", "", ".", NULL,
+    };
+    for (const char *const *p = yes; *p; p++)
+        if (!bosun_config_excluded(c, *p))
+            fail_msg("'%s' not excluded", *p);
+    for (const char *const *p = no; *p; p++)
+        if (bosun_config_excluded(c, *p))
+            fail_msg("'%s' excluded", *p);
+    bosun_config_free(c);
+    /* `**` alone: everything; a NULL configuration: nothing. */
+    c = bosun_config_new();
+    assert_false(bosun_config_excluded(c, "a"));
+    bosun_config_add_exclude(c, "**");
+    assert_true(bosun_config_excluded(c, "a/b/Dockerfile"));
+    bosun_config_free(c);
+    assert_false(bosun_config_excluded(NULL, "a"));
+    /* Many `**` against a deep path: time np * ns, not exponential. */
+    c = bosun_config_new();
+    bosun_config_add_exclude(c, "**/**/**/**/**/**/**/**/**/**/**/**/**/**/"
+                                "**/**/**/**/**/**/z");
+    char deep[2 * 100 + 1] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "a/");
+    deep[strlen(deep) - 1] = '\0';
+    assert_false(bosun_config_excluded(c, deep));
+    bosun_config_free(c);
+    refused("exclude: vendor\n", 1, "'exclude' must be a list of path globs");
+    refused("exclude: ['']\n", 1, "'exclude' must be a list of path globs");
+}
+
 static void test_defaults(void **state)
 {
     (void)state;
@@ -188,7 +237,7 @@ static void test_unknown_names(void **state)
     refused("# policy\nignore: [from-latest]\nignores: [root-user]\n", 3,
             "unknown key 'ignores' (known keys: ignore, severity, "
             "failure-threshold, trusted-registries, nonroot-bases, "
-            "hadolint-pragmas, patterns, accept, skip-base)");
+            "hadolint-pragmas, patterns, accept, skip-base, exclude)");
     refused("ignore:\n  - from-latest\n  - DL3008\n", 3,
             "unknown rule 'DL3008' in 'ignore': hadolint's DL3008 is "
             "bosun's unpinned-apt");
@@ -379,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_hadolint_pragmas),
         cmocka_unit_test(test_patterns),
+        cmocka_unit_test(test_exclude),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_empty_trusted_registries),
