@@ -157,15 +157,13 @@ static int compare_findings(const void *pa, const void *pb)
         return c;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
     if (a->layer_index != b->layer_index)
         return a->layer_index < b->layer_index ? -1 : 1;
     c = strcmp(a->rule, b->rule);
     if (c)
         return c;
-    if (a->token_line != b->token_line)
-        return a->token_line < b->token_line ? -1 : 1;
-    if (a->column != b->column)
-        return a->column < b->column ? -1 : 1;
     if ((a->path == NULL) != (b->path == NULL))
         return a->path ? 1 : -1;
     if (a->path && (c = strcmp(a->path, b->path)) != 0)

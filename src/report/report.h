@@ -68,6 +68,12 @@ report_fingerprint *report_fingerprints(const bosun_report *r);
  * U+FFFD (plain.c). */
 void report_put_text(FILE *out, const char *s);
 
+/* Writes `key`: the stage of a Dockerfile finding, its name or (when it
+ * has none) its index as a number; nothing for other findings (json.c). */
+struct jsonw;
+void report_put_stage(struct jsonw *w, const bosun_finding *f,
+                      const char *key);
+
 bool report_write_plain(const bosun_report *r, FILE *out, bool color);
 bool report_write_json(const bosun_report *r, FILE *out);
 bool report_write_sarif(const bosun_report *r, FILE *out);
