@@ -53,9 +53,12 @@ static void put_finding(FILE *out, const bosun_finding *f)
 {
     fprintf(out, "::%s file=", command(f->severity));
     put_escaped(out, report_path(f->file), true);
-    if (f->line)
+    if (f->line) {
+        unsigned end_line, end_column;
+        report_token_end(f, &end_line, &end_column);
         fprintf(out, ",line=%u,endLine=%u,col=%u,endColumn=%u", f->line,
-                f->end_line, f->column, f->end_column);
+                end_line, f->column, end_column);
+    }
     fputs(",title=", out);
     put_escaped(out, f->rule, true);
     fputs("::", out);

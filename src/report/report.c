@@ -136,6 +136,19 @@ const char *report_path(const char *file)
     return file;
 }
 
+void report_token_end(const bosun_finding *f, unsigned *line,
+                      unsigned *column)
+{
+    if (f->end_line > f->line ||
+        (f->end_line == f->line && f->end_column > f->column)) {
+        *line = f->end_line;
+        *column = f->end_column;
+    } else {
+        *line = f->line;
+        *column = f->column + 1;
+    }
+}
+
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
                             const char *message)
 {

@@ -181,12 +181,14 @@ static void put_tool(jsonw *w, const rule_table *rules)
 
 static void put_region(jsonw *w, const bosun_finding *f)
 {
+    unsigned end_line, end_column;
+    report_token_end(f, &end_line, &end_column);
     jw_key(w, "region");
     jw_object_begin(w);
     jw_kv_int(w, "startLine", f->line);
     jw_kv_int(w, "startColumn", f->column);
-    jw_kv_int(w, "endLine", f->end_line);
-    jw_kv_int(w, "endColumn", f->end_column);
+    jw_kv_int(w, "endLine", end_line);
+    jw_kv_int(w, "endColumn", end_column);
     jw_object_end(w);
 }
 

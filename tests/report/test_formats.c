@@ -315,6 +315,35 @@ static void test_fingerprints(void **state)
     bosun_report_free(moved);
 }
 
+/* A finding that gives no end still gets a region of one column: SARIF
+ * and GitHub refuse an end before the start. */
+static void test_token_without_end(void **state)
+{
+    (void)state;
+    bosun_report *r = bosun_report_new();
+    bosun_finding f = {
+        .rule = "synthetic", .severity = BOSUN_WARNING, .file = "Dockerfile",
+        .message = "m", .line = 7, .column = 5, .instruction_line = 6,
+        .stage_index = -1,
+        .layer_index = -1, .deleted_in_layer = -1, .history_index = -1,
+        .source_line = "    curl x",
+    };
+    report_add_finding(r, &f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_true(bosun_report_write(r, BOSUN_FORMAT_GITHUB, out));
+    assert_true(bosun_report_write(r, BOSUN_FORMAT_SARIF, out));
+    fclose(out);
+    assert_non_null(strstr(buf, ",line=7,endLine=7,col=5,endColumn=6,"));
+    assert_non_null(strstr(buf, "\"startLine\": 7,\n"));
+    assert_non_null(strstr(buf, "\"endLine\": 7,\n"));
+    assert_non_null(strstr(buf, "\"endColumn\": 6\n"));
+    free(buf);
+    bosun_report_free(r);
+}
+
 static void test_format_names(void **state)
 {
     (void)state;
@@ -344,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_gnu),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_fingerprints),
+        cmocka_unit_test(test_token_without_end),
         cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
