@@ -128,19 +128,25 @@ typedef struct bosun_finding {
     bosun_severity severity;
     const char *file;
     const char *message;
-    /* Dockerfile findings (0 when not applicable): `line` is the first line
-     * of the instruction and `end_line` its last; the offending token
-     * starts at token_line:column and ends before token_end_column. */
-    unsigned line, end_line;
-    unsigned token_line, column, token_end_column;
-    const char *stage;       /* NULL when not applicable */
+    /* Dockerfile findings (0 when not applicable), 1-based, columns in
+     * Unicode characters: the offending token starts at line:column and
+     * ends at end_line:end_column (the column just past its last
+     * character); instruction_line is the first line of the instruction
+     * that holds it. */
+    unsigned line, column, end_line, end_column;
+    unsigned instruction_line;
+    /* The stage of a Dockerfile finding: its name (NULL when it has none,
+     * and for other findings) and its index, from 0 (-1 for a snippet
+     * with no FROM; read only when `line` is set). */
+    const char *stage;
+    int stage_index;
     /* Image findings (-1 / NULL when not applicable). */
     int layer_index;
     const char *layer_digest;
     const char *path;
     int deleted_in_layer;
     int history_index;
-    /* The text of token_line (Dockerfile findings; NULL otherwise), so a
+    /* The text of `line` (Dockerfile findings; NULL otherwise), so a
      * report can show the token in context without keeping the file. */
     const char *source_line;
     /* Accepted by the configuration (`accept:` in .bosun.yaml): still
@@ -168,7 +174,7 @@ size_t bosun_report_count(const bosun_report *r);
 const bosun_finding *bosun_report_finding(const bosun_report *r, size_t i);
 size_t bosun_report_error_count(const bosun_report *r);
 const bosun_error *bosun_report_error(const bosun_report *r, size_t i);
-/* Sort findings by file, then line (or layer), then rule. */
+/* Sort findings by file, then line and column (or layer), then rule. */
 void bosun_report_sort(bosun_report *r);
 /* The highest severity reported, or -1 when there is no finding. */
 int bosun_report_max_severity(const bosun_report *r);

@@ -96,12 +96,17 @@ int cmd_config(int argc, char **argv)
             config_usage(stdout);
             return EXIT_CLEAN;
         }
-        if (argc >= 2 && argv[1][0] == '-' && argv[1][1])
+        /* One line, as for an unknown option: not the whole usage. */
+        if (argc < 2)
+            fputs("bosun config: name a command: import (see 'bosun config "
+                  "--help')\n", stderr);
+        else if (argv[1][0] == '-' && argv[1][1])
             fprintf(stderr, "bosun config: unknown option %.*s (see 'bosun "
                             "config --help')\n",
                     (int)strcspn(argv[1], "="), argv[1]);
         else
-            config_usage(stderr);
+            fprintf(stderr, "bosun config: unknown command '%s' (see 'bosun "
+                            "config --help')\n", argv[1]);
         return EXIT_BAD_INPUT;
     }
     const char *hadolint = NULL, *output = NULL;

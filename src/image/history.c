@@ -610,8 +610,8 @@ static void move_findings(const img_image *img, const history_doc *d,
         bosun_finding f = *bosun_report_finding(from, i);
         if (!cap_take(cap, &f))
             continue;
-        int entry = f.line >= 1 && f.line <= d->nlines
-                        ? d->line_entry[f.line - 1]
+        int entry = f.instruction_line >= 1 && f.instruction_line <= d->nlines
+                        ? d->line_entry[f.instruction_line - 1]
                         : -1;
         char msg[1200];
         if (entry < 0) {
@@ -619,8 +619,10 @@ static void move_findings(const img_image *img, const history_doc *d,
             f.message = msg;
         }
         f.file = img->name;
-        f.line = f.end_line = f.token_line = f.column = f.token_end_column = 0;
+        f.line = f.column = f.end_line = f.end_column = 0;
+        f.instruction_line = 0;
         f.stage = NULL;
+        f.stage_index = -1;
         f.history_index = entry;
         report_add_finding(to, &f);
     }

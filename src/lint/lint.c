@@ -70,12 +70,11 @@ static void build_scripts(lint_ctx *c)
     }
 }
 
-static const char *stage_label(arena *a, const df_model *m, size_t inst)
+/* The stage an instruction belongs to; NULL for a snippet with no FROM. */
+static const df_stage *stage_of(const df_model *m, size_t inst)
 {
     const df_stage *st = df_stage_of(m, inst);
-    if (!st || !st->from)
-        return NULL;
-    return st->name ? st->name : arena_printf(a, "%zu", st->index);
+    return st && st->from ? st : NULL;
 }
 
 /* The text of a line, for showing the token in context (a byte-order
@@ -101,19 +100,23 @@ static void emit(lint_ctx *c, const char *name, bosun_report *r)
             lint_is_suppressed(c->suppressions, lf->inst, lf->rule))
             continue;
         const df_instruction *in = &f->insts[lf->inst];
+        const df_stage *st = stage_of(c->model, lf->inst);
         src_pos at = source_position(&f->src, lf->off);
         src_pos to = source_position(&f->src, lf->end);
+        if (to.line < at.line || (to.line == at.line && to.col <= at.col))
+            to = (src_pos){at.line, at.col + 1}; /* a span clamped at EOF */
         bosun_finding out = {
             .rule = id,
             .severity = config_severity_of(c->cfg, id, lf->rule->info.severity),
             .file = name,
             .message = lf->message,
-            .line = in->line,
-            .end_line = in->end_line,
-            .token_line = at.line,
+            .line = at.line,
             .column = at.col,
-            .token_end_column = to.line == at.line ? to.col : at.col + 1,
-            .stage = stage_label(c->a, c->model, lf->inst),
+            .end_line = to.line,
+            .end_column = to.col,
+            .instruction_line = in->line,
+            .stage = st ? st->name : NULL,
+            .stage_index = st ? (int)st->index : -1,
             .layer_index = -1,
             .deleted_in_layer = -1,
             .history_index = -1,

@@ -63,11 +63,11 @@ static void put_image_place(FILE *out, const bosun_finding *f)
 static void put_finding(FILE *out, const bosun_finding *f)
 {
     fputs("    <error", out);
-    if (f->token_line)
-        fprintf(out, " line=\"%u\" column=\"%u\"", f->token_line, f->column);
+    if (f->line)
+        fprintf(out, " line=\"%u\" column=\"%u\"", f->line, f->column);
     fprintf(out, " severity=\"%s\" message=\"",
             bosun_severity_name(f->severity));
-    if (!f->token_line)
+    if (!f->line)
         put_image_place(out, f);
     put_attr(out, f->message);
     fputs("\" source=\"", out);

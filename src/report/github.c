@@ -53,16 +53,16 @@ static void put_finding(FILE *out, const bosun_finding *f)
 {
     fprintf(out, "::%s file=", command(f->severity));
     put_escaped(out, report_path(f->file), true);
-    if (f->token_line) {
-        unsigned end = f->token_end_column > f->column ? f->token_end_column
-                                                       : f->column + 1;
-        fprintf(out, ",line=%u,endLine=%u,col=%u,endColumn=%u", f->token_line,
-                f->token_line, f->column, end);
+    if (f->line) {
+        unsigned end_line, end_column;
+        report_token_end(f, &end_line, &end_column);
+        fprintf(out, ",line=%u,endLine=%u,col=%u,endColumn=%u", f->line,
+                end_line, f->column, end_column);
     }
     fputs(",title=", out);
     put_escaped(out, f->rule, true);
     fputs("::", out);
-    if (!f->token_line) {
+    if (!f->line) {
         if (f->layer_index >= 0)
             fprintf(out, "layer %d: ", f->layer_index);
         else if (f->history_index >= 0)

@@ -25,7 +25,7 @@ static void put_description(jsonw *w, const bosun_finding *f)
 {
     strbuf sb;
     sb_init(&sb);
-    if (!f->token_line) {
+    if (!f->line) {
         if (f->layer_index >= 0)
             sb_printf(&sb, "layer %d: ", f->layer_index);
         else if (f->history_index >= 0)
@@ -55,7 +55,7 @@ static void put_issue(jsonw *w, const bosun_finding *f, const char *fp)
     jw_kv_string(w, "path", report_path(f->file));
     jw_key(w, "lines");
     jw_object_begin(w);
-    jw_kv_int(w, "begin", f->token_line ? f->token_line : 1);
+    jw_kv_int(w, "begin", f->line ? f->line : 1);
     jw_object_end(w);
     jw_object_end(w);
     jw_object_end(w);

@@ -19,14 +19,14 @@
 /* A finding about a built image rather than a Dockerfile's line. */
 static bool of_image(const bosun_finding *f)
 {
-    return f->layer_index >= 0 || f->history_index >= 0 || !f->token_line;
+    return f->layer_index >= 0 || f->history_index >= 0 || !f->line;
 }
 
 static void put_finding(FILE *out, const bosun_finding *f)
 {
     report_put_text(out, f->file);
     if (!of_image(f))
-        fprintf(out, ":%u:%u", f->token_line, f->column ? f->column : 1);
+        fprintf(out, ":%u:%u", f->line, f->column ? f->column : 1);
     fprintf(out, ": %s: ", bosun_severity_name(f->severity));
     if (f->layer_index >= 0)
         fprintf(out, "layer %d: ", f->layer_index);

@@ -2,6 +2,15 @@
 #include "report/jsonw.h"
 #include "report/report.h"
 
+void report_put_stage(jsonw *w, const bosun_finding *f, const char *key)
+{
+    if (f->stage) {
+        jw_kv_string(w, key, f->stage);
+    } else if (f->line && f->stage_index >= 0) {
+        jw_kv_int(w, key, f->stage_index);
+    }
+}
+
 static void write_finding(jsonw *w, const bosun_finding *f)
 {
     jw_object_begin(w);
@@ -12,8 +21,8 @@ static void write_finding(jsonw *w, const bosun_finding *f)
         jw_kv_int(w, "line", f->line);
         jw_kv_int(w, "column", f->column);
         jw_kv_int(w, "end_line", f->end_line);
-        jw_kv_int(w, "token_line", f->token_line);
-        jw_kv_int(w, "end_column", f->token_end_column);
+        jw_kv_int(w, "end_column", f->end_column);
+        jw_kv_int(w, "instruction_line", f->instruction_line);
     }
     if (f->layer_index >= 0) {
         jw_kv_int(w, "layer_index", f->layer_index);
@@ -26,8 +35,7 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     if (f->history_index >= 0)
         jw_kv_int(w, "history_index", f->history_index);
     jw_kv_string(w, "message", f->message);
-    if (f->stage)
-        jw_kv_string(w, "stage", f->stage);
+    report_put_stage(w, f, "stage");
     if (f->base) {
         jw_key(w, "base");
         jw_bool(w, true);

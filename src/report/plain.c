@@ -84,11 +84,11 @@ void report_put_text(FILE *out, const char *s)
 static void put_location(FILE *out, const bosun_finding *f)
 {
     report_put_text(out, f->file);
-    if (f->token_line)
-        fprintf(out, ":%u:%u", f->token_line, f->column);
+    if (f->line)
+        fprintf(out, ":%u:%u", f->line, f->column);
     if (f->layer_index >= 0)
         fprintf(out, ":layer %d", f->layer_index);
-    else if (f->history_index >= 0 && !f->token_line)
+    else if (f->history_index >= 0 && !f->line)
         fprintf(out, ":history %d", f->history_index);
     if (f->path) {
         fputc(':', out);
@@ -111,8 +111,7 @@ static void put_excerpt(FILE *out, const bosun_finding *f, const style *st)
     const char *line = f->source_line;
     size_t len = strlen(line);
     unsigned first = f->column ? f->column : 1;
-    unsigned last = f->token_end_column > first ? f->token_end_column
-                                                : first + 1;
+    unsigned last = f->end_column > first ? f->end_column : first + 1;
 
     unsigned ncols = 0;
     for (size_t i = 0; i < len; i++)
@@ -124,7 +123,9 @@ static void put_excerpt(FILE *out, const bosun_finding *f, const style *st)
     }
     bool cut_before = from > 1, cut_after = to <= ncols;
 
-    fprintf(out, "%s%6u |%s ", st->gutter, f->token_line, st->reset);
+    if (f->end_line > f->line) /* the token goes on: to the end of the line */
+        last = ncols + 1 > first ? ncols + 1 : first + 1;
+    fprintf(out, "%s%6u |%s ", st->gutter, f->line, st->reset);
     if (cut_before)
         fputs("...", out);
     unsigned col = 1;
@@ -173,7 +174,7 @@ bool report_write_plain(const bosun_report *r, FILE *out, bool color)
                 bosun_severity_name(f->severity), st.reset);
         report_put_text(out, f->message);
         fprintf(out, " [%s]\n", f->rule);
-        if (f->source_line && f->token_line)
+        if (f->source_line && f->line)
             put_excerpt(out, f, &st);
     }
     return !ferror(out);

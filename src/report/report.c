@@ -142,6 +142,19 @@ const char *report_path(const char *file)
     return file;
 }
 
+void report_token_end(const bosun_finding *f, unsigned *line,
+                      unsigned *column)
+{
+    if (f->end_line > f->line ||
+        (f->end_line == f->line && f->end_column > f->column)) {
+        *line = f->end_line;
+        *column = f->end_column;
+    } else {
+        *line = f->line;
+        *column = f->column + 1;
+    }
+}
+
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
                             const char *message)
 {
@@ -163,15 +176,13 @@ static int compare_findings(const void *pa, const void *pb)
         return c;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
     if (a->layer_index != b->layer_index)
         return a->layer_index < b->layer_index ? -1 : 1;
     c = strcmp(a->rule, b->rule);
     if (c)
         return c;
-    if (a->token_line != b->token_line)
-        return a->token_line < b->token_line ? -1 : 1;
-    if (a->column != b->column)
-        return a->column < b->column ? -1 : 1;
     if ((a->path == NULL) != (b->path == NULL))
         return a->path ? 1 : -1;
     if (a->path && (c = strcmp(a->path, b->path)) != 0)

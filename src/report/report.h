@@ -73,6 +73,17 @@ report_fingerprint *report_fingerprints(const bosun_report *r);
  * U+FFFD (plain.c). */
 void report_put_text(FILE *out, const char *s);
 
+/* Where a Dockerfile finding's token ends (end_line, end_column), never
+ * at or before where it starts: one column when the finding has no end. */
+void report_token_end(const bosun_finding *f, unsigned *line,
+                      unsigned *column);
+
+/* Writes `key`: the stage of a Dockerfile finding, its name or (when it
+ * has none) its index as a number; nothing for other findings (json.c). */
+struct jsonw;
+void report_put_stage(struct jsonw *w, const bosun_finding *f,
+                      const char *key);
+
 bool report_write_plain(const bosun_report *r, FILE *out, bool color);
 bool report_write_json(const bosun_report *r, FILE *out);
 bool report_write_sarif(const bosun_report *r, FILE *out);

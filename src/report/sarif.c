@@ -181,13 +181,14 @@ static void put_tool(jsonw *w, const rule_table *rules)
 
 static void put_region(jsonw *w, const bosun_finding *f)
 {
+    unsigned end_line, end_column;
+    report_token_end(f, &end_line, &end_column);
     jw_key(w, "region");
     jw_object_begin(w);
-    jw_kv_int(w, "startLine", f->token_line);
+    jw_kv_int(w, "startLine", f->line);
     jw_kv_int(w, "startColumn", f->column);
-    jw_kv_int(w, "endLine", f->token_line);
-    jw_kv_int(w, "endColumn", f->token_end_column > f->column
-                                  ? f->token_end_column : f->column + 1);
+    jw_kv_int(w, "endLine", end_line);
+    jw_kv_int(w, "endColumn", end_column);
     jw_object_end(w);
 }
 
@@ -233,7 +234,7 @@ static void put_location(jsonw *w, const bosun_finding *f)
     jw_array_begin(w);
     jw_object_begin(w);
     begin_physical_location(w, f->file);
-    if (f->token_line)
+    if (f->line)
         put_region(w, f);
     jw_object_end(w);
     put_logical_location(w, f);
@@ -243,12 +244,12 @@ static void put_location(jsonw *w, const bosun_finding *f)
 
 static void put_properties(jsonw *w, const bosun_finding *f)
 {
-    if (!f->stage && f->layer_index < 0 && f->history_index < 0)
+    bool staged = f->stage || (f->line && f->stage_index >= 0);
+    if (!staged && f->layer_index < 0 && f->history_index < 0)
         return;
     jw_key(w, "properties");
     jw_object_begin(w);
-    if (f->stage)
-        jw_kv_string(w, "stage", f->stage);
+    report_put_stage(w, f, "stage");
     if (f->layer_index >= 0) {
         jw_kv_int(w, "layerIndex", f->layer_index);
         if (f->layer_digest)

@@ -122,6 +122,8 @@ one_line "bosun image: unknown option --foo (see 'bosun image --help')" "$BOSUN_
 one_line "bosun rules: unknown option --foo (see 'bosun rules --help')" "$BOSUN_BIN" rules --foo
 one_line "bosun explain: unknown option --foo (see 'bosun explain --help')" "$BOSUN_BIN" explain --foo
 one_line "bosun config: unknown option --foo (see 'bosun config --help')" "$BOSUN_BIN" config --foo
+one_line "bosun config: unknown command 'export' (see 'bosun config --help')" "$BOSUN_BIN" config export
+one_line "bosun config: name a command: import (see 'bosun config --help')" "$BOSUN_BIN" config
 one_line "bosun config import: unknown option --foo (see 'bosun config import --help')" "$BOSUN_BIN" config import --foo
 one_line "bosun: unknown option --foo (see 'bosun --help')" "$BOSUN_BIN" --foo
 for cmd in rules explain config; do

@@ -36,7 +36,7 @@ static char *lint(const bosun_config *cfg, const char *text)
     for (size_t i = 0; i < bosun_report_count(r); i++) {
         const bosun_finding *f = bosun_report_finding(r, i);
         if (watched(f->rule))
-            fprintf(out, "%s@%u:%u\n", f->rule, f->token_line, f->column);
+            fprintf(out, "%s@%u:%u\n", f->rule, f->line, f->column);
     }
     fclose(out);
     bosun_report_free(r);
@@ -122,7 +122,7 @@ static void test_unknown_and_malformed(void **state)
            "# bosun ignore from-latest\n"
            "FROM debian\n"
            "USER 10001\n",
-           "from-latest@2:6\ninvalid-suppression@1:16\n");
+           "invalid-suppression@1:16\nfrom-latest@2:6\n");
 }
 
 static void test_not_pragmas(void **state)
@@ -357,7 +357,7 @@ static void test_hadolint_turned_off(void **state)
                        "FROM debian AS b\n";
     expect(cfg, text, "from-latest@2:6\n");
     bosun_config_set_hadolint_pragmas(cfg, false);
-    expect(cfg, text, "from-latest@2:6\nfrom-latest@4:6\nroot-user@4:1\n");
+    expect(cfg, text, "from-latest@2:6\nroot-user@4:1\nfrom-latest@4:6\n");
     /* bosun's own comments still count. */
     expect(cfg, "# bosun ignore=from-latest,root-user\nFROM debian\n", "");
     bosun_config_free(cfg);

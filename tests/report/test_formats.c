@@ -34,9 +34,11 @@ static bosun_report *synthetic_report(void)
         .file = "./app/Dockerfile",
         .message = "piping \x1b[31mred\x1b[0m into sh: \"a\" & <b> at 50%, "
                    "a:b\nnext line \xff",
-        .line = 3, .end_line = 4, .token_line = 4,
-        .column = 12, .token_end_column = 15,
-        .stage = "build",
+        /* the instruction starts on line 3; the token on line 4 goes on
+         * to line 5 */
+        .line = 4, .column = 12, .end_line = 5, .end_column = 3,
+        .instruction_line = 3,
+        .stage = "build", .stage_index = 0,
         .layer_index = -1, .deleted_in_layer = -1, .history_index = -1,
         .source_line = "\tcurl \x1b]0;title\x07 | sh \xff \xc2\x9b end",
     };
@@ -46,9 +48,9 @@ static bosun_report *synthetic_report(void)
         .severity = BOSUN_WARNING,
         .file = "./app/Dockerfile",
         .message = "a token far to the right",
-        .line = 10, .end_line = 10, .token_line = 10,
-        .column = 250, .token_end_column = 256,
-        .stage = "1",
+        .line = 10, .column = 250, .end_line = 10, .end_column = 256,
+        .instruction_line = 10,
+        .stage_index = 1, /* a stage with no name */
         .layer_index = -1, .deleted_in_layer = -1, .history_index = -1,
         .source_line = long_line,
     };
@@ -283,21 +285,22 @@ static void test_fingerprints(void **state)
     bosun_report *r = bosun_report_new();
     bosun_finding f = {
         .rule = "synthetic", .severity = BOSUN_WARNING, .file = "Dockerfile",
-        .message = "m", .line = 3, .token_line = 3, .column = 1,
+        .message = "m", .line = 3, .column = 1, .end_line = 3,
+        .end_column = 2, .instruction_line = 3,
         .layer_index = -1, .deleted_in_layer = -1, .history_index = -1,
         .source_line = "  RUN x",
     };
     report_add_finding(r, &f);
-    f.line = f.token_line = 9;
+    f.line = f.end_line = f.instruction_line = 9;
     f.source_line = "RUN x\t";
     report_add_finding(r, &f);
-    f.line = f.token_line = 12;
+    f.line = f.end_line = f.instruction_line = 12;
     f.source_line = "RUN y";
     report_add_finding(r, &f);
     report_fingerprint *a = report_fingerprints(r);
 
     bosun_report *moved = bosun_report_new();
-    f.line = f.token_line = 40;
+    f.line = f.end_line = f.instruction_line = 40;
     f.source_line = "RUN x";
     report_add_finding(moved, &f);
     report_fingerprint *b = report_fingerprints(moved);
@@ -310,6 +313,35 @@ static void test_fingerprints(void **state)
     free(b);
     bosun_report_free(r);
     bosun_report_free(moved);
+}
+
+/* A finding that gives no end still gets a region of one column: SARIF
+ * and GitHub refuse an end before the start. */
+static void test_token_without_end(void **state)
+{
+    (void)state;
+    bosun_report *r = bosun_report_new();
+    bosun_finding f = {
+        .rule = "synthetic", .severity = BOSUN_WARNING, .file = "Dockerfile",
+        .message = "m", .line = 7, .column = 5, .instruction_line = 6,
+        .stage_index = -1,
+        .layer_index = -1, .deleted_in_layer = -1, .history_index = -1,
+        .source_line = "    curl x",
+    };
+    report_add_finding(r, &f);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_true(bosun_report_write(r, BOSUN_FORMAT_GITHUB, out));
+    assert_true(bosun_report_write(r, BOSUN_FORMAT_SARIF, out));
+    fclose(out);
+    assert_non_null(strstr(buf, ",line=7,endLine=7,col=5,endColumn=6,"));
+    assert_non_null(strstr(buf, "\"startLine\": 7,\n"));
+    assert_non_null(strstr(buf, "\"endLine\": 7,\n"));
+    assert_non_null(strstr(buf, "\"endColumn\": 6\n"));
+    free(buf);
+    bosun_report_free(r);
 }
 
 static void test_format_names(void **state)
@@ -341,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_gnu),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_fingerprints),
+        cmocka_unit_test(test_token_without_end),
         cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

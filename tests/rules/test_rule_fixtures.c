@@ -182,16 +182,16 @@ static int run_fixture(const char *rule, const char *path)
         bool found = false;
         for (size_t k = 0; k < fx->n && !found; k++) {
             expectation *e = &fx->items[k];
-            if (e->matched || strcmp(e->rule, f->rule) || e->line != f->line)
+            if (e->matched || strcmp(e->rule, f->rule) || e->line != f->instruction_line)
                 continue;
-            if (e->tok_line && (e->tok_line != f->token_line ||
+            if (e->tok_line && (e->tok_line != f->line ||
                                 e->tok_col != f->column))
                 continue;
             e->matched = found = true;
         }
         if (!found) {
             fprintf(stderr, "%s:%u:%u: unexpected %s: %s\n", path,
-                    f->token_line, f->column, f->rule, f->message);
+                    f->line, f->column, f->rule, f->message);
             failures++;
         }
     }

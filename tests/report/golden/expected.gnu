@@ -1,7 +1,7 @@
 Dockerfile:4:6: warning: FROM ${BASE} resolves to python, which has no tag, so it means :latest: every build may get a different base; pin a version tag and digest (python:<version>@sha256:...) [from-latest]
 Dockerfile:4:6: info: python is not pinned by digest: a tag can be moved to other content; add @sha256:<digest> to build from the exact image you reviewed [from-not-pinned]
 Dockerfile:6:19: warning: `apt-get upgrade` upgrades the packages of the base image during the build, so each build ships different, untested bits; use a base image that is kept up to date (and install only what you need) [package-upgrade]
-Dockerfile:9:6: info: debian:12.5 is not pinned by digest: a tag can be moved to other content; add @sha256:<digest> to build from the exact image you reviewed [from-not-pinned]
 Dockerfile:8:16: warning: root-usr is not a rule id, so this suppression does nothing; did you mean root-user? [invalid-suppression]
 Dockerfile:9:1: error: the image runs as root: no USER in the final stage; add `USER <uid>` with a non-root numeric UID after the steps that need root [root-user]
+Dockerfile:9:6: info: debian:12.5 is not pinned by digest: a tag can be moved to other content; add @sha256:<digest> to build from the exact image you reviewed [from-not-pinned]
 Dockerfile:10:79: error: piping into sh the output of curl https://example.com/i.sh?a=1&b=<2>,c:50%: it runs code nobody reviewed or verified; download to a file, check its checksum or signature, then run it [pipe-to-shell]
