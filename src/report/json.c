@@ -2,7 +2,19 @@
 #include "report/jsonw.h"
 #include "report/report.h"
 
-static void write_finding(jsonw *w, const bosun_finding *f)
+/* The digest of the blob that holds a finding's layer, when a descriptor
+ * names it. */
+static const char *layer_blob_digest(const bosun_report *r,
+                                     const bosun_finding *f)
+{
+    const report_image *img = report_image_of(r, f->file);
+    if (!img || f->layer_index < 0 || (size_t)f->layer_index >= img->nlayers)
+        return NULL;
+    return img->layers[f->layer_index].blob_digest;
+}
+
+static void write_finding(jsonw *w, const bosun_report *r,
+                          const bosun_finding *f)
 {
     jw_object_begin(w);
     jw_kv_string(w, "rule", f->rule);
@@ -18,6 +30,9 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     if (f->layer_index >= 0) {
         jw_kv_int(w, "layer_index", f->layer_index);
         jw_kv_string(w, "layer_digest", f->layer_digest);
+        const char *blob = layer_blob_digest(r, f);
+        if (blob)
+            jw_kv_string(w, "layer_blob_digest", blob);
     }
     if (f->path)
         jw_kv_string(w, "path", f->path);
@@ -54,6 +69,7 @@ static void write_image(jsonw *w, const report_image *img)
 {
     jw_object_begin(w);
     jw_kv_string(w, "file", img->file);
+    jw_kv_string(w, "name", img->name);
     kv_string_or_null(w, "digest", img->digest);
     kv_string_or_null(w, "platform", img->platform);
     jw_key(w, "layers");
@@ -63,6 +79,7 @@ static void write_image(jsonw *w, const report_image *img)
         jw_object_begin(w);
         jw_kv_int(w, "index", ly->index);
         kv_string_or_null(w, "digest", ly->digest);
+        kv_string_or_null(w, "diff_id", ly->diff_id);
         kv_string_or_null(w, "media_type", ly->media_type);
         kv_count_or_null(w, "size", ly->size);
         kv_count_or_null(w, "uncompressed_size", ly->uncompressed_size);
@@ -88,7 +105,7 @@ bool report_write_json(const bosun_report *r, FILE *out)
     jw_key(&w, "findings");
     jw_array_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++)
-        write_finding(&w, &r->findings[i]);
+        write_finding(&w, r, &r->findings[i]);
     jw_array_end(&w);
 
     jw_key(&w, "errors");
