@@ -109,10 +109,11 @@ typedef struct layer_input {
     bool of_content;           /* the digest names the tar: when the blob
                                   is compressed, what comes out of the
                                   decoder is hashed (tar_digest) */
-    const char *diff_id;       /* the configuration's digest of the tar,
-                                  or NULL: with it, what comes out of the
-                                  decoder of a compressed blob is hashed
-                                  too (tar_digest), to check it */
+    const char *diff_id;       /* the configuration's digest of the tar
+                                  (or only its algorithm, when it is not
+                                  known yet), or NULL: with it, what comes
+                                  out of the decoder of a compressed blob
+                                  is hashed too (tar_digest), to check it */
     progress_layer *progress;  /* bytes read are counted there, or NULL */
 } layer_input;
 

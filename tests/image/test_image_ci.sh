@@ -49,6 +49,13 @@ for format in sarif gitlab; do
             fail "$format: the fingerprints of format $k differ from the docker-archive's: $(diff "$TMP/fp-$format-1" "$TMP/fp-$format-$k" | head -5)"
     done
 done
+# ... read as it comes, on the standard input: the same.
+expect_status 1 sh -c "\"$BOSUN_BIN\" image --no-config --format sarif - <\"$NAMED/app-docker.tar\""
+fingerprints sarif >"$TMP/fp-stdin"
+cmp -s "$TMP/fp-sarif-1" "$TMP/fp-stdin" || fail "the fingerprints of a stream differ"
+expect_status 1 sh -c "\"$BOSUN_BIN\" image --no-config --format sarif oci-archive:- <\"$NAMED/app-oci.tar\""
+fingerprints sarif >"$TMP/fp-stdin"
+cmp -s "$TMP/fp-sarif-1" "$TMP/fp-stdin" || fail "the fingerprints of an OCI stream differ"
 # ... and the same image in the same format at another path: the same.
 expect_status 1 "$BOSUN_BIN" image --no-config --format sarif "$NAMED/app-docker.tar"
 fingerprints sarif >"$TMP/fp-here"
@@ -158,6 +165,12 @@ scan_json 1 "$TMP/bad-diff"
 json_check "$TMP/out" \
     '[f["layer_index"] for f in d["findings"] if f["rule"] == "image-digest-mismatch"] == [1]' \
     'any("rootfs.diff_ids" in f["message"] and "sha256:" + "ab" * 32 in f["message"] for f in d["findings"])'
+# Also in a stream, where the configuration comes after the layers.
+(cd "$TMP/bad-diff" && tar -cf "$TMP/bad-diff.tar" oci-layout index.json blobs) ||
+    fail "cannot tar the layout"
+expect_status 1 sh -c "\"$BOSUN_BIN\" image --no-config --format json oci-archive:- <\"$TMP/bad-diff.tar\""
+json_check "$TMP/out" \
+    '[f["layer_index"] for f in d["findings"] if f["rule"] == "image-digest-mismatch"] == [1]'
 scan_json 1 --no-verify "$TMP/bad-diff"
 json_check "$TMP/out" 'not any(f["rule"] == "image-digest-mismatch" for f in d["findings"])'
 # The intact copy has no mismatch.
