@@ -207,44 +207,6 @@ static bool same_compression(const img_layer *ly, img_compression found)
     return !ly->compressed_known || ly->compression == found;
 }
 
-static void check_blob_digest(img_sink *sink, const img_layer *ly, size_t i,
-                              const layer_result *res, const char *got);
-static void check_diff_id(img_sink *sink, const img_layer *ly, size_t i,
-                          const layer_result *res);
-
-/* What the blob turned out to be, against what names it. A blob listed
- * `times` times was scanned once: its error is reported at its first
- * position only. */
-static void check_layer(img_sink *sink, const img_image *img, size_t i,
-                        const layer_result *res, bool verify, size_t times)
-{
-    const img_layer *ly = &img->layers[i];
-    const char *name = ly->digest ? ly->digest : ly->member;
-    /* An error told already was said with what explains it. */
-    bool tell = res->error && !res->error_told;
-    if (tell && times == 1)
-        sink_error(sink, "layer %zu (%s): %s", i, name, res->error);
-    else if (tell && times > 1)
-        sink_error(sink, "layer %zu (%s): %s (the blob is listed %zu times)",
-                   i, name, res->error, times);
-    if (!same_compression(ly, res->compression))
-        sink_error(sink, "layer %zu (%s): the media type %s says %s, but the "
-                   "blob is %s data (scanned as %s)", i, ly->digest,
-                   ly->media_type, compression_name(ly->compression),
-                   compression_name(res->compression),
-                   compression_name(res->compression));
-    /* A digest that names the content of a compressed blob is the
-     * decoded tar's. */
-    const char *got = ly->digest_of_content &&
-                              res->compression != IMG_COMP_NONE
-                          ? res->tar_digest
-                          : res->digest;
-    if (verify && ly->digest && !res->error && got[0])
-        check_blob_digest(sink, ly, i, res, got);
-    if (verify && ly->diff_id && !res->error)
-        check_diff_id(sink, ly, i, res);
-}
-
 /* The blob (or its content) against the digest that names it. */
 static void check_blob_digest(img_sink *sink, const img_layer *ly, size_t i,
                               const layer_result *res, const char *got)
@@ -281,6 +243,39 @@ static void check_diff_id(img_sink *sink, const img_layer *ly, size_t i,
                      "to %s, but the configuration's rootfs.diff_ids names "
                      "it %s: it is not the layer the image was built with "
                      "(corrupted or tampered with)", i, got, ly->diff_id);
+}
+
+/* What the blob turned out to be, against what names it. A blob listed
+ * `times` times was scanned once: its error is reported at its first
+ * position only. */
+static void check_layer(img_sink *sink, const img_image *img, size_t i,
+                        const layer_result *res, bool verify, size_t times)
+{
+    const img_layer *ly = &img->layers[i];
+    const char *name = ly->digest ? ly->digest : ly->member;
+    /* An error told already was said with what explains it. */
+    bool tell = res->error && !res->error_told;
+    if (tell && times == 1)
+        sink_error(sink, "layer %zu (%s): %s", i, name, res->error);
+    else if (tell && times > 1)
+        sink_error(sink, "layer %zu (%s): %s (the blob is listed %zu times)",
+                   i, name, res->error, times);
+    if (!same_compression(ly, res->compression))
+        sink_error(sink, "layer %zu (%s): the media type %s says %s, but the "
+                   "blob is %s data (scanned as %s)", i, ly->digest,
+                   ly->media_type, compression_name(ly->compression),
+                   compression_name(res->compression),
+                   compression_name(res->compression));
+    /* A digest that names the content of a compressed blob is the
+     * decoded tar's. */
+    const char *got = ly->digest_of_content &&
+                              res->compression != IMG_COMP_NONE
+                          ? res->tar_digest
+                          : res->digest;
+    if (verify && ly->digest && !res->error && got[0])
+        check_blob_digest(sink, ly, i, res, got);
+    if (verify && ly->diff_id && !res->error)
+        check_diff_id(sink, ly, i, res);
 }
 
 /* The user part of the configuration's User when it is a name that is

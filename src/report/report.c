@@ -1,5 +1,7 @@
 #include "report/report.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -199,7 +201,9 @@ static void normalize_path(char *path)
 
 char *report_source_path(const bosun_report *r, const char *file)
 {
-    if (!r->source_root || !file || !*file || !strcmp(file, "-"))
+    /* "-" and "<stdin>" name the standard input, not a file. */
+    if (!r->source_root || !file || !*file || !strcmp(file, "-") ||
+        file[0] == '<')
         return NULL;
     size_t need = strlen(r->cwd) + strlen(file) + 2;
     char *abs = xmalloc(need);
@@ -208,6 +212,23 @@ char *report_source_path(const bosun_report *r, const char *file)
     else
         snprintf(abs, need, "%s/%s", r->cwd, file);
     normalize_path(abs);
+    /* The directory as the system names it (the root and the current
+     * directory are physical paths): /tmp/x through a link is its
+     * target; the file itself stays as named. */
+    char *slash = strrchr(abs, '/');
+    if (slash && slash != abs) {
+        *slash = '\0';
+        char *dir = realpath(abs, NULL);
+        *slash = '/';
+        if (dir) {
+            size_t n = strlen(dir) + strlen(slash) + 1;
+            char *joined = xmalloc(n);
+            snprintf(joined, n, "%s%s", strcmp(dir, "/") ? dir : "", slash);
+            free(dir);
+            free(abs);
+            abs = joined;
+        }
+    }
     size_t k = strlen(r->source_root);
     while (k > 1 && r->source_root[k - 1] == '/')
         k--;

@@ -49,6 +49,10 @@ json_check "$TMP/in-repo.sarif" \
     'd["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file://'"$root"'/"}}' \
     'all(r["helpUri"].endswith("/docs/rules/" + r["id"] + ".md") for r in d["runs"][0]["tool"]["driver"]["rules"])'
 sarif_validate "$TMP/in-repo.sarif"
+# The standard input is no file of the work tree.
+expect_status 1 sh -c "\"$BOSUN_BIN\" lint --no-config --format sarif - <../Dockerfile"
+json_check "$TMP/out" \
+    'all(r["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "%3Cstdin%3E"} for r in d["runs"][0]["results"])'
 # An absolute name of a file in the work tree, from its root.
 cd "$TMP/repo" || exit 1
 expect_status 1 "$BOSUN_BIN" lint --no-config --format gitlab "$root/sub/Dockerfile"
