@@ -83,10 +83,10 @@ _bosun()
         --platform)
             COMPREPLY=($(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -- "$cur"))
             return ;;
-        --ref | -j | --jobs | --max-file-size | --max-ratio | --creds)
+        --ref | --name | -j | --jobs | --max-file-size | --max-ratio | --creds)
             return ;;
         esac
-        _bosun_options_or_files '--platform --ref --no-verify --jobs
+        _bosun_options_or_files '--platform --ref --name --no-verify --jobs
             --patterns --max-file-size --max-ratio --base --skip-base --quiet --creds
             --password-stdin --authfile --cert-dir --tls-verify'
         ;;

@@ -41,6 +41,7 @@ complete -c bosun -n '__fish_seen_subcommand_from image' -s o -l output -r -F -d
 complete -c bosun -n '__fish_seen_subcommand_from image' -l severity -x -a 'error warning info error,warning warning,info' -d 'Show only these severities'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l platform -x -a 'linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x' -d 'Image to check in a multi-platform index'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l ref -x -d 'Image to check by reference name or tag'
+complete -c bosun -n '__fish_seen_subcommand_from image' -l name -x -d 'What reports call the image'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l no-verify -d 'Do not check blob digests'
 complete -c bosun -n '__fish_seen_subcommand_from image' -s j -l jobs -x -d 'Threads'
 complete -c bosun -n '__fish_seen_subcommand_from image' -l patterns -r -F -d 'More credential patterns'

@@ -181,6 +181,15 @@ int bosun_report_max_severity(const bosun_report *r);
 /* Drops the findings whose severity is not in `shown` (a mask of
  * 1u << severity); returns how many were dropped. */
 size_t bosun_report_keep_severities(bosun_report *r, unsigned shown);
+/*
+ * The root of the work tree (a git checkout) the inputs come from, or
+ * NULL: SARIF and GitLab then name files inside it relative to it (SARIF
+ * with the uriBaseId %SRCROOT%), whatever the current directory, so that
+ * code-scanning services find them in the repository. Copied; relative
+ * file names are taken from the current directory at the time of the
+ * call.
+ */
+void bosun_report_set_source_root(bosun_report *r, const char *root);
 /* Record an error about an input (e.g. a file that cannot be read). */
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,
                             const char *message);
@@ -241,6 +250,8 @@ typedef struct bosun_image_options {
                                   NULL: the host's */
     const char *ref;           /* image to pick by reference name or tag;
                                   NULL: the only one */
+    const char *name;          /* --name: what reports call the image;
+                                  NULL: its reference, else its path */
     bool no_verify;            /* do not check blob digests */
     unsigned jobs;             /* threads; 0: one per core */
     const char *patterns_file; /* more credential patterns, or NULL */

@@ -37,6 +37,9 @@ static void image_usage(FILE *out)
           "      --platform OS/ARCH[/V] image to check in a multi-platform index\n"
           "                             (default: the host's)\n"
           "      --ref NAME             image to check by reference name or tag\n"
+          "      --name NAME            what reports call the image (one IMAGE\n"
+          "                             only; default: its reference, else its\n"
+          "                             path)\n"
           "      --no-verify            do not check blob digests\n"
           "  -j, --jobs N               threads (default: one per core)\n"
           "      --patterns FILE        more credential patterns, one `ID REGEX`\n"
@@ -87,6 +90,7 @@ static void image_usage(FILE *out)
 enum {
     OPT_PLATFORM = CLI_OPT_OWN,
     OPT_REF,
+    OPT_NAME,
     OPT_NO_VERIFY,
     OPT_PATTERNS,
     OPT_MAX_FILE_SIZE,
@@ -104,6 +108,7 @@ static const struct option long_options[] = {
     CLI_COMMON_LONG_OPTIONS,
     {"platform", required_argument, NULL, OPT_PLATFORM},
     {"ref", required_argument, NULL, OPT_REF},
+    {"name", required_argument, NULL, OPT_NAME},
     {"no-verify", no_argument, NULL, OPT_NO_VERIFY},
     {"jobs", required_argument, NULL, 'j'},
     {"patterns", required_argument, NULL, OPT_PATTERNS},
@@ -244,6 +249,14 @@ int cmd_image(int argc, char **argv)
         case OPT_REF:
             opt.ref = optarg;
             break;
+        case OPT_NAME:
+            if (!*optarg) {
+                cli_error("--name: expected a name, not an empty string");
+                status = EXIT_BAD_INPUT;
+                goto out;
+            }
+            opt.name = optarg;
+            break;
         case OPT_NO_VERIFY:
             opt.no_verify = true;
             break;
@@ -325,6 +338,11 @@ int cmd_image(int argc, char **argv)
     }
     if (optind >= argc) {
         cli_error("image: no image given (try 'bosun image --help')");
+        status = EXIT_BAD_INPUT;
+        goto out;
+    }
+    if (opt.name && argc - optind > 1) {
+        cli_error("--name names one image, and %d are given", argc - optind);
         status = EXIT_BAD_INPUT;
         goto out;
     }

@@ -276,9 +276,36 @@ static bool write_to_file(const char *path, const bosun_report *report,
     return ok;
 }
 
+/* The git work tree the current directory is in (the nearest directory
+ * up with a .git, directory or file), or NULL; malloc'd. */
+static char *work_tree_root(void)
+{
+    char *dir = getcwd(NULL, 0);
+    while (dir && dir[0] == '/') {
+        size_t n = strlen(dir);
+        char *git = xmalloc(n + 6);
+        snprintf(git, n + 6, "%s/.git", n == 1 ? "" : dir);
+        bool found = access(git, F_OK) == 0;
+        free(git);
+        if (found)
+            return dir;
+        char *slash = strrchr(dir, '/');
+        if (slash == dir && !dir[1])
+            break;
+        slash[slash == dir ? 1 : 0] = '\0';
+    }
+    free(dir);
+    return NULL;
+}
+
 int cli_options_finish(const cli_options *o, bosun_report *report,
                        bool failed, const char *noun, size_t inputs)
 {
+    /* SARIF and GitLab name files of the repository relative to its
+     * root, from whatever directory bosun runs in. */
+    char *root = work_tree_root();
+    bosun_report_set_source_root(report, root);
+    free(root);
     size_t hidden = bosun_report_keep_severities(report, o->shown);
     bosun_report_sort(report);
     for (size_t i = 0; i < bosun_report_error_count(report); i++)

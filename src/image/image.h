@@ -21,6 +21,9 @@ typedef struct img_layer {
     const char *digest;        /* what names the blob, or NULL */
     bool digest_of_content;    /* the digest is a diff_id: it names the
                                   uncompressed tar, not the blob */
+    const char *diff_id;       /* the configuration's rootfs.diff_ids
+                                  entry: the uncompressed tar's digest, or
+                                  NULL (none, or not one per layer) */
     const char *media_type;    /* NULL in a docker-archive */
     bool compressed_known;     /* the media type says how it is compressed */
     img_compression compression; /* ... namely */
@@ -64,6 +67,10 @@ typedef struct img_image {
     const char **diff_ids;
     size_t ndiff_ids;
     const char *base_name, *base_digest;
+    const char *want_ref;      /* the reference the image was chosen by
+                                  (:REF or --ref), or NULL */
+    const char *report_name;   /* what reports call it (image_report_name) */
+    bool report_name_is_path;
 } img_image;
 
 /* What to pick when an input holds several images. */
@@ -100,6 +107,21 @@ bool image_load(arena *a, const char *name, const img_input *in,
                 img_source *src, const img_select *sel, img_sink *sink,
                 img_image *out);
 void image_close(img_image *img);
+
+/* A reference written the short way Docker shows it: Docker Hub's
+ * defaults left out, the tag explicit ("app:latest"); `s` itself when
+ * it does not parse. In `a`. */
+const char *image_short_reference(arena *a, const char *s);
+
+/* What reports call the image of input `in` (name.c says how it is
+ * chosen): `given` (--name) or NULL, `registry_ref` the reference of a
+ * registry's image or NULL, `img` the image read (NULL when it could not
+ * be). *is_path tells a name that is the input's path. In `a` or in the
+ * arguments. */
+const char *image_report_name(arena *a, const img_input *in,
+                              const char *registry_ref,
+                              const img_image *img, const char *given,
+                              bool *is_path);
 
 /* The host's platform as OCI names it ("linux/amd64", "linux/arm/v7"). */
 const char *image_host_platform(arena *a);

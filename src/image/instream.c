@@ -316,6 +316,9 @@ static job *job_start(reader *r, stream_entry *e, uint64_t size)
         .pipe = j->pipe,
         .digest = named_by_blob(e->name) ? NULL : algorithm_of(e->name),
         .of_content = true,
+        /* A blob's configuration comes later, if at all: its decoded
+         * tar is hashed anyway, to check the diff_id at the end. */
+        .diff_id = named_by_blob(e->name) ? "sha256" : NULL,
         .progress = progress_begin(r->o->progress, -1, e->name,
                                    (int64_t)size),
     };

@@ -1084,6 +1084,9 @@ void layer_scan(layer_worker *w, const layer_input *in, layer_result *out)
         bs.plain = hasher_new(in->digest);
     else if (verify && !in->pipe)
         bs.blob = hasher_new(in->digest);
+    if (w->opt.verify && in->diff_id && bs.comp != IMG_COMP_NONE && !bs.plain)
+        /* The configuration's diff_id names the tar: check it too. */
+        bs.plain = hasher_new(in->diff_id);
     if (bs.comp != IMG_COMP_NONE)
         decoder_start(w->dec, bs.comp);
 

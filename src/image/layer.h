@@ -77,7 +77,8 @@ typedef struct layer_result {
     char digest[DIGEST_MAX + 1]; /* of the blob ("" when not computed) */
     char tar_digest[DIGEST_MAX + 1]; /* of the decoded tar, computed when
                                     the blob is compressed and its digest
-                                    names the content ("" otherwise) */
+                                    names the content, or a diff_id is
+                                    known ("" otherwise) */
     uint64_t blob_bytes;         /* blob size as read */
     uint64_t tar_bytes;          /* uncompressed size */
     img_compression compression; /* by magic bytes */
@@ -108,6 +109,11 @@ typedef struct layer_input {
     bool of_content;           /* the digest names the tar: when the blob
                                   is compressed, what comes out of the
                                   decoder is hashed (tar_digest) */
+    const char *diff_id;       /* the configuration's digest of the tar
+                                  (or only its algorithm, when it is not
+                                  known yet), or NULL: with it, what comes
+                                  out of the decoder of a compressed blob
+                                  is hashed too (tar_digest), to check it */
     progress_layer *progress;  /* bytes read are counted there, or NULL */
 } layer_input;
 

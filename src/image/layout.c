@@ -354,6 +354,8 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         json_decref(cfg);
         return false;
     }
+    size_t ndiff;
+    const char **diff_ids = config_diff_ids(l, cfg, &ndiff);
     bool ok = load_config(l, cfg);
     img->diff_ids = config_diff_ids(l, cfg, &img->ndiff_ids);
     json_decref(cfg);
@@ -366,6 +368,8 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
                                    ann, "org.opencontainers.image.base.digest")));
 
     size_t n = json_array_size(layers);
+    if (ndiff != n)
+        diff_ids = NULL; /* cannot tell which is which */
     img->layers = ARENA_ARRAY(l->a, img_layer, n + 1);
     for (size_t i = 0; i < n; i++) {
         json_t *d = json_array_get(layers, i);
@@ -381,6 +385,7 @@ static bool load_manifest(loader *l, json_t *m, const char *manifest_digest)
         ly->index = i;
         ly->digest = copy(l, digest);
         ly->media_type = copy(l, gj_str(d, "mediaType"));
+        ly->diff_id = diff_ids ? diff_ids[i] : NULL;
         ly->size = descriptor_size(d);
         ly->member = blob_member(l, digest);
         if (ly->media_type &&
@@ -919,6 +924,7 @@ static bool load_docker_archive(loader *l)
         ly->member = copy(l, path);
         ly->size = -1;
         ly->digest = digest_from_path(l, path, ".tar");
+        ly->diff_id = diff_ids ? diff_ids[i] : NULL;
         if (!ly->digest && strncmp(path, "blobs/", 6) != 0 && diff_ids) {
             ly->digest = diff_ids[i];
             ly->digest_of_content = true;
@@ -1117,6 +1123,7 @@ bool image_load(arena *a, const char *name, const img_input *in,
     loader l = {.a = a, .sink = sink, .sel = sel, .img = out};
     enum input_kind kind = kind_of(in->transport);
     l.want_ref = in->ref ? in->ref : sel->ref;
+    out->want_ref = l.want_ref;
     l.want_platform = sel->platform ? sel->platform : image_host_platform(a);
     img_platform want;
     if (!platform_parse(a, l.want_platform, &want)) {

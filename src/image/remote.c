@@ -388,6 +388,7 @@ static void fetch_one(fetch_run *run, layer_worker *w, remote_layer *ly)
     layer_input in = {
         .index = ly->index,
         .pipe = f.pipe,
+        .diff_id = ly->diff_id,
         .progress = progress_begin(run->progress, ly->index, ly->digest,
                                    ly->size),
     };

@@ -59,6 +59,8 @@ uint64_t remote_id(remote *r, const char *member);
 typedef struct remote_layer {
     int index;                 /* its place in the image */
     const char *digest;        /* of the blob */
+    const char *diff_id;       /* of the tar in it (the configuration's),
+                                  or NULL */
     int64_t size;              /* the descriptor's, -1 unknown */
     layer_result *res;         /* filled; its digest the blob's as it
                                   came, even when the scan stopped early

@@ -116,6 +116,7 @@ static void scan_one(scan_run *run, layer_worker *w, size_t i)
         .help = &run->help[i],
         .digest = ly->digest,
         .of_content = ly->digest_of_content,
+        .diff_id = ly->diff_id,
         .progress = progress_begin(run->progress, (int)i,
                                    ly->digest ? ly->digest : ly->member,
                                    (int64_t)loc.len),
@@ -208,6 +209,44 @@ static bool same_compression(const img_layer *ly, img_compression found)
     return !ly->compressed_known || ly->compression == found;
 }
 
+/* The blob (or its content) against the digest that names it. */
+static void check_blob_digest(img_sink *sink, const img_layer *ly, size_t i,
+                              const layer_result *res, const char *got)
+{
+    if (strcmp(got, ly->digest) != 0)
+        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
+                     KIND_ARCHIVE, "layer %zu is named %s but its %s hashes "
+                     "to %s: it is not the layer the image refers to "
+                     "(corrupted or tampered with)", i, ly->digest,
+                     ly->digest_of_content ? "content" : "blob", got);
+    else if (ly->size >= 0 && (uint64_t)ly->size != res->blob_bytes)
+        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
+                     KIND_ARCHIVE, "layer %zu (%s) is %llu bytes, but its "
+                     "descriptor says %lld", i, ly->digest,
+                     (unsigned long long)res->blob_bytes, (long long)ly->size);
+}
+
+/* The tar against the configuration's rootfs.diff_ids entry: the digest
+ * findings give as layer_digest. When it is the digest naming the layer
+ * too, check_blob_digest said it already. */
+static void check_diff_id(img_sink *sink, const img_layer *ly, size_t i,
+                          const layer_result *res)
+{
+    if (ly->digest && !strcmp(ly->digest, ly->diff_id))
+        return;
+    const char *got = res->compression == IMG_COMP_NONE ? res->digest
+                                                        : res->tar_digest;
+    size_t alg = strcspn(ly->diff_id, ":");
+    if (!got[0] || strncmp(got, ly->diff_id, alg) != 0 || got[alg] != ':')
+        return; /* not hashed, or with another algorithm */
+    if (strcmp(got, ly->diff_id) != 0)
+        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
+                     KIND_ARCHIVE, "layer %zu's uncompressed content hashes "
+                     "to %s, but the configuration's rootfs.diff_ids names "
+                     "it %s: it is not the layer the image was built with "
+                     "(corrupted or tampered with)", i, got, ly->diff_id);
+}
+
 /* What the blob turned out to be, against what names it. A blob listed
  * `times` times was scanned once: its error is reported at its first
  * position only. */
@@ -235,19 +274,10 @@ static void check_layer(img_sink *sink, const img_image *img, size_t i,
                               res->compression != IMG_COMP_NONE
                           ? res->tar_digest
                           : res->digest;
-    if (!verify || !ly->digest || res->error || !got[0])
-        return;
-    if (strcmp(got, ly->digest) != 0)
-        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
-                     KIND_ARCHIVE, "layer %zu is named %s but its %s hashes "
-                     "to %s: it is not the layer the image refers to "
-                     "(corrupted or tampered with)", i, ly->digest,
-                     ly->digest_of_content ? "content" : "blob", got);
-    else if (ly->size >= 0 && (uint64_t)ly->size != res->blob_bytes)
-        findings_add(&sink->findings, "image-digest-mismatch", (int)i, NULL,
-                     KIND_ARCHIVE, "layer %zu (%s) is %llu bytes, but its "
-                     "descriptor says %lld", i, ly->digest,
-                     (unsigned long long)res->blob_bytes, (long long)ly->size);
+    if (verify && ly->digest && !res->error && got[0])
+        check_blob_digest(sink, ly, i, res, got);
+    if (verify && ly->diff_id && !res->error)
+        check_diff_id(sink, ly, i, res);
 }
 
 /* The user part of the configuration's User when it is a name that is
@@ -462,7 +492,7 @@ static void report(arena *a, const img_sink *sink, const img_image *img,
         .message = message,
         .layer_index = x.layer,
         .layer_digest = x.layer >= 0 && (size_t)x.layer < img->nlayers
-                            ? img->layers[x.layer].digest
+                            ? img->layers[x.layer].diff_id
                             : NULL,
         .path = x.path,
         .deleted_in_layer = any_layer && x.fate != FATE_SHIPS
@@ -509,7 +539,7 @@ static void emit_overflow(const img_sink *sink, const img_image *img,
             .message = msg,
             .layer_index = o->layer,
             .layer_digest = (size_t)o->layer < img->nlayers
-                                ? img->layers[o->layer].digest
+                                ? img->layers[o->layer].diff_id
                                 : NULL,
             .deleted_in_layer = -1,
             .history_index = -1,
@@ -631,7 +661,7 @@ static void emit_repeat_overflow(const img_sink *sink, const img_image *img,
             .file = sink->name,
             .message = msg,
             .layer_index = (int)layer,
-            .layer_digest = img->layers[layer].digest,
+            .layer_digest = img->layers[layer].diff_id,
             .deleted_in_layer = -1,
             .history_index = -1,
         };
@@ -715,6 +745,8 @@ static void record_image(const img_sink *sink, const img_image *img,
         layers[i] = (report_layer){
             .index = (int)i,
             .digest = ly->digest,
+            .diff_id = ly->diff_id,
+            .blob_digest = ly->digest_of_content ? NULL : ly->digest,
             .media_type = ly->media_type,
             .size = whole ? (long long)res->blob_bytes : ly->size,
             .uncompressed_size = whole ? (long long)res->tar_bytes : -1,
@@ -735,6 +767,8 @@ static void record_image(const img_sink *sink, const img_image *img,
                        : arena_printf(&a, "%s/%s", img->os, img->arch);
     report_image out = {
         .file = sink->name,
+        .name = img->report_name,
+        .name_is_path = img->report_name_is_path,
         .digest = img->manifest_digest,
         .platform = platform,
         .layers = layers,
@@ -856,7 +890,8 @@ static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
         size_t i = run->order[k];
         const img_layer *ly = &img->layers[i];
         want[k] = (remote_layer){.index = (int)i, .digest = ly->digest,
-                                 .size = ly->size, .res = &run->results[i]};
+                                 .diff_id = ly->diff_id, .size = ly->size,
+                                 .res = &run->results[i]};
     }
     remote_fetch_layers(img->src.remote, &st->opt, jobs, st->opt.verify, prog,
                         want, run->norder);
@@ -877,6 +912,29 @@ static void remote_results(img_sink *sink, img_image *img, scan_setup *st,
         res->digest[0] = '\0';
     }
     free(want);
+}
+
+/* Findings give a layer by its diff_id. A layer the configuration gives
+ * none is given by the digest that names its tar, else by what its tar
+ * hashed to (when it was hashed). */
+static void fill_diff_ids(arena *a, img_image *img, layer_result *const *res)
+{
+    for (size_t i = 0; i < img->nlayers; i++) {
+        img_layer *ly = &img->layers[i];
+        if (ly->diff_id)
+            continue;
+        if (ly->digest_of_content) {
+            ly->diff_id = ly->digest;
+            continue;
+        }
+        if (!res[i] || res[i]->error)
+            continue;
+        const char *tar = res[i]->compression == IMG_COMP_NONE
+                              ? res[i]->digest
+                              : res[i]->tar_digest;
+        if (tar[0])
+            ly->diff_id = arena_strdup(a, tar);
+    }
 }
 
 static void scan_image(arena *a, img_sink *sink, img_image *img,
@@ -981,6 +1039,7 @@ static void scan_image(arena *a, img_sink *sink, img_image *img,
         if (located[i])
             check_layer(sink, img, i, res[i], st->opt.verify,
                         first[i] == i ? times[i] : 0);
+    fill_diff_ids(a, img, res);
     if (st->opt.keep_passwd)
         check_user_later(sink, img, a, model);
     else
@@ -1321,6 +1380,9 @@ bool image_scan(const bosun_config *cfg, const char *input,
     } else if (fd >= 0 && fd != STDIN_FILENO) {
         close(fd);
     }
+    img.report_name = image_report_name(&a, &in, reference,
+                                        opened ? &img : NULL, o->name,
+                                        &img.report_name_is_path);
     img_base under = {0}; /* the base image */
     if (opened && o->base)
         opened = base_from_option(&a, &sink, &img, o, &under);

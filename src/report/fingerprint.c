@@ -1,8 +1,9 @@
 /*
  * Fingerprints: what code-scanning dashboards (GitLab Code Quality, SARIF
  * consumers) use to tell a new finding from one they have seen before.
- * A fingerprint hashes what identifies a problem - the rule, the file, the
- * trimmed text of the offending line, or the image layer and path - and
+ * A fingerprint hashes what identifies a problem - the rule, the file (an
+ * image's name), the trimmed text of the offending line, or the layer's
+ * uncompressed digest (diff_id) and path - and
  * the rank of the finding among those with the same identity, so that two
  * identical lines in one file still get two fingerprints. Line numbers are
  * left out on purpose: inserting a line above a finding must not make it
@@ -52,11 +53,15 @@ static uint64_t fnv_trimmed(uint64_t h, const char *s)
     return fnv_bytes(h, "\0", 1);
 }
 
-static uint64_t identity(const bosun_finding *f)
+/* An image's finding is identified by the image's name (not where its
+ * archive sits), the layer's diff_id and the path in the layer: the same
+ * image saved in any format, under any file name, gives the same
+ * fingerprints. */
+static uint64_t identity(const bosun_report *r, const bosun_finding *f)
 {
     uint64_t h = FNV_OFFSET;
     h = fnv_field(h, f->rule);
-    h = fnv_field(h, report_path(f->file));
+    h = fnv_field(h, report_path(report_display_name(r, f->file)));
     h = fnv_trimmed(h, f->source_line);
     h = fnv_field(h, f->layer_digest);
     h = fnv_field(h, f->path);
@@ -85,7 +90,7 @@ report_fingerprint *report_fingerprints(const bosun_report *r)
     report_fingerprint *out = xcalloc(n ? n : 1, sizeof(*out));
     keyed *keys = xcalloc(n ? n : 1, sizeof(*keys));
     for (size_t i = 0; i < n; i++)
-        keys[i] = (keyed){identity(&r->findings[i]), i};
+        keys[i] = (keyed){identity(r, &r->findings[i]), i};
     /* Rank findings of equal identity in report order. */
     qsort(keys, n, sizeof(*keys), compare_keyed);
     size_t rank = 0;

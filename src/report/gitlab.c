@@ -38,7 +38,25 @@ static void put_description(jsonw *w, const bosun_finding *f)
     sb_free(&sb);
 }
 
-static void put_issue(jsonw *w, const bosun_finding *f, const char *fp)
+/*
+ * location.path: an image's name (--name, its reference, or its path when
+ * it has none); a file inside the source root (a git work tree) relative
+ * to the root, as GitLab looks it up in the repository. Outside it, the
+ * path as given (an absolute one stays absolute: there is no repository
+ * file to point at).
+ */
+static void put_path(jsonw *w, const bosun_report *r, const char *file)
+{
+    const report_image *img = report_image_of(r, file);
+    const char *name = img ? img->name : file;
+    char *in_root =
+        !img || img->name_is_path ? report_source_path(r, name) : NULL;
+    jw_kv_string(w, "path", in_root ? in_root : report_path(name));
+    free(in_root);
+}
+
+static void put_issue(jsonw *w, const bosun_report *r, const bosun_finding *f,
+                      const char *fp)
 {
     jw_object_begin(w);
     jw_kv_string(w, "type", "issue");
@@ -52,7 +70,7 @@ static void put_issue(jsonw *w, const bosun_finding *f, const char *fp)
     jw_kv_string(w, "severity", gitlab_severity(f->severity));
     jw_key(w, "location");
     jw_object_begin(w);
-    jw_kv_string(w, "path", report_path(f->file));
+    put_path(w, r, f->file);
     jw_key(w, "lines");
     jw_object_begin(w);
     jw_kv_int(w, "begin", f->line ? f->line : 1);
@@ -69,7 +87,7 @@ bool report_write_gitlab(const bosun_report *r, FILE *out)
     jw_array_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++)
         if (!r->findings[i].suppressed) /* accepted: no issue */
-            put_issue(&w, &r->findings[i], fps[i]);
+            put_issue(&w, r, &r->findings[i], fps[i]);
     jw_array_end(&w);
     free(fps);
     return jw_finish(&w);

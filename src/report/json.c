@@ -11,7 +11,19 @@ void report_put_stage(jsonw *w, const bosun_finding *f, const char *key)
     }
 }
 
-static void write_finding(jsonw *w, const bosun_finding *f)
+/* The digest of the blob that holds a finding's layer, when a descriptor
+ * names it. */
+static const char *layer_blob_digest(const bosun_report *r,
+                                     const bosun_finding *f)
+{
+    const report_image *img = report_image_of(r, f->file);
+    if (!img || f->layer_index < 0 || (size_t)f->layer_index >= img->nlayers)
+        return NULL;
+    return img->layers[f->layer_index].blob_digest;
+}
+
+static void write_finding(jsonw *w, const bosun_report *r,
+                          const bosun_finding *f)
 {
     jw_object_begin(w);
     jw_kv_string(w, "rule", f->rule);
@@ -27,6 +39,9 @@ static void write_finding(jsonw *w, const bosun_finding *f)
     if (f->layer_index >= 0) {
         jw_kv_int(w, "layer_index", f->layer_index);
         jw_kv_string(w, "layer_digest", f->layer_digest);
+        const char *blob = layer_blob_digest(r, f);
+        if (blob)
+            jw_kv_string(w, "layer_blob_digest", blob);
     }
     if (f->path)
         jw_kv_string(w, "path", f->path);
@@ -74,6 +89,7 @@ static void write_image(jsonw *w, const report_image *img)
 {
     jw_object_begin(w);
     jw_kv_string(w, "file", img->file);
+    jw_kv_string(w, "name", img->name);
     kv_string_or_null(w, "digest", img->digest);
     kv_string_or_null(w, "platform", img->platform);
     jw_key(w, "layers");
@@ -83,6 +99,7 @@ static void write_image(jsonw *w, const report_image *img)
         jw_object_begin(w);
         jw_kv_int(w, "index", ly->index);
         kv_string_or_null(w, "digest", ly->digest);
+        kv_string_or_null(w, "diff_id", ly->diff_id);
         kv_string_or_null(w, "media_type", ly->media_type);
         kv_count_or_null(w, "size", ly->size);
         kv_count_or_null(w, "uncompressed_size", ly->uncompressed_size);
@@ -123,7 +140,7 @@ bool report_write_json(const bosun_report *r, FILE *out)
     jw_key(&w, "findings");
     jw_array_begin(&w);
     for (size_t i = 0; i < r->nfindings; i++)
-        write_finding(&w, &r->findings[i]);
+        write_finding(&w, r, &r->findings[i]);
     jw_array_end(&w);
 
     jw_key(&w, "errors");

@@ -1,7 +1,10 @@
 #include "report/report.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/xalloc.h"
 
@@ -47,6 +50,8 @@ void bosun_report_free(bosun_report *r)
     free(r->findings);
     free(r->errors);
     free(r->images);
+    free(r->source_root);
+    free(r->cwd);
     free(r);
 }
 
@@ -118,11 +123,15 @@ void report_add_image(bosun_report *r, const report_image *img)
     for (size_t i = 0; i < img->nlayers; i++) {
         layers[i] = img->layers[i];
         layers[i].digest = keep(r, img->layers[i].digest);
+        layers[i].diff_id = keep(r, img->layers[i].diff_id);
+        layers[i].blob_digest = keep(r, img->layers[i].blob_digest);
         layers[i].media_type = keep(r, img->layers[i].media_type);
         layers[i].created_by = keep(r, img->layers[i].created_by);
     }
     *d = (report_image){
         .file = keep(r, img->file),
+        .name = keep(r, img->name ? img->name : img->file),
+        .name_is_path = img->name ? img->name_is_path : true,
         .digest = keep(r, img->digest),
         .platform = keep(r, img->platform),
         .layers = layers,
@@ -153,6 +162,100 @@ void report_token_end(const bosun_finding *f, unsigned *line,
         *line = f->line;
         *column = f->column + 1;
     }
+}
+
+const report_image *report_image_of(const bosun_report *r, const char *file)
+{
+    for (size_t i = 0; file && i < r->nimages; i++)
+        if (strcmp(r->images[i].file, file) == 0)
+            return &r->images[i];
+    return NULL;
+}
+
+const char *report_display_name(const bosun_report *r, const char *file)
+{
+    const report_image *img = report_image_of(r, file);
+    return img ? img->name : file;
+}
+
+void bosun_report_set_source_root(bosun_report *r, const char *root)
+{
+    free(r->source_root);
+    free(r->cwd);
+    r->source_root = root ? xstrdup(root) : NULL;
+    r->cwd = root ? getcwd(NULL, 0) : NULL;
+    if (!r->cwd) {
+        free(r->source_root);
+        r->source_root = NULL;
+    }
+}
+
+/* `path` (absolute) without "." and "" components, ".." applied: in
+ * place. Names are compared as text: a link is not followed. */
+static void normalize_path(char *path)
+{
+    char *out = path;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *end = strchrnul(p, '/');
+        size_t n = (size_t)(end - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (out > path && *--out != '/')
+                ;
+        } else {
+            *out++ = '/';
+            memmove(out, p, n);
+            out += n;
+        }
+        p = end;
+    }
+    if (out == path)
+        *out++ = '/';
+    *out = '\0';
+}
+
+char *report_source_path(const bosun_report *r, const char *file)
+{
+    /* "-" and "<stdin>" name the standard input, not a file. */
+    if (!r->source_root || !file || !*file || !strcmp(file, "-") ||
+        file[0] == '<')
+        return NULL;
+    size_t need = strlen(r->cwd) + strlen(file) + 2;
+    char *abs = xmalloc(need);
+    if (file[0] == '/')
+        snprintf(abs, need, "%s", file);
+    else
+        snprintf(abs, need, "%s/%s", r->cwd, file);
+    normalize_path(abs);
+    /* The directory as the system names it (the root and the current
+     * directory are physical paths): /tmp/x through a link is its
+     * target; the file itself stays as named. */
+    char *slash = strrchr(abs, '/');
+    if (slash && slash != abs) {
+        *slash = '\0';
+        char *dir = realpath(abs, NULL);
+        *slash = '/';
+        if (dir) {
+            size_t n = strlen(dir) + strlen(slash) + 1;
+            char *joined = xmalloc(n);
+            snprintf(joined, n, "%s%s", strcmp(dir, "/") ? dir : "", slash);
+            free(dir);
+            free(abs);
+            abs = joined;
+        }
+    }
+    size_t k = strlen(r->source_root);
+    while (k > 1 && r->source_root[k - 1] == '/')
+        k--;
+    char *out = NULL;
+    if (strncmp(abs, r->source_root, k) == 0 && abs[k] == '/' && abs[k + 1])
+        out = xstrdup(abs + k + 1);
+    free(abs);
+    return out;
 }
 
 void bosun_report_add_error(bosun_report *r, const char *file, unsigned line,

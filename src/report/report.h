@@ -9,6 +9,10 @@
 typedef struct report_layer {
     int index;
     const char *digest;          /* what names the blob, or NULL */
+    const char *diff_id;         /* the uncompressed tar's digest (the
+                                    findings' layer_digest), or NULL */
+    const char *blob_digest;     /* the blob's digest when a descriptor
+                                    names it, or NULL */
     const char *media_type;      /* NULL when none names it (docker-archive) */
     long long size;              /* bytes of the blob; -1: unknown */
     long long uncompressed_size; /* bytes of its tar; -1: unknown */
@@ -20,6 +24,9 @@ typedef struct report_layer {
 /* An image checked (`bosun image`). */
 typedef struct report_image {
     const char *file;            /* the input as given */
+    const char *name;            /* what reports call it (--name, else its
+                                    reference, else its path) */
+    bool name_is_path;           /* the name is its path (no reference) */
     const char *digest;          /* the manifest's, or NULL: none was read
                                     (a docker-archive has none) */
     const char *platform;        /* "os/arch[/variant]", or NULL */
@@ -41,6 +48,9 @@ struct bosun_report {
     bool of_images;             /* a report of images: it lists them */
     report_image *images;       /* malloc'd; their layers in `strings` */
     size_t nimages, images_cap;
+    char *source_root;          /* malloc'd: the work tree files are shown
+                                   relative to (SARIF, GitLab), or NULL */
+    char *cwd;                  /* malloc'd: where relative names start */
 };
 
 /* Adds a copy of *f (its strings copied into the report). */
@@ -58,6 +68,18 @@ void report_add_image(bosun_report *r, const report_image *img);
 /* A file name as formats that want a path relative to the project show
  * it: without leading "./". */
 const char *report_path(const char *file);
+
+/* The image checked under the input name `file`, or NULL. */
+const report_image *report_image_of(const bosun_report *r, const char *file);
+
+/* What a finding's input is called in reports that track findings (SARIF,
+ * GitLab, fingerprints): an image's name, else the file as given. */
+const char *report_display_name(const bosun_report *r, const char *file);
+
+/* `file` relative to the source root set with
+ * bosun_report_set_source_root, when it is inside it: a malloc'd path
+ * (free it); NULL otherwise. */
+char *report_source_path(const bosun_report *r, const char *file);
 
 /*
  * Stable fingerprints, one per finding (16 hex digits and a NUL): they

@@ -249,6 +249,14 @@ run skopeo copy "oci:$out/app:latest" "docker-archive:$out/app-docker.tar:app:la
 run skopeo copy "oci:$out/app:latest" "oci-archive:$out/app-oci.tar:latest"
 run skopeo copy --dest-compress-format zstd "oci:$out/app:latest" \
     "oci:$out/app-zstd:latest"
+# One image under one reference in the three formats (test_image_ci.sh:
+# the same name and fingerprints whatever the format).
+mkdir -p "$out/named"
+run skopeo copy "oci:$out/app:latest" \
+    "docker-archive:$out/named/app-docker.tar:registry.example/app:1.4"
+run skopeo copy "oci:$out/app:latest" "oci:$out/named/app-oci:registry.example/app:1.4"
+run skopeo copy "oci:$out/app:latest" \
+    "oci-archive:$out/named/app-oci.tar:registry.example/app:1.4"
 run skopeo copy --dest-compress-format zstd:chunked "oci:$out/app:latest" \
     "oci:$out/app-zstd-chunked:latest"
 

@@ -144,8 +144,14 @@ refused "$IN/both-differ-count.tar" 'describe different images: manifest.json li
 refused "$IN/both-differ-config.tar" "describe different images: manifest.json's configuration is blobs/sha256/"
 refused "$IN/both-no-index.tar" 'index.json: missing, but oci-layout says this is an OCI layout'
 refused "$IN/both-layout-version.tar" 'oci-layout: image layout version 2.0.0, which containerd does not read'
-# oci-layout without a version: both read manifest.json.
-run 0 "$IN/both-layout-empty.tar"
+# oci-layout without a version: both read manifest.json, whose layer is
+# not the one the configuration's rootfs.diff_ids names (Docker's load
+# refuses it: invalid diffID).
+run 1 "$IN/both-layout-empty.tar"
+[ "$(rules)" = "image-digest-mismatch" ] ||
+    fail "both-layout-empty: want image-digest-mismatch only, got: $(rules)"
+grep -q "rootfs.diff_ids names it" "$TMP/out" ||
+    fail "both-layout-empty: the mismatch does not name the diff_id"
 
 # ---------------------------------------------------------------- users
 # containerd (oci.WithUser) and runc split User at ':' and read the user

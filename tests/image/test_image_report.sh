@@ -11,8 +11,12 @@
 # counts are of the paths that are not directories or whiteouts.
 expected() {
     python3 - "$@" <<'PY'
-import json, os, posixpath, subprocess, sys, tarfile
+import hashlib, json, os, posixpath, subprocess, sys, tarfile
 layout, file, digest = sys.argv[1:]
+# The name: the index entry's io.containerd.image.name, else its
+# org.opencontainers.image.ref.name (a bare tag is kept as it is).
+ann = json.load(open(os.path.join(layout, "index.json")))["manifests"][0].get("annotations", {})
+image_name = ann.get("io.containerd.image.name") or ann.get("org.opencontainers.image.ref.name")
 def blob(d):
     return os.path.join(layout, "blobs", *d.split(":"))
 manifests = []
@@ -41,6 +45,7 @@ for i, d in enumerate(m["layers"]):
                  if not e.isdir()
                  and not posixpath.basename(e.name).startswith(".wh.")}
     layers.append({"index": i, "digest": d["digest"],
+                   "diff_id": "sha256:" + hashlib.sha256(plain).hexdigest(),
                    "media_type": d["mediaType"],
                    "size": os.path.getsize(path),
                    "uncompressed_size": len(plain), "files": len(files),
@@ -65,7 +70,7 @@ if start or "org.opencontainers.image.base.name" in ann:
                     "builds FROM" if start else None,
             "name": ann.get("org.opencontainers.image.base.name"),
             "digest": ann.get("org.opencontainers.image.base.digest")}
-print(json.dumps({"file": file, "digest": None if digest == "null" else digest,
+print(json.dumps({"file": file, "name": image_name, "digest": None if digest == "null" else digest,
                   "platform": platform, "layers": layers, "base": base}))
 PY
 }
@@ -122,13 +127,15 @@ scan_json 1 "$FIX/app-docker.tar"
 json_check "$TMP/out" \
     'len(d["images"]) == 1 and d["images"][0]["digest"] is None' \
     'd["images"][0]["file"] == "'"$FIX"'/app-docker.tar"' \
+    'd["images"][0]["name"] == "app:latest"' \
+    'all(l["diff_id"] == l["digest"] for l in d["images"][0]["layers"])' \
     'all(l["media_type"] is None for l in d["images"][0]["layers"])' \
     'all(l["size"] == l["uncompressed_size"] for l in d["images"][0]["layers"])'
 python3 - "$TMP/out" "$TMP/want" <<'PY' || fail "the docker-archive's layers are not the OCI layout's"
 import json, sys
 got = json.load(open(sys.argv[1]))["images"][0]
 want = json.load(open(sys.argv[2]))
-pick = lambda ls: [(l["index"], l["uncompressed_size"], l["files"], l["created_by"]) for l in ls]
+pick = lambda ls: [(l["index"], l["diff_id"], l["uncompressed_size"], l["files"], l["created_by"]) for l in ls]
 sys.exit(0 if got["platform"] == want["platform"] and pick(got["layers"]) == pick(want["layers"]) else 1)
 PY
 

@@ -77,6 +77,24 @@ static bosun_report *synthetic_report(void)
         .history_index = 3,
     };
     report_add_finding(r, &f);
+    /* The image the layer findings are in: reports that track findings
+     * call it by its name, not by its archive's path. */
+    static const report_layer layers[3] = {
+        {.index = 0, .size = -1, .uncompressed_size = -1, .files = -1},
+        {.index = 1, .size = -1, .uncompressed_size = -1, .files = -1},
+        {.index = 2,
+         .digest = "sha256:"
+                   "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+         .diff_id = "sha256:"
+                    "6f1c2a5e9b1d4c3a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
+         .blob_digest = "sha256:"
+                        "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+         .media_type = "application/vnd.oci.image.layer.v1.tar+gzip",
+         .size = 1024, .uncompressed_size = 4096, .files = 3},
+    };
+    report_image img = {.file = "image.tar", .name = "registry.example/app:1.4",
+                        .layers = layers, .nlayers = 3};
+    report_add_image(r, &img);
     bosun_report_add_error(r, "broken/Dockerfile", 2, "unterminated heredoc");
     bosun_report_add_error(r, "missing & <gone>", 0,
                            "No such file or directory");
@@ -180,7 +198,12 @@ static void test_sarif(void **state)
     (void)state;
     char *s = render(BOSUN_FORMAT_SARIF);
     check_golden("sarif", s);
-    assert_non_null(strstr(s, "\"fullyQualifiedName\": \"layer 2:/root/.ssh/id_rsa\""));
+    assert_non_null(strstr(s, "\"fullyQualifiedName\": \"layer 2 (sha256:"
+                              "6f1c2a5e9b1d4c3a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"
+                              "3b2c1d0e9f8a7b6c5d)/root/.ssh/id_rsa\""));
+    /* The image is called by its name, ':' encoded (not a scheme). */
+    assert_non_null(strstr(s, "\"uri\": \"registry.example/app%3A1.4\""));
+    assert_null(strstr(s, "image.tar"));
     assert_non_null(strstr(s, "\"uri\": \"app/Dockerfile\""));
     assert_non_null(strstr(s, "\"uri\": \"missing%20%26%20%3Cgone%3E\""));
     free(s);
@@ -204,6 +227,8 @@ static void test_gitlab(void **state)
     check_golden("gitlab", s);
     assert_non_null(strstr(s, "\"path\": \"app/Dockerfile\""));
     assert_non_null(strstr(s, "\"description\": \"layer 2: /root/.ssh/id_rsa: "));
+    assert_non_null(strstr(s, "\"path\": \"registry.example/app:1.4\""));
+    assert_null(strstr(s, "image.tar"));
     free(s);
 }
 
