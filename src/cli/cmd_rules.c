@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "report/jsonw.h"
+#include "report/report.h"
 #include "rules/hadolint_map.h"
 
 static const char *const principle_names[] = {
@@ -196,11 +197,7 @@ static bool write_rules_json(FILE *out)
     jsonw w;
     jw_init(&w, out);
     jw_object_begin(&w);
-    jw_key(&w, "tool");
-    jw_object_begin(&w);
-    jw_kv_string(&w, "name", "bosun");
-    jw_kv_string(&w, "version", bosun_version());
-    jw_object_end(&w);
+    report_put_tool(&w);
     jw_key(&w, "rules");
     jw_array_begin(&w);
     for (size_t i = 0; i < bosun_rule_count(); i++) {

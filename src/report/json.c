@@ -126,16 +126,21 @@ static void write_image(jsonw *w, const report_image *img)
     jw_object_end(w);
 }
 
+void report_put_tool(jsonw *w)
+{
+    jw_key(w, "tool");
+    jw_object_begin(w);
+    jw_kv_string(w, "name", "bosun");
+    jw_kv_string(w, "version", bosun_version());
+    jw_object_end(w);
+}
+
 bool report_write_json(const bosun_report *r, FILE *out)
 {
     jsonw w;
     jw_init(&w, out);
     jw_object_begin(&w);
-    jw_key(&w, "tool");
-    jw_object_begin(&w);
-    jw_kv_string(&w, "name", "bosun");
-    jw_kv_string(&w, "version", bosun_version());
-    jw_object_end(&w);
+    report_put_tool(&w);
 
     jw_key(&w, "findings");
     jw_array_begin(&w);

@@ -106,6 +106,9 @@ struct jsonw;
 void report_put_stage(struct jsonw *w, const bosun_finding *f,
                       const char *key);
 
+/* "tool": {"name": "bosun", "version": ...}, as every JSON document
+ * bosun writes names itself. */
+void report_put_tool(struct jsonw *w);
 bool report_write_plain(const bosun_report *r, FILE *out, bool color);
 bool report_write_json(const bosun_report *r, FILE *out);
 bool report_write_sarif(const bosun_report *r, FILE *out);
