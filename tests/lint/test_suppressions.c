@@ -196,16 +196,16 @@ static void test_many(void **state)
     free(text);
 }
 
-/* The lint of `len` bytes of `text`, timed; the findings of `rule` in
- * *count. */
+/* The lint of `len` bytes of `text`, timed in CPU seconds (the work done,
+ * whatever else the machine runs); the findings of `rule` in *count. */
 static double lint_timed(const char *text, size_t len, const char *rule,
                          size_t *count)
 {
     struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
     bosun_report *r = bosun_report_new();
     assert_true(bosun_lint_dockerfile(NULL, "Dockerfile", text, len, r));
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
     *count = 0;
     for (size_t i = 0; i < bosun_report_count(r); i++)
         *count += !strcmp(bosun_report_finding(r, i)->rule, rule);
