@@ -18,6 +18,7 @@
 # is missing with scripts/deps.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 runs=${1:-5}
 bosun=${BOSUN:-$root/build/bosun}
@@ -119,16 +120,8 @@ while [ "$round" -le "$runs" ]; do
     round=$((round + 1))
 done
 
-# TOOL FIELD(wall|cpu|rss): the median wall or CPU seconds of the rounds,
-# the largest peak RSS.
-stat() {
-    awk -v t="$1" -v f="$2" '$1 == t { print f == "wall" ? $2 : f == "cpu" ? $3 + $4 : $5 }' \
-        "$results" | sort -n | awk -v f="$2" '{ v[NR] = $1 }
-        END { print f == "rss" ? v[NR] : NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 mbps() { awk -v b="$tar_bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1048576 / t }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "throughput in MiB/s of uncompressed tar, median of $runs interleaved rounds"
 echo "(wall clock; in brackets the same from CPU time, user + system):"

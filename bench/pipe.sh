@@ -13,6 +13,7 @@
 # the target is at most 1.2) and the peak RSS of each (/usr/bin/time).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 runs=${1:-5}
 bosun=${BOSUN:-$root/build/bosun}
@@ -57,15 +58,6 @@ while [ "$round" -le "$runs" ]; do
     round=$((round + 1))
 done
 
-# TOOL FIELD(wall|cpu|rss): the median wall or CPU seconds of the rounds,
-# the largest peak RSS.
-stat() {
-    awk -v t="$1" -v f="$2" '$1 == t { print f == "wall" ? $2 : f == "cpu" ? $3 + $4 : $5 }' \
-        "$results" | sort -n | awk -v f="$2" '{ v[NR] = $1 }
-        END { print f == "rss" ? v[NR] : NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 echo "median of $runs interleaved rounds, seconds (wall; cpu = user + system):"
 for t in $tool_names; do

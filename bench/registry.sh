@@ -18,6 +18,7 @@
 # were measured, 1 when a run failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 runs=${1:-5}
 bosun=${BOSUN:-$root/build/bosun}
@@ -87,13 +88,6 @@ sys.exit(0 if [i["digest"] for i in d.get("images", [])] == [sys.argv[2]] else 1
 done
 [ "$failures" -eq 0 ] || exit 1
 
-# TOOL FIELD(wall|cpu|rss): the median wall or CPU seconds, the largest RSS.
-stat() {
-    awk -v t="$1" -v f="$2" '$1 == t { print f == "wall" ? $2 : f == "cpu" ? $3 + $4 : $5 }' \
-        "$results" | sort -n | awk -v f="$2" '{ v[NR] = $1 }
-        END { print f == "rss" ? v[NR] : NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 mbps() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1048576 / t }'; }
 
 echo "median of $runs interleaved rounds: wall seconds (MiB/s of layers), [cpu seconds], peak RSS"
@@ -102,7 +96,7 @@ printf '  %-36s %6.2f s (%s MiB/s) [%.2f s] %s MiB\n' "skopeo copy docker:// oci
 [ -n "$have_bosun" ] || { echo "bosun: not measured (no registry source)"; exit 1; }
 printf '  %-36s %6.2f s (%s MiB/s) [%.2f s] %s MiB\n' "bosun image docker://" \
     "$(stat bosun wall)" "$(mbps "$(stat bosun wall)")" "$(stat bosun cpu)" "$(mib "$(stat bosun rss)")"
-ratio=$(awk -v a="$(stat bosun wall)" -v b="$(stat skopeo wall)" 'BEGIN { printf "%.2f", a / b }')
+ratio=$(ratio "$(stat bosun wall)" "$(stat skopeo wall)")
 rss=$(stat bosun rss)
 verdict() { [ "$1" = 1 ] && echo "met" || echo "MISSED"; }
 echo "bosun / skopeo (wall): $ratio  (target <= 1.2: $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r <= 1.2) }')"))"
